@@ -1,0 +1,45 @@
+// Entry point of the kindling addon: registers every kernel family and the thread controls.
+// Node-API addons are context-aware, and nothing here keeps per-context state in statics,
+// so the addon loads in any number of worker_threads.
+#include <cblas.h>
+
+#include "kernels.h"
+#include "thread_pool.h"
+
+extern "C" char* openblas_get_config(void);
+
+namespace kd {
+namespace {
+
+Napi::Value SetNumThreadsFn(const Napi::CallbackInfo& info) {
+  SetNumThreads(static_cast<int>(GetInt(info, 0, "setNumThreads", "n", 1, 1024)));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreadsFn(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), NumThreads()); }
+
+Napi::Value BlasConfigFn(const Napi::CallbackInfo& info) {
+  const char* c = openblas_get_config();
+  return Napi::String::New(info.Env(), c ? c : "unknown");
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  InitElementwise(env, exports);
+  InitGemm(env, exports);
+  InitReduce(env, exports);
+  InitLoss(env, exports);
+  InitIndexing(env, exports);
+  InitOptim(env, exports);
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreadsFn, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreadsFn, "getNumThreads"));
+  exports.Set("blasConfig", Napi::Function::New(env, BlasConfigFn, "blasConfig"));
+  return exports;
+}
+
+}  // namespace kd
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return kd::Init(env, exports); }
+
+NODE_API_MODULE(kindling, InitAddon)

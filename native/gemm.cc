@@ -1,0 +1,172 @@
+// Matrix products through OpenBLAS: one cblas_sgemm/cblas_dgemm per matrix, with transpose
+// flags and leading dimensions so transposed views are never copied, alpha/beta
+// accumulation, and batches addressed by per-operand batch strides (0 broadcasts an operand).
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace kd {
+namespace {
+
+struct GemmPlan {
+  bool transA, transB;
+  int64_t m, n, k, lda, ldb, ldc, aOff, bOff, cOff;
+  int nb = 0;
+  int64_t batchShape[kMaxDims];
+  int64_t aStr[kMaxDims], bStr[kMaxDims], cStr[kMaxDims];
+  int64_t batch = 1;
+};
+
+constexpr int64_t kMaxBlasDim = 2147483647;  // cblas takes int
+
+// Checks one operand: its batch strides plus an R x C matrix with leading dimension ld.
+void CheckMatrix(Napi::Env env, const char* name, const Buf& b, const GemmPlan& p, const int64_t* bstr, int64_t off,
+                 int64_t rows, int64_t cols, int64_t ld) {
+  if (ld < std::max<int64_t>(1, cols)) {
+    ThrowRange(env, "gemm",
+               std::string("leading dimension of '") + name + "' is " + std::to_string(ld) + ", needs at least " +
+                   std::to_string(std::max<int64_t>(1, cols)));
+  }
+  int64_t shape[kMaxDims + 2];
+  int64_t strides[kMaxDims + 2];
+  for (int i = 0; i < p.nb; i++) {
+    shape[i] = p.batchShape[i];
+    strides[i] = bstr[i];
+  }
+  shape[p.nb] = rows;
+  strides[p.nb] = ld;
+  shape[p.nb + 1] = cols;
+  strides[p.nb + 1] = 1;
+  CheckExtent(env, "gemm", name, b, off, p.nb + 2, shape, strides);
+}
+
+// [first, last] element span an operand can touch, for the overlap check.
+void Span(const GemmPlan& p, const int64_t* bstr, int64_t off, int64_t rows, int64_t cols, int64_t ld, int64_t* first,
+          int64_t* count) {
+  int64_t last = off + (rows - 1) * ld + cols - 1;
+  for (int i = 0; i < p.nb; i++) last += (p.batchShape[i] - 1) * bstr[i];
+  *first = off;
+  *count = last - off + 1;
+}
+
+template <typename T>
+void Gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b, int ldb, T beta, T* c, int ldc) {
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+                b, ldb, beta, c, ldc);
+  } else {
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
+                b, ldb, beta, c, ldc);
+  }
+}
+
+template <typename T>
+void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, double beta) {
+  auto one = [&](int64_t bi) {
+    int64_t ao = p.aOff, bo = p.bOff, co = p.cOff;
+    int64_t rem = bi;
+    for (int d = p.nb - 1; d >= 0; d--) {
+      int64_t i = rem % p.batchShape[d];
+      rem /= p.batchShape[d];
+      ao += i * p.aStr[d];
+      bo += i * p.bStr[d];
+      co += i * p.cStr[d];
+    }
+    T* c = C + co;
+    if (p.k == 0) {  // an empty sum: C = beta * C (BLAS may not accept k = 0)
+      for (int64_t r = 0; r < p.m; r++)
+        for (int64_t j = 0; j < p.n; j++) c[r * p.ldc + j] = beta == 0 ? T(0) : static_cast<T>(beta) * c[r * p.ldc + j];
+      return;
+    }
+    Gemm<T>(p.transA, p.transB, static_cast<int>(p.m), static_cast<int>(p.n), static_cast<int>(p.k), static_cast<T>(alpha),
+            A + ao, static_cast<int>(p.lda), B + bo, static_cast<int>(p.ldb), static_cast<T>(beta), c,
+            static_cast<int>(p.ldc));
+  };
+  if (p.m == 0 || p.n == 0 || p.batch == 0) return;
+  // OpenBLAS runs products under 64^3 on one thread; spread many of those over the pool.
+  const bool small = p.m * p.n * std::max<int64_t>(p.k, 1) < 262144;
+  if (p.batch > 1 && small) {
+    ParallelFor(p.batch, std::max<int64_t>(1, 262144 / (p.m * p.n * std::max<int64_t>(p.k, 1))), [&](int64_t b0, int64_t b1) {
+      for (int64_t bi = b0; bi < b1; bi++) one(bi);
+    });
+  } else {
+    for (int64_t bi = 0; bi < p.batch; bi++) one(bi);
+  }
+}
+
+// gemm(a, b, c, layout, alpha, beta)
+// layout: [transA, transB, m, n, k, lda, ldb, ldc, aOff, bOff, cOff, nbatch,
+//          batchShape..., aBatchStrides..., bBatchStrides..., cBatchStrides...]
+Napi::Value GemmFn(const Napi::CallbackInfo& info) {
+  const char* fn = "gemm";
+  Napi::Env env = info.Env();
+  Buf a = GetFloatBuf(info, 0, fn, "a");
+  Buf b = GetFloatBuf(info, 1, fn, "b");
+  Buf c = GetFloatBuf(info, 2, fn, "c");
+  SameDType(env, fn, a, "a", b, "b");
+  SameDType(env, fn, a, "a", c, "c");
+  IntList l = GetIntList(info, 3, fn, "layout");
+  double alpha = GetNumber(info, 4, fn, "alpha");
+  double beta = GetNumber(info, 5, fn, "beta");
+  GemmPlan p;
+  p.transA = l.Next("transA", 0, 1) != 0;
+  p.transB = l.Next("transB", 0, 1) != 0;
+  p.m = l.Next("m", 0, kMaxBlasDim);
+  p.n = l.Next("n", 0, kMaxBlasDim);
+  p.k = l.Next("k", 0, kMaxBlasDim);
+  p.lda = l.Next("lda", 1, kMaxBlasDim);
+  p.ldb = l.Next("ldb", 1, kMaxBlasDim);
+  p.ldc = l.Next("ldc", 1, kMaxBlasDim);
+  p.aOff = l.Next("aOffset", 0, kMaxElements);
+  p.bOff = l.Next("bOffset", 0, kMaxElements);
+  p.cOff = l.Next("cOffset", 0, kMaxElements);
+  p.nb = static_cast<int>(l.Next("nbatch", 0, kMaxDims));
+  for (int i = 0; i < p.nb; i++) {
+    p.batchShape[i] = l.Next("batch size", 0, kMaxElements);
+    if (p.batchShape[i] != 0 && p.batch > kMaxElements / p.batchShape[i]) ThrowRange(env, fn, "too many batches");
+    p.batch *= p.batchShape[i];
+  }
+  for (int i = 0; i < p.nb; i++) p.aStr[i] = l.Next("a batch stride", 0, kMaxElements);
+  for (int i = 0; i < p.nb; i++) p.bStr[i] = l.Next("b batch stride", 0, kMaxElements);
+  for (int i = 0; i < p.nb; i++) p.cStr[i] = l.Next("c batch stride", 0, kMaxElements);
+  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected " + std::to_string(l.pos));
+  if (p.m == 0 || p.n == 0 || p.batch == 0) return env.Undefined();
+
+  const int64_t aRows = p.transA ? p.k : p.m, aCols = p.transA ? p.m : p.k;
+  const int64_t bRows = p.transB ? p.n : p.k, bCols = p.transB ? p.k : p.n;
+  if (p.k > 0) {
+    CheckMatrix(env, "a", a, p, p.aStr, p.aOff, aRows, aCols, p.lda);
+    CheckMatrix(env, "b", b, p, p.bStr, p.bOff, bRows, bCols, p.ldb);
+  }
+  CheckMatrix(env, "c", c, p, p.cStr, p.cOff, p.m, p.n, p.ldc);
+  // Each output matrix must be distinct, or batches would race and accumulate wrongly.
+  for (int i = 0; i < p.nb; i++) {
+    if (p.batchShape[i] > 1 && p.cStr[i] == 0) ThrowRange(env, fn, "c batch strides must not be 0 (outputs would alias)");
+  }
+  int64_t cFirst, cCount;
+  Span(p, p.cStr, p.cOff, p.m, p.n, p.ldc, &cFirst, &cCount);
+  if (p.k > 0) {
+    int64_t first, count;
+    Span(p, p.aStr, p.aOff, aRows, aCols, p.lda, &first, &count);
+    if (Overlaps(c, cFirst, cCount, a, first, count)) ThrowRange(env, fn, "output 'c' overlaps input 'a'");
+    Span(p, p.bStr, p.bOff, bRows, bCols, p.ldb, &first, &count);
+    if (Overlaps(c, cFirst, cCount, b, first, count)) ThrowRange(env, fn, "output 'c' overlaps input 'b'");
+  }
+  if (c.dtype == DType::F32) {
+    RunGemm<float>(p, a.as<float>(), b.as<float>(), c.as<float>(), alpha, beta);
+  } else {
+    RunGemm<double>(p, a.as<double>(), b.as<double>(), c.as<double>(), alpha, beta);
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitGemm(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, GemmFn, "gemm"));
+}
+
+}  // namespace kd

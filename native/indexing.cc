@@ -1,0 +1,119 @@
+// Index-driven gathers and scatters along one dim: gather (and indexSelect, which is a
+// gather through a broadcast index view) and their backward, scatter-add. Index values are
+// all checked against the indexed dim before any data is read or written.
+#include "kernels.h"
+#include "strided.h"
+#include "thread_pool.h"
+
+namespace kd {
+namespace {
+
+// Layout: [ndim, dim, shape..., targetDimSize, then (offset, strides...) for: dense, index,
+// target]. "dense" walks the index's shape; "target" is addressed with its stride along `dim`
+// replaced by index * stride.
+struct IndexPlan {
+  Strided<3> s;
+  int dim;
+  int64_t dimSize;
+  int64_t dimStride;
+};
+
+IndexPlan ReadIndexPlan(const Napi::CallbackInfo& info, size_t layoutArg, const char* fn, const Buf& dense,
+                        const Buf& index, const Buf& target, const char* denseName, const char* targetName) {
+  Napi::Env env = info.Env();
+  IntList l = GetIntList(info, layoutArg, fn, "layout");
+  IndexPlan p;
+  Strided<3>& s = p.s;
+  s.ndim = static_cast<int>(l.Next("ndim", 1, kMaxDims));
+  p.dim = static_cast<int>(l.Next("dim", 0, s.ndim - 1));
+  for (int d = 0; d < s.ndim; d++) {
+    s.shape[d] = l.Next("size", 0, kMaxElements);
+    if (s.shape[d] != 0 && s.numel > kMaxElements / s.shape[d]) ThrowRange(env, fn, "shape has too many elements");
+    s.numel *= s.shape[d];
+  }
+  p.dimSize = l.Next("target dim size", 0, kMaxElements);
+  for (int k = 0; k < 3; k++) {
+    s.offset[k] = l.Next("offset", 0, kMaxElements);
+    for (int d = 0; d < s.ndim; d++) s.strides[k][d] = l.Next("stride", 0, kMaxElements);
+  }
+  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected " + std::to_string(l.pos));
+  CheckExtent(env, fn, denseName, dense, s.offset[0], s.ndim, s.shape, s.strides[0]);
+  CheckExtent(env, fn, "index", index, s.offset[1], s.ndim, s.shape, s.strides[1]);
+  int64_t tshape[kMaxDims];
+  for (int d = 0; d < s.ndim; d++) tshape[d] = d == p.dim ? p.dimSize : s.shape[d];
+  if (s.numel > 0 && p.dimSize == 0) ThrowRange(env, fn, std::string("cannot index into an empty dimension of '") + targetName + "'");
+  CheckExtent(env, fn, targetName, target, s.offset[2], s.ndim, tshape, s.strides[2]);
+  p.dimStride = s.strides[2][p.dim];
+  s.strides[2][p.dim] = 0;
+  // every index value in range, before anything else is touched
+  const int32_t* idx = index.as<int32_t>();
+  Strided<3> scan = s;
+  ForEachRun<3>(scan, 0, s.numel, [&](const int64_t* off, const int64_t* in, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+      const int32_t v = idx[off[1] + i * in[1]];
+      if (v < 0 || v >= p.dimSize) {
+        ThrowRange(env, fn, "index " + std::to_string(v) + " is out of bounds for dimension " + std::to_string(p.dim) +
+                                " with size " + std::to_string(p.dimSize));
+      }
+    }
+  });
+  return p;
+}
+
+// gather(out, x, index, layout): out[i] = x[i with i[dim] = index[i]]
+Napi::Value GatherFn(const Napi::CallbackInfo& info) {
+  const char* fn = "gather";
+  Napi::Env env = info.Env();
+  Buf out = GetBuf(info, 0, fn, "out");
+  Buf x = GetBuf(info, 1, fn, "x");
+  Buf index = GetBufOf(info, 2, fn, "index", DType::I32);
+  SameDType(env, fn, out, "out", x, "x");
+  IndexPlan p = ReadIndexPlan(info, 3, fn, out, index, x, "out", "x");
+  const int32_t* idx = index.as<int32_t>();
+  auto run = [&](auto* o, const auto* xp) {
+    ParallelFor(p.s.numel, kGrainElementwise, [&](int64_t b, int64_t e) {
+      ForEachRun<3>(p.s, b, e, [&](const int64_t* off, const int64_t* in, int64_t n) {
+        for (int64_t i = 0; i < n; i++)
+          o[off[0] + i * in[0]] = xp[off[2] + i * in[2] + static_cast<int64_t>(idx[off[1] + i * in[1]]) * p.dimStride];
+      });
+    });
+  };
+  switch (x.dtype) {
+    case DType::F32: run(out.as<float>(), x.as<float>()); break;
+    case DType::F64: run(out.as<double>(), x.as<double>()); break;
+    case DType::I32: run(out.as<int32_t>(), x.as<int32_t>()); break;
+    case DType::Bool: run(out.as<uint8_t>(), x.as<uint8_t>()); break;
+  }
+  return env.Undefined();
+}
+
+// scatterAdd(target, src, index, layout): target[i with i[dim] = index[i]] += src[i].
+// Serial: several source elements may land on the same target element.
+Napi::Value ScatterAddFn(const Napi::CallbackInfo& info) {
+  const char* fn = "scatterAdd";
+  Napi::Env env = info.Env();
+  Buf target = GetFloatBuf(info, 0, fn, "target");
+  Buf src = GetFloatBuf(info, 1, fn, "src");
+  Buf index = GetBufOf(info, 2, fn, "index", DType::I32);
+  SameDType(env, fn, target, "target", src, "src");
+  IndexPlan p = ReadIndexPlan(info, 3, fn, src, index, target, "src", "target");
+  const int32_t* idx = index.as<int32_t>();
+  auto run = [&](auto* t, const auto* sp) {
+    ForEachRun<3>(p.s, 0, p.s.numel, [&](const int64_t* off, const int64_t* in, int64_t n) {
+      for (int64_t i = 0; i < n; i++)
+        t[off[2] + i * in[2] + static_cast<int64_t>(idx[off[1] + i * in[1]]) * p.dimStride] += sp[off[0] + i * in[0]];
+    });
+  };
+  if (target.dtype == DType::F32) run(target.as<float>(), src.as<float>());
+  else run(target.as<double>(), src.as<double>());
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitIndexing(Napi::Env env, Napi::Object exports) {
+  exports.Set("gather", Napi::Function::New(env, GatherFn, "gather"));
+  exports.Set("scatterAdd", Napi::Function::New(env, ScatterAddFn, "scatterAdd"));
+}
+
+}  // namespace kd

@@ -1,0 +1,422 @@
+// Reductions, softmax and log-softmax along one axis of a contiguous block viewed as
+// [outer, R, inner] (JS merges adjacent reduced dims and makes inputs contiguous).
+// Work is split into blocks whose boundaries depend only on the shape, never on the thread
+// count, so results are bitwise identical whatever setNumThreads says.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace kd {
+namespace {
+
+enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_COUNT };
+const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std"};
+static_assert(sizeof(kReduceNames) / sizeof(kReduceNames[0]) == R_COUNT, "reduce names");
+
+constexpr int64_t kSumBlock = 65536;  // elements per partial sum of a full reduction
+constexpr int64_t kColBlock = 256;    // output columns per work item when inner > 1
+
+template <typename T>
+using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+
+// Sum of a contiguous span with eight independent accumulators (vectorisable, and more
+// accurate than one running float sum).
+template <typename T>
+Acc<T> SumSpan(const T* x, int64_t n) {
+  Acc<T> acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) acc[j] += x[i + j];
+  for (; i < n; i++) acc[i & 7] += x[i];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+template <typename T>
+double SqDevSpan(const T* x, int64_t n, double mean) {
+  double acc[4] = {0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; j++) {
+      double d = x[i + j] - mean;
+      acc[j] += d * d;
+    }
+  for (; i < n; i++) {
+    double d = x[i] - mean;
+    acc[0] += d * d;
+  }
+  return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+}
+
+// Max/min with NaN winning and the first index kept on ties, as PyTorch.
+template <typename T, bool IsMax>
+inline bool Better(T v, T best) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (v != v) return best == best;
+    if (best != best) return false;
+  }
+  return IsMax ? v > best : v < best;
+}
+
+template <typename T, bool IsMax>
+void ExtremeSpan(const T* x, int64_t n, int64_t stride, T* best, int64_t* at) {
+  T b = x[0];
+  int64_t bi = 0;
+  for (int64_t i = 1; i < n; i++) {
+    T v = x[i * stride];
+    if (Better<T, IsMax>(v, b)) {
+      b = v;
+      bi = i;
+    }
+  }
+  *best = b;
+  *at = bi;
+}
+
+struct Shape3 {
+  int64_t outer, r, inner;
+};
+
+// inner == 1: each output reduces one contiguous span.
+template <typename T, typename TO>
+void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
+  const int64_t R = s.r;
+  auto row = [&](int64_t o) -> void {
+    const T* p = x + o * R;
+    switch (op) {
+      case R_SUM: out[o] = static_cast<TO>(SumSpan(p, R)); break;
+      case R_MEAN: out[o] = static_cast<TO>(static_cast<double>(SumSpan(p, R)) / static_cast<double>(R)); break;
+      case R_MAX:
+      case R_MIN:
+      case R_ARGMAX:
+      case R_ARGMIN: {
+        T b;
+        int64_t at;
+        if (op == R_MAX || op == R_ARGMAX) ExtremeSpan<T, true>(p, R, 1, &b, &at);
+        else ExtremeSpan<T, false>(p, R, 1, &b, &at);
+        out[o] = (op == R_MAX || op == R_MIN) ? static_cast<TO>(b) : static_cast<TO>(at);
+        break;
+      }
+      case R_VAR:
+      case R_STD: {
+        double mean = static_cast<double>(SumSpan(p, R)) / static_cast<double>(R);
+        double v = SqDevSpan(p, R, mean) / std::max(0.0, static_cast<double>(R) - correction);
+        out[o] = static_cast<TO>(op == R_STD ? std::sqrt(v) : v);
+        break;
+      }
+    }
+  };
+  if (s.outer == 1 && R > kSumBlock) {
+    // One long span: fixed blocks of partial results, combined in order.
+    const int64_t nb = (R + kSumBlock - 1) / kSumBlock;
+    auto blockLen = [&](int64_t b) { return std::min(kSumBlock, R - b * kSumBlock); };
+    if (op == R_SUM || op == R_MEAN || op == R_VAR || op == R_STD) {
+      std::vector<double> part(nb);
+      ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; b++) part[b] = static_cast<double>(SumSpan(x + b * kSumBlock, blockLen(b)));
+      });
+      double sum = 0;
+      for (double v : part) sum += v;
+      if (op == R_SUM) {
+        out[0] = static_cast<TO>(sum);
+        return;
+      }
+      double mean = sum / static_cast<double>(R);
+      if (op == R_MEAN) {
+        out[0] = static_cast<TO>(mean);
+        return;
+      }
+      ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; b++) part[b] = SqDevSpan(x + b * kSumBlock, blockLen(b), mean);
+      });
+      double ss = 0;
+      for (double v : part) ss += v;
+      double v = ss / std::max(0.0, static_cast<double>(R) - correction);
+      out[0] = static_cast<TO>(op == R_STD ? std::sqrt(v) : v);
+      return;
+    }
+    const bool isMax = op == R_MAX || op == R_ARGMAX;
+    std::vector<T> best(nb);
+    std::vector<int64_t> at(nb);
+    ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; b++) {
+        if (isMax) ExtremeSpan<T, true>(x + b * kSumBlock, blockLen(b), 1, &best[b], &at[b]);
+        else ExtremeSpan<T, false>(x + b * kSumBlock, blockLen(b), 1, &best[b], &at[b]);
+        at[b] += b * kSumBlock;
+      }
+    });
+    T b = best[0];
+    int64_t bi = at[0];
+    for (int64_t i = 1; i < nb; i++) {
+      if (isMax ? Better<T, true>(best[i], b) : Better<T, false>(best[i], b)) {
+        b = best[i];
+        bi = at[i];
+      }
+    }
+    out[0] = (op == R_MAX || op == R_MIN) ? static_cast<TO>(b) : static_cast<TO>(bi);
+    return;
+  }
+  ParallelFor(s.outer, std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(R, 1)), [&](int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; o++) row(o);
+  });
+}
+
+// inner > 1: each work item owns up to kColBlock output columns of one outer index and
+// sweeps R rows over them, so memory is read in order.
+template <typename T, typename TO>
+void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
+  const int64_t nColBlocks = (s.inner + kColBlock - 1) / kColBlock;
+  const int64_t items = s.outer * nColBlocks;
+  const int64_t grain = std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(s.r * kColBlock, 1));
+  ParallelFor(items, grain, [&](int64_t i0, int64_t i1) {
+    Acc<T> acc[kColBlock];
+    double mean[kColBlock];
+    T best[kColBlock];
+    int64_t at[kColBlock];
+    for (int64_t it = i0; it < i1; it++) {
+      const int64_t o = it / nColBlocks;
+      const int64_t j0 = (it % nColBlocks) * kColBlock;
+      const int64_t w = std::min(kColBlock, s.inner - j0);
+      const T* base = x + o * s.r * s.inner + j0;
+      TO* dst = out + o * s.inner + j0;
+      if (op == R_SUM || op == R_MEAN || op == R_VAR || op == R_STD) {
+        for (int64_t j = 0; j < w; j++) acc[j] = 0;
+        for (int64_t r = 0; r < s.r; r++) {
+          const T* p = base + r * s.inner;
+          for (int64_t j = 0; j < w; j++) acc[j] += p[j];
+        }
+        if (op == R_SUM) {
+          for (int64_t j = 0; j < w; j++) dst[j] = static_cast<TO>(acc[j]);
+          continue;
+        }
+        for (int64_t j = 0; j < w; j++) mean[j] = static_cast<double>(acc[j]) / static_cast<double>(s.r);
+        if (op == R_MEAN) {
+          for (int64_t j = 0; j < w; j++) dst[j] = static_cast<TO>(mean[j]);
+          continue;
+        }
+        double ss[kColBlock];
+        for (int64_t j = 0; j < w; j++) ss[j] = 0;
+        for (int64_t r = 0; r < s.r; r++) {
+          const T* p = base + r * s.inner;
+          for (int64_t j = 0; j < w; j++) {
+            double d = p[j] - mean[j];
+            ss[j] += d * d;
+          }
+        }
+        const double denom = std::max(0.0, static_cast<double>(s.r) - correction);
+        for (int64_t j = 0; j < w; j++) {
+          double v = ss[j] / denom;
+          dst[j] = static_cast<TO>(op == R_STD ? std::sqrt(v) : v);
+        }
+        continue;
+      }
+      const bool isMax = op == R_MAX || op == R_ARGMAX;
+      for (int64_t j = 0; j < w; j++) {
+        best[j] = base[j];
+        at[j] = 0;
+      }
+      for (int64_t r = 1; r < s.r; r++) {
+        const T* p = base + r * s.inner;
+        for (int64_t j = 0; j < w; j++) {
+          if (isMax ? Better<T, true>(p[j], best[j]) : Better<T, false>(p[j], best[j])) {
+            best[j] = p[j];
+            at[j] = r;
+          }
+        }
+      }
+      for (int64_t j = 0; j < w; j++) dst[j] = (op == R_MAX || op == R_MIN) ? static_cast<TO>(best[j]) : static_cast<TO>(at[j]);
+    }
+  });
+}
+
+template <typename T, typename TO>
+void RunReduce(int op, const T* x, TO* out, Shape3 s, double correction) {
+  if (s.outer == 0 || s.inner == 0) return;
+  if (s.r == 0) {  // empty reductions: sum 0, mean/var NaN (max/min were refused earlier)
+    const TO fillv = op == R_SUM ? TO(0) : static_cast<TO>(std::numeric_limits<double>::quiet_NaN());
+    for (int64_t i = 0; i < s.outer * s.inner; i++) out[i] = fillv;
+    return;
+  }
+  if (s.inner == 1) ReduceRows<T, TO>(op, x, out, s, correction);
+  else ReduceColumns<T, TO>(op, x, out, s, correction);
+}
+
+Shape3 ReadShape3(IntList& l) {
+  Shape3 s;
+  s.outer = l.Next("outer", 0, kMaxElements);
+  s.r = l.Next("reduced", 0, kMaxElements);
+  s.inner = l.Next("inner", 0, kMaxElements);
+  return s;
+}
+
+void CheckShape3(Napi::Env env, const char* fn, const Shape3& s) {
+  if (s.r != 0 && s.outer > kMaxElements / s.r) ThrowRange(env, fn, "shape too large");
+  if (s.inner != 0 && s.outer * s.r > kMaxElements / s.inner) ThrowRange(env, fn, "shape too large");
+}
+
+// reduce(op, out, x, layout = [xOff, outOff, outer, R, inner], correction)
+Napi::Value ReduceFn(const Napi::CallbackInfo& info) {
+  const char* fn = "reduce";
+  Napi::Env env = info.Env();
+  const int op = static_cast<int>(GetInt(info, 0, fn, "op", 0, R_COUNT - 1));
+  Buf out = GetBuf(info, 1, fn, "out");
+  Buf x = GetBuf(info, 2, fn, "x");
+  IntList l = GetIntList(info, 3, fn, "layout");
+  const int64_t xOff = l.Next("xOffset", 0, kMaxElements);
+  const int64_t outOff = l.Next("outOffset", 0, kMaxElements);
+  Shape3 s = ReadShape3(l);
+  CheckShape3(env, fn, s);
+  const double correction = info.Length() > 4 && !IsNullish(info[4]) ? GetNumber(info, 4, fn, "correction") : 1.0;
+  const bool isIndex = op == R_ARGMAX || op == R_ARGMIN;
+  const bool needsFloat = op == R_MEAN || op == R_VAR || op == R_STD;
+  if (x.dtype == DType::Bool || (needsFloat && x.dtype == DType::I32)) {
+    ThrowType(env, fn, std::string("op '") + kReduceNames[op] + "' does not accept a " + DTypeName(x.dtype));
+  }
+  if (isIndex) {
+    if (out.dtype != DType::I32) ThrowType(env, fn, std::string("argument 'out' of ") + kReduceNames[op] + " must be an Int32Array, received " + DTypeName(out.dtype));
+  } else {
+    SameDType(env, fn, out, "out", x, "x");
+  }
+  if (s.r == 0 && (op == R_MAX || op == R_MIN || isIndex) && s.outer * s.inner > 0) {
+    ThrowRange(env, fn, std::string(kReduceNames[op]) + " of an empty dimension is not defined");
+  }
+  if (isIndex && s.r > 2147483647) ThrowRange(env, fn, "reduced dimension too long for Int32 indices");
+  CheckRange(env, fn, "x", x, xOff, s.outer * s.r * s.inner);
+  CheckRange(env, fn, "out", out, outOff, s.outer * s.inner);
+  if (Overlaps(out, outOff, s.outer * s.inner, x, xOff, s.outer * s.r * s.inner)) ThrowRange(env, fn, "output 'out' overlaps input 'x'");
+  switch (x.dtype) {
+    case DType::F32:
+      if (isIndex) RunReduce<float, int32_t>(op, x.as<float>() + xOff, out.as<int32_t>() + outOff, s, correction);
+      else RunReduce<float, float>(op, x.as<float>() + xOff, out.as<float>() + outOff, s, correction);
+      break;
+    case DType::F64:
+      if (isIndex) RunReduce<double, int32_t>(op, x.as<double>() + xOff, out.as<int32_t>() + outOff, s, correction);
+      else RunReduce<double, double>(op, x.as<double>() + xOff, out.as<double>() + outOff, s, correction);
+      break;
+    case DType::I32:
+      RunReduce<int32_t, int32_t>(op, x.as<int32_t>() + xOff, out.as<int32_t>() + outOff, s, correction);
+      break;
+    case DType::Bool:
+      break;
+  }
+  return env.Undefined();
+}
+
+// ---- softmax / log-softmax ---------------------------------------------------------------
+
+// One softmax row of R elements at stride `st`.
+template <typename T>
+void SoftmaxRow(bool log, const T* x, T* y, int64_t R, int64_t st) {
+  T mx = x[0];
+  for (int64_t r = 1; r < R; r++) mx = std::max(mx, x[r * st]);
+  if (std::isinf(mx) && mx < 0) mx = 0;  // an all -inf row: keep exp finite-free of NaN from inf - inf
+  double sum = 0;
+  if (log) {
+    for (int64_t r = 0; r < R; r++) sum += std::exp(static_cast<double>(x[r * st] - mx));
+    const T lse = static_cast<T>(std::log(sum)) + mx;
+    for (int64_t r = 0; r < R; r++) y[r * st] = x[r * st] - lse;
+  } else {
+    for (int64_t r = 0; r < R; r++) {
+      T e = std::exp(x[r * st] - mx);
+      y[r * st] = e;
+      sum += e;
+    }
+    const T inv = static_cast<T>(1.0 / sum);
+    for (int64_t r = 0; r < R; r++) y[r * st] *= inv;
+  }
+}
+
+// softmax backward: dx = y * (g - sum(g * y)); log-softmax: dx = g - exp(y) * sum(g)
+template <typename T>
+void SoftmaxBackwardRow(bool log, const T* g, const T* y, T* dx, int64_t R, int64_t st) {
+  double acc = 0;
+  if (log) {
+    for (int64_t r = 0; r < R; r++) acc += g[r * st];
+    const T s = static_cast<T>(acc);
+    for (int64_t r = 0; r < R; r++) dx[r * st] = g[r * st] - std::exp(y[r * st]) * s;
+  } else {
+    for (int64_t r = 0; r < R; r++) acc += static_cast<double>(g[r * st]) * y[r * st];
+    const T s = static_cast<T>(acc);
+    for (int64_t r = 0; r < R; r++) dx[r * st] = y[r * st] * (g[r * st] - s);
+  }
+}
+
+template <typename F>
+void ForEachLane(Shape3 s, F f) {
+  const int64_t lanes = s.outer * s.inner;
+  ParallelFor(lanes, std::max<int64_t>(1, kGrainTranscendental / std::max<int64_t>(s.r, 1)), [&](int64_t l0, int64_t l1) {
+    for (int64_t l = l0; l < l1; l++) {
+      const int64_t o = l / s.inner, j = l % s.inner;
+      f(o * s.r * s.inner + j);
+    }
+  });
+}
+
+// softmax(log, out, x, layout = [xOff, outOff, outer, R, inner])
+Napi::Value SoftmaxFn(const Napi::CallbackInfo& info) {
+  const char* fn = "softmax";
+  Napi::Env env = info.Env();
+  const bool log = GetBool(info, 0, fn, "log");
+  Buf out = GetFloatBuf(info, 1, fn, "out");
+  Buf x = GetFloatBuf(info, 2, fn, "x");
+  SameDType(env, fn, out, "out", x, "x");
+  IntList l = GetIntList(info, 3, fn, "layout");
+  const int64_t xOff = l.Next("xOffset", 0, kMaxElements);
+  const int64_t outOff = l.Next("outOffset", 0, kMaxElements);
+  Shape3 s = ReadShape3(l);
+  CheckShape3(env, fn, s);
+  const int64_t n = s.outer * s.r * s.inner;
+  CheckRange(env, fn, "x", x, xOff, n);
+  CheckRange(env, fn, "out", out, outOff, n);
+  if (n == 0) return env.Undefined();
+  auto run = [&](auto* xp, auto* yp) {
+    ForEachLane(s, [&](int64_t base) { SoftmaxRow(log, xp + base, yp + base, s.r, s.inner); });
+  };
+  if (x.dtype == DType::F32) run(x.as<float>() + xOff, out.as<float>() + outOff);
+  else run(x.as<double>() + xOff, out.as<double>() + outOff);
+  return env.Undefined();
+}
+
+// softmaxBackward(log, gradIn, gradOut, y, layout = [gOff, yOff, outOff, outer, R, inner])
+Napi::Value SoftmaxBackwardFn(const Napi::CallbackInfo& info) {
+  const char* fn = "softmaxBackward";
+  Napi::Env env = info.Env();
+  const bool log = GetBool(info, 0, fn, "log");
+  Buf dx = GetFloatBuf(info, 1, fn, "gradIn");
+  Buf g = GetFloatBuf(info, 2, fn, "gradOut");
+  Buf y = GetFloatBuf(info, 3, fn, "y");
+  SameDType(env, fn, dx, "gradIn", g, "gradOut");
+  SameDType(env, fn, dx, "gradIn", y, "y");
+  IntList l = GetIntList(info, 4, fn, "layout");
+  const int64_t gOff = l.Next("gradOutOffset", 0, kMaxElements);
+  const int64_t yOff = l.Next("yOffset", 0, kMaxElements);
+  const int64_t dxOff = l.Next("gradInOffset", 0, kMaxElements);
+  Shape3 s = ReadShape3(l);
+  CheckShape3(env, fn, s);
+  const int64_t n = s.outer * s.r * s.inner;
+  CheckRange(env, fn, "gradOut", g, gOff, n);
+  CheckRange(env, fn, "y", y, yOff, n);
+  CheckRange(env, fn, "gradIn", dx, dxOff, n);
+  if (n == 0) return env.Undefined();
+  auto run = [&](auto* gp, auto* yp, auto* dp) {
+    ForEachLane(s, [&](int64_t base) { SoftmaxBackwardRow(log, gp + base, yp + base, dp + base, s.r, s.inner); });
+  };
+  if (dx.dtype == DType::F32) run(g.as<float>() + gOff, y.as<float>() + yOff, dx.as<float>() + dxOff);
+  else run(g.as<double>() + gOff, y.as<double>() + yOff, dx.as<double>() + dxOff);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitReduce(Napi::Env env, Napi::Object exports) {
+  Napi::Object t = Napi::Object::New(env);
+  for (int i = 0; i < R_COUNT; i++) t.Set(kReduceNames[i], Napi::Number::New(env, i));
+  exports.Set("reduceOps", t);
+  exports.Set("reduce", Napi::Function::New(env, ReduceFn, "reduce"));
+  exports.Set("softmax", Napi::Function::New(env, SoftmaxFn, "softmax"));
+  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackwardFn, "softmaxBackward"));
+}
+
+}  // namespace kd
