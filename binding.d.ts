@@ -1,0 +1,110 @@
+/**
+ * The kindling addon's surface. Every function works on caller-owned typed arrays, borrows
+ * them only for the call, validates every argument before touching memory, and throws a
+ * `TypeError` (wrong kind of argument) or `RangeError` (sizes, offsets, strides or indices
+ * that do not fit) naming the argument. Loaded only by `lib/native.ts`.
+ *
+ * Layout arrays are `Float64Array`s of integers, described per function.
+ */
+
+/** The storage kinds: float32, float64, int32 and bool (as 0/1 bytes). */
+export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type FloatStorage = Float32Array | Float64Array;
+
+export interface Binding {
+  /** Op codes of `unary`, by name. */
+  readonly unaryOps: Readonly<Record<UnaryOp, number>>;
+  /** Op codes of `binary`, by name. */
+  readonly binaryOps: Readonly<Record<BinaryOp, number>>;
+  /** Op codes of `reduce`, by name. */
+  readonly reduceOps: Readonly<Record<ReduceOp, number>>;
+
+  /**
+   * out = op(x) elementwise. layout: [ndim, shape..., outOffset, outStrides..., xOffset, xStrides...].
+   * p1/p2: clamp's min/max (NaN = none), leakyRelu's slope, powScalar's exponent.
+   */
+  unary(op: number, out: Storage, x: Storage, layout: Float64Array, p1?: number, p2?: number): void;
+  /**
+   * out = op(a, b) elementwise with stride-0 broadcasting; a or b may be a number.
+   * layout: [ndim, shape..., then offset and strides for out, a, b]. Comparisons write a Uint8Array.
+   * Backward ops take the incoming gradient as a and the saved forward value as b.
+   */
+  binary(op: number, out: Storage, a: Storage | number, b: Storage | number, layout: Float64Array, p1?: number, p2?: number): void;
+  /** out = cond ? a : b. layout: [ndim, shape..., then offset and strides for out, cond, a, b]. */
+  where(out: Storage, cond: Uint8Array, a: Storage | number, b: Storage | number, layout: Float64Array): void;
+  /** Writes value into every element of the view. layout: [ndim, shape..., outOffset, outStrides..., 0, zeros...]. */
+  fill(out: Storage, value: number, layout: Float64Array): void;
+  /** Strided copy with conversion between any two storage kinds. layout as in `unary`. */
+  copy(out: Storage, x: Storage, layout: Float64Array): void;
+
+  /**
+   * c = alpha * op(a) · op(b) + beta * c, per batch. layout: [transA, transB, m, n, k, lda, ldb, ldc,
+   * aOffset, bOffset, cOffset, nbatch, batchShape..., aBatchStrides..., bBatchStrides..., cBatchStrides...].
+   */
+  gemm(a: FloatStorage, b: FloatStorage, c: FloatStorage, layout: Float64Array, alpha: number, beta: number): void;
+
+  /**
+   * Reduces the middle axis of a contiguous [outer, R, inner] block into [outer, inner].
+   * layout: [xOffset, outOffset, outer, R, inner]. argmax/argmin write an Int32Array.
+   * correction: var/std's Bessel correction (default 1).
+   */
+  reduce(op: number, out: Storage, x: Storage, layout: Float64Array, correction?: number): void;
+  /** Softmax (log = false) or log-softmax along the middle axis. layout: [xOffset, outOffset, outer, R, inner]. */
+  softmax(log: boolean, out: FloatStorage, x: FloatStorage, layout: Float64Array): void;
+  /** Gradient of softmax/log-softmax from its output y. layout: [gradOutOffset, yOffset, gradInOffset, outer, R, inner]. */
+  softmaxBackward(log: boolean, gradIn: FloatStorage, gradOut: FloatStorage, y: FloatStorage, layout: Float64Array): void;
+
+  /**
+   * Cross-entropy rows of x [N, C] (layout [xOffset, N, C]): writes per row the log-sum-exp, the
+   * weighted NLL, the weighted smoothing term -sum_c w_c log p_c and the target's weight
+   * (all 0 on ignored rows). Throws RangeError on a target outside [0, C) that is not ignoreIndex.
+   */
+  crossEntropy(x: FloatStorage, target: Int32Array, weight: FloatStorage | null, ignoreIndex: number, layout: Float64Array,
+    lse: FloatStorage, nll: FloatStorage, smooth: FloatStorage, rowWeight: FloatStorage): void;
+  /** gradInput[n,c] = g_n (a w_t (p_c - [c = t]) + b (p_c sum(w) - w_c)); gradOut has length N or 1. */
+  crossEntropyBackward(gradInput: FloatStorage, x: FloatStorage, target: Int32Array, weight: FloatStorage | null,
+    ignoreIndex: number, layout: Float64Array, lse: FloatStorage, gradOut: FloatStorage, a: number, b: number): void;
+  /** nll[n] = -w_t x[n, t], rowWeight[n] = w_t (0 on ignored rows). layout: [xOffset, N, C]. */
+  nllLoss(x: FloatStorage, target: Int32Array, weight: FloatStorage | null, ignoreIndex: number, layout: Float64Array,
+    nll: FloatStorage, rowWeight: FloatStorage): void;
+  /** Zeroes gradInput, then gradInput[n, t] = -scale g_n w_t. */
+  nllLossBackward(gradInput: FloatStorage, target: Int32Array, weight: FloatStorage | null, ignoreIndex: number,
+    layout: Float64Array, gradOut: FloatStorage, scale: number): void;
+
+  /**
+   * out[i] = x[i with i[dim] = index[i]]. layout: [ndim, dim, shape..., xDimSize, then offset and
+   * strides for out, index, x]. Index values outside [0, xDimSize) throw RangeError.
+   */
+  gather(out: Storage, x: Storage, index: Int32Array, layout: Float64Array): void;
+  /** target[i with i[dim] = index[i]] += src[i]; layout as in `gather` with (src, index, target). */
+  scatterAdd(target: FloatStorage, src: FloatStorage, index: Int32Array, layout: Float64Array): void;
+
+  /** One SGD step over a parameter (PyTorch's rule; the momentum buffer is set from the gradient on the first step). */
+  sgd(param: FloatStorage, grad: FloatStorage, momentumBuffer: FloatStorage | null, lr: number, momentum: number,
+    dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean, firstStep: boolean): void;
+  /** One Adagrad step with the decayed rate clr = lr / (1 + (step - 1) lrDecay). */
+  adagrad(param: FloatStorage, grad: FloatStorage, stateSum: FloatStorage, clr: number, weightDecay: number, eps: number,
+    maximize: boolean): void;
+  /** One RMSprop step; gradAvg given means centered, momentumBuffer given means momentum > 0. */
+  rmsprop(param: FloatStorage, grad: FloatStorage, squareAvg: FloatStorage, gradAvg: FloatStorage | null,
+    momentumBuffer: FloatStorage | null, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number,
+    maximize: boolean): void;
+  /** One Adam (or AdamW, decoupledWeightDecay) step; maxExpAvgSq given means amsgrad. step counts from 1. */
+  adam(param: FloatStorage, grad: FloatStorage, expAvg: FloatStorage, expAvgSq: FloatStorage,
+    maxExpAvgSq: FloatStorage | null, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
+    step: number, decoupledWeightDecay: boolean, maximize: boolean): void;
+
+  /** Sets the threads of the kernel pool and of OpenBLAS (1..1024). */
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** OpenBLAS's build description (version, target, threading). */
+  blasConfig(): string;
+}
+
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'clamp' | 'leakyRelu'
+  | 'gelu' | 'sign' | 'powScalar' | 'log1p' | 'square' | 'reciprocal';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'reluBackward' | 'sigmoidBackward' | 'tanhBackward' | 'clampBackward' | 'leakyReluBackward' | 'geluBackward'
+  | 'powScalarBackward' | 'sqrtBackward' | 'absBackward';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std';

@@ -1,0 +1,20 @@
+/**
+ * kindling: deep learning for Node.js with PyTorch's programming model.
+ *
+ *   import * as kd from 'kindling';
+ *   const x = kd.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ *   x.matmul(x).sum().backward();
+ */
+export { Tensor } from './tensor/tensor.js';
+export type { TensorLike, NestedArray } from './tensor/tensor.js';
+export type { DType } from './tensor/dtype.js';
+export {
+  tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, rand, randn, randLike, randnLike,
+  randint, arange, linspace, eye,
+} from './tensor/create.js';
+export type { TensorOptions, RandomOptions } from './tensor/create.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode.js';
+export { setNumThreads, getNumThreads } from './threads.js';
+export * from './functional.js';
+export * as autograd from './autograd/index.js';

@@ -1,0 +1,223 @@
+/**
+ * Binary elementwise ops with PyTorch broadcasting and type promotion, each with its
+ * gradient beside it. Broadcasting's gradient is one shared step, `sumToShape`.
+ */
+import { native } from '../native.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { promoteTypes, promoteWithScalar, type DType } from '../tensor/dtype.js';
+import { broadcastShapes, describe, sameShape } from '../tensor/shape.js';
+import { emptyTensor } from './alloc.js';
+import { elementwiseLayout } from './layout.js';
+import { record } from './tape.js';
+import { sum } from './reduce.js';
+import { neg } from './unary.js';
+
+const OPS = native.binaryOps;
+
+/** Sums a broadcast gradient back down to the shape of the input it came from. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.shape.length - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.shape.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  const s = dims.length > 0 ? sum(g, dims, true) : g;
+  return s.reshape(shape.slice());
+}
+
+function checkOperand(op: string, v: unknown, name: string): void {
+  if (!(v instanceof Tensor) && typeof v !== 'number') {
+    throw new TypeError(`${op}: expected ${name} to be a Tensor or a number, but received ${describe(v)}`);
+  }
+}
+
+/** The common dtype of two operands, with numbers following PyTorch's scalar rules. */
+function resultType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number);
+  return promoteWithScalar((b as Tensor).dtype, a as number);
+}
+
+interface Prepared {
+  a: Tensor | number;
+  b: Tensor | number;
+  shape: number[];
+  dtype: DType;
+}
+
+function prepare(op: string, a: TensorLike, b: TensorLike, computeType?: DType): Prepared {
+  checkOperand(op, a, 'input');
+  checkOperand(op, b, 'other');
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: at least one argument must be a Tensor`);
+  const dtype = computeType ?? resultType(a, b);
+  const ca = a instanceof Tensor && a.dtype !== dtype ? a.to(dtype) : a;
+  const cb = b instanceof Tensor && b.dtype !== dtype ? b.to(dtype) : b;
+  const shape =
+    ca instanceof Tensor && cb instanceof Tensor
+      ? broadcastShapes(op, ca.shape, cb.shape)
+      : (ca instanceof Tensor ? ca : (cb as Tensor)).shape.slice();
+  return { a: ca, b: cb, shape, dtype };
+}
+
+/** Runs a binary kernel into a fresh tensor of `outType`. */
+export function runBinary(code: number, p: Prepared, outType: DType = p.dtype, p1?: number, p2?: number): Tensor {
+  const out = emptyTensor(p.shape, outType);
+  const ta = p.a instanceof Tensor ? p.a : null;
+  const tb = p.b instanceof Tensor ? p.b : null;
+  native.binary(
+    code,
+    out.storage,
+    ta ? ta.storage : (p.a as number),
+    tb ? tb.storage : (p.b as number),
+    elementwiseLayout(p.shape, [out, ta, tb]),
+    p1,
+    p2,
+  );
+  return out;
+}
+
+function asTensor(v: Tensor | number): Tensor | null {
+  return v instanceof Tensor ? v : null;
+}
+
+function gradOf(g: Tensor, v: Tensor | number): Tensor | null {
+  return v instanceof Tensor ? sumToShape(g, v.shape) : null;
+}
+
+function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
+  if (alpha === undefined || alpha === 1) return other;
+  return other instanceof Tensor ? mul(other, alpha) : other * alpha;
+}
+
+/** a + alpha * b, broadcasting. */
+export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
+  const p = prepare('add', a, scaled(b, options?.alpha));
+  const out = runBinary(OPS.add, p);
+  return record(out, 'AddBackward', [asTensor(p.a), asTensor(p.b)], (g) => [gradOf(g, p.a), gradOf(g, p.b)]);
+}
+
+/** a - alpha * b, broadcasting. */
+export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
+  const p = prepare('sub', a, scaled(b, options?.alpha));
+  if (p.dtype === 'bool') throw new TypeError('sub: subtraction of two bool tensors is not supported; use logical ops or convert with .int()');
+  const out = runBinary(OPS.sub, p);
+  return record(out, 'SubBackward', [asTensor(p.a), asTensor(p.b)], (g, needs) => [
+    gradOf(g, p.a),
+    needs[1] ? gradOf(neg(g), p.b) : null,
+  ]);
+}
+
+/** a * b, broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const p = prepare('mul', a, b);
+  const out = runBinary(OPS.mul, p);
+  const saved = [asTensor(p.a), asTensor(p.b)].filter((t): t is Tensor => t !== null && t.requiresGrad);
+  return record(
+    out,
+    'MulBackward',
+    [asTensor(p.a), asTensor(p.b)],
+    (g, needs) => [needs[0] ? gradOf(mul(g, p.b), p.a) : null, needs[1] ? gradOf(mul(g, p.a), p.b) : null],
+    saved,
+  );
+}
+
+/** a / b (true division: integer inputs give float32). */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const p = prepare('div', a, b, floatTypeOf(resultTypeChecked('div', a, b)));
+  const out = runBinary(OPS.div, p);
+  return record(
+    out,
+    'DivBackward',
+    [asTensor(p.a), asTensor(p.b)],
+    (g, needs) => [
+      needs[0] ? gradOf(div(g, p.b), p.a) : null,
+      needs[1] ? gradOf(neg(div(mul(g, out), p.b)), p.b) : null,
+    ],
+    [asTensor(p.b), out].filter((t): t is Tensor => t !== null),
+  );
+}
+
+/** Integer and bool results of true division and powers become float32, as in PyTorch. */
+function floatTypeOf(t: DType): DType {
+  return t === 'float64' ? 'float64' : 'float32';
+}
+
+function resultTypeChecked(op: string, a: TensorLike, b: TensorLike): DType {
+  checkOperand(op, a, 'input');
+  checkOperand(op, b, 'other');
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: at least one argument must be a Tensor`);
+  return resultType(a, b);
+}
+
+/** a ** b: tensor to a number, number to a tensor, or tensor to tensor (floating point). */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const ft = floatTypeOf(resultTypeChecked('pow', a, b));
+  if (a instanceof Tensor && typeof b === 'number') {
+    const x = a.dtype === ft ? a : a.to(ft);
+    const out = emptyTensor(x.shape, ft);
+    native.unary(native.unaryOps.powScalar, out.storage, x.storage, elementwiseLayout(x.shape, [out, x]), b);
+    return record(out, 'PowBackward', [x], (g) => {
+      const gx = emptyTensor(x.shape, ft);
+      native.binary(OPS.powScalarBackward, gx.storage, g.storage, x.storage, elementwiseLayout(x.shape, [gx, g, x]), b);
+      return [gx];
+    }, [x]);
+  }
+  const p = prepare('pow', a, b, ft);
+  const out = runBinary(OPS.pow, p);
+  return record(
+    out,
+    'PowBackward',
+    [asTensor(p.a), asTensor(p.b)],
+    (g, needs) => [
+      // d/da a^b = b a^(b-1); d/db a^b = a^b ln a
+      needs[0] ? gradOf(mul(mul(g, p.b), pow(p.a, sub(p.b, 1))), p.a) : null,
+      needs[1] ? gradOf(mul(mul(g, out), typeof p.a === 'number' ? Math.log(p.a) : (p.a as Tensor).log()), p.b) : null,
+    ],
+    [asTensor(p.a), asTensor(p.b), out].filter((t): t is Tensor => t !== null),
+  );
+}
+
+function extremum(name: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tensor {
+  const p = prepare(name, a, b);
+  const out = runBinary(OPS[name], p);
+  // Ties split the gradient evenly, as PyTorch does.
+  return record(
+    out,
+    name === 'maximum' ? 'MaximumBackward' : 'MinimumBackward',
+    [asTensor(p.a), asTensor(p.b)],
+    (g, needs) => {
+      const aWins = runBinary(name === 'maximum' ? OPS.gt : OPS.lt, { ...p }, 'bool');
+      const tie = runBinary(OPS.eq, { ...p }, 'bool');
+      const share = (wins: Tensor) => mul(g, add(wins.to(g.dtype), mul(tie.to(g.dtype), 0.5)));
+      const bWins = runBinary(name === 'maximum' ? OPS.lt : OPS.gt, { ...p }, 'bool');
+      return [needs[0] ? gradOf(share(aWins), p.a) : null, needs[1] ? gradOf(share(bWins), p.b) : null];
+    },
+    [asTensor(p.a), asTensor(p.b)].filter((t): t is Tensor => t !== null),
+  );
+}
+
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum('maximum', a, b);
+}
+
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum('minimum', a, b);
+}
+
+function compare(name: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: TensorLike, b: TensorLike): Tensor {
+  return runBinary(OPS[name], prepare(name, a, b), 'bool');
+}
+
+/** Elementwise a == b as a bool tensor. */
+export const eq = (a: TensorLike, b: TensorLike): Tensor => compare('eq', a, b);
+/** Elementwise a != b as a bool tensor. */
+export const ne = (a: TensorLike, b: TensorLike): Tensor => compare('ne', a, b);
+/** Elementwise a < b as a bool tensor. */
+export const lt = (a: TensorLike, b: TensorLike): Tensor => compare('lt', a, b);
+/** Elementwise a <= b as a bool tensor. */
+export const le = (a: TensorLike, b: TensorLike): Tensor => compare('le', a, b);
+/** Elementwise a > b as a bool tensor. */
+export const gt = (a: TensorLike, b: TensorLike): Tensor => compare('gt', a, b);
+/** Elementwise a >= b as a bool tensor. */
+export const ge = (a: TensorLike, b: TensorLike): Tensor => compare('ge', a, b);

@@ -1,0 +1,31 @@
+/** Copies and conversions: clone, contiguous, to(dtype), with their gradients. */
+import { Tensor } from '../tensor/tensor.js';
+import { isDType, isFloating, type DType } from '../tensor/dtype.js';
+import { copyInto, emptyTensor, fullTensor } from './alloc.js';
+import { record } from './tape.js';
+
+/** A copy with its own contiguous storage; gradients flow back unchanged. */
+export function clone(x: Tensor): Tensor {
+  const out = emptyTensor(x.shape, x.dtype);
+  copyInto(out, x);
+  return record(out, 'CloneBackward', [x], (g) => [g]);
+}
+
+/** x itself when contiguous, else a contiguous copy. */
+export function contiguous(x: Tensor): Tensor {
+  return x.isContiguous() ? x : clone(x);
+}
+
+/** x converted to dtype (x itself when it already is). Float-to-float conversions keep gradients. */
+export function to(x: Tensor, dtype: DType): Tensor {
+  if (!isDType(dtype)) throw new TypeError(`to: unknown dtype ${String(dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
+  if (dtype === x.dtype) return x;
+  const out = emptyTensor(x.shape, dtype);
+  copyInto(out, x);
+  if (!isFloating(dtype)) return out;
+  return record(out, 'ToCopyBackward', [x], (g) => [g.to(x.dtype)]);
+}
+
+export function onesLike(x: Tensor): Tensor {
+  return fullTensor(x.shape, 1, x.dtype);
+}

@@ -1,0 +1,123 @@
+/**
+ * In-place ops. Each bumps the storage's version counter, which is how backward detects a
+ * saved tensor that changed. Under grad mode they refuse leaves that require grad (as
+ * PyTorch does) and re-point a non-leaf's gradFn at the op they applied.
+ */
+import { native } from '../native.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { isFloating } from '../tensor/dtype.js';
+import { broadcastShapes, describe, formatShape, sameShape } from '../tensor/shape.js';
+import { copyInto, fillView } from './alloc.js';
+import { elementwiseLayout } from './layout.js';
+import { needsGrad, record } from './tape.js';
+import { add, div, mul, sub, sumToShape } from './binary.js';
+import { clamp, clampBounds } from './unary.js';
+
+function checkLeaf(op: string, self: Tensor): void {
+  if (needsGrad([self]) && self.isLeaf) {
+    throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in kd.noGrad(() => ...)`);
+  }
+}
+
+/** Writes a recorded out-of-place result into self and takes over its place on the tape. */
+function rebase(self: Tensor, result: Tensor): void {
+  copyInto(self, result.detach());
+  self.versionCounter.value++;
+  self.gradFn = result.gradFn;
+  self.requiresGrad = result.requiresGrad;
+}
+
+/** `other` ready to be read while self is written: same dtype, broadcastable to self, no partial overlap. */
+function operandFor(op: string, self: Tensor, other: TensorLike): Tensor | number {
+  if (typeof other === 'number') {
+    if (!isFloating(self.dtype) && !Number.isInteger(other)) {
+      throw new TypeError(`${op}: result type float32 can't be cast to the desired output type ${self.dtype}`);
+    }
+    return other;
+  }
+  if (!(other instanceof Tensor)) throw new TypeError(`${op}: expected other to be a Tensor or a number, but received ${describe(other)}`);
+  const shape = broadcastShapes(op, self.shape, other.shape);
+  if (!sameShape(shape, self.shape)) {
+    throw new RangeError(`${op}: output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
+  }
+  if (!isFloating(self.dtype) && isFloating(other.dtype)) {
+    throw new TypeError(`${op}: result type ${other.dtype} can't be cast to the desired output type ${self.dtype}`);
+  }
+  let o = other.dtype === self.dtype ? other : other.to(self.dtype);
+  const aliases = o.storage.buffer === self.storage.buffer;
+  if (aliases && !(o.offset === self.offset && sameShape(o.strides, self.strides) && sameShape(o.shape, self.shape))) o = o.clone();
+  return o;
+}
+
+type BinaryName = 'add' | 'sub' | 'mul' | 'div';
+const OUT_OF_PLACE = { add, sub, mul, div };
+
+function binaryInPlace<T extends Tensor>(name: BinaryName, self: T, other: TensorLike, alpha?: number): T {
+  const op = `${name}_`;
+  checkLeaf(op, self);
+  if (name === 'div' && !isFloating(self.dtype)) {
+    throw new TypeError(`${op}: result type float32 can't be cast to the desired output type ${self.dtype}`);
+  }
+  const scaledOther = alpha === undefined || alpha === 1 ? other : typeof other === 'number' ? other * alpha : mul(other, alpha);
+  if (needsGrad([self, other instanceof Tensor ? other : null])) {
+    rebase(self, OUT_OF_PLACE[name](self, scaledOther));
+    return self;
+  }
+  const o = operandFor(op, self, scaledOther);
+  const ot = o instanceof Tensor ? o : null;
+  native.binary(native.binaryOps[name], self.storage, self.storage, ot ? ot.storage : (o as number),
+    elementwiseLayout(self.shape, [self, self, ot]));
+  self.versionCounter.value++;
+  return self;
+}
+
+export const add_ = <T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T =>
+  binaryInPlace('add', self, other, options?.alpha);
+export const sub_ = <T extends Tensor>(self: T, other: TensorLike, options?: { alpha?: number }): T =>
+  binaryInPlace('sub', self, other, options?.alpha);
+export const mul_ = <T extends Tensor>(self: T, other: TensorLike): T => binaryInPlace('mul', self, other);
+export const div_ = <T extends Tensor>(self: T, other: TensorLike): T => binaryInPlace('div', self, other);
+
+export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: number | null): T {
+  checkLeaf('clamp_', self);
+  if (needsGrad([self])) {
+    rebase(self, clamp(self, min, max));
+    return self;
+  }
+  const [lo, hi] = clampBounds(min, max);
+  native.unary(native.unaryOps.clamp, self.storage, self.storage, elementwiseLayout(self.shape, [self, self]), lo, hi);
+  self.versionCounter.value++;
+  return self;
+}
+
+export function fill_<T extends Tensor>(self: T, value: number): T {
+  checkLeaf('fill_', self);
+  if (typeof value !== 'number') throw new TypeError(`fill_: expected value to be a number, but received ${describe(value)}`);
+  fillView(self, value);
+  self.versionCounter.value++;
+  if (needsGrad([self])) {
+    self.gradFn = null;  // the old history no longer reaches these values
+    self.requiresGrad = false;
+  }
+  return self;
+}
+
+/** Copies src (broadcast to self's shape, any dtype) into self. */
+export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  checkLeaf('copy_', self);
+  if (!(src instanceof Tensor)) throw new TypeError(`copy_: expected src to be a Tensor, but received ${describe(src)}`);
+  const shape = broadcastShapes('copy_', self.shape, src.shape);
+  if (!sameShape(shape, self.shape)) {
+    throw new RangeError(`copy_: source shape ${formatShape(src.shape)} cannot be broadcast to ${formatShape(self.shape)}`);
+  }
+  const s = src.storage.buffer === self.storage.buffer ? src.clone() : src;
+  copyInto(self, s.detach());
+  self.versionCounter.value++;
+  if (needsGrad([src])) {
+    record(self, 'CopyBackward', [src], (g) => [sumToShape(g, src.shape).to(src.dtype)]);
+  } else if (needsGrad([self])) {
+    self.gradFn = null;
+    self.requiresGrad = false;
+  }
+  return self;
+}

@@ -1,0 +1,106 @@
+/**
+ * Matrix products on OpenBLAS GEMM: 1-D and 2-D operands, batches with broadcast batch
+ * dims, and transposed views handed to GEMM through its transpose flags instead of copies.
+ */
+import { native } from '../native.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isFloating } from '../tensor/dtype.js';
+import { broadcastShapes, describe, formatShape } from '../tensor/shape.js';
+import { emptyTensor } from './alloc.js';
+import { layoutOf } from './layout.js';
+import { record } from './tape.js';
+import { contiguous } from './copy.js';
+import { sumToShape } from './binary.js';
+
+/** How GEMM can read a [rows, cols] view without a copy: row-major, or transposed. */
+function asGemmOperand(rows: number, cols: number, sr: number, sc: number): { trans: boolean; ld: number } | null {
+  if ((cols === 1 || sc === 1) && (rows === 1 || sr >= Math.max(1, cols))) {
+    return { trans: false, ld: rows === 1 ? Math.max(1, cols) : sr };
+  }
+  if ((rows === 1 || sr === 1) && (cols === 1 || sc >= Math.max(1, rows))) {
+    return { trans: true, ld: cols === 1 ? Math.max(1, rows) : sc };
+  }
+  return null;
+}
+
+/** The operand as GEMM sees it, copying only a layout GEMM cannot read. */
+function operand(x: Tensor): { t: Tensor; trans: boolean; ld: number } {
+  const nd = x.dim();
+  const rows = x.shape[nd - 2];
+  const cols = x.shape[nd - 1];
+  const o = asGemmOperand(rows, cols, x.strides[nd - 2], x.strides[nd - 1]);
+  if (o !== null) return { t: x, ...o };
+  const c = contiguous(x.detach());
+  return { t: c, trans: false, ld: Math.max(1, cols) };
+}
+
+/** C = A · B for A [..., m, k] and B [..., k, n] (both at least 2-D), batch dims broadcast. */
+function gemmBatched(a: Tensor, b: Tensor): Tensor {
+  const m = a.shape[a.dim() - 2];
+  const k = a.shape[a.dim() - 1];
+  const n = b.shape[b.dim() - 1];
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batch = broadcastShapes('matmul', batchA, batchB);
+  const out = emptyTensor([...batch, m, n], a.dtype);
+  const A = operand(a);
+  const B = operand(b);
+  const nb = batch.length;
+  const bstr = (x: Tensor, shape: readonly number[]) => {
+    const lead = nb - (x.dim() - 2);
+    return batch.map((s, i) => (i < lead || shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
+  };
+  const cStrides = out.strides.slice(0, nb);
+  native.gemm(
+    A.t.storage as Float32Array,
+    B.t.storage as Float32Array,
+    out.storage as Float32Array,
+    layoutOf(
+      A.trans ? 1 : 0, B.trans ? 1 : 0, m, n, k, A.ld, B.ld, Math.max(1, n),
+      A.t.offset, B.t.offset, 0, nb, ...batch, ...bstr(A.t, batchA), ...bstr(B.t, batchB), ...cStrides,
+    ),
+    1,
+    0,
+  );
+  return out;
+}
+
+function checkOperands(a: unknown, b: unknown): asserts a is Tensor {
+  for (const [name, v] of [['input', a], ['other', b]] as const) {
+    if (!(v instanceof Tensor)) throw new TypeError(`matmul: expected ${name} to be a Tensor, but received ${describe(v)}`);
+    if (v.dim() === 0) throw new RangeError(`matmul: both arguments need at least 1 dimension, but ${name} is 0-d`);
+    if (!isFloating(v.dtype)) throw new TypeError(`matmul: expected floating-point tensors, but ${name} is ${v.dtype}; convert with .float()`);
+  }
+  const x = a as Tensor;
+  const y = b as Tensor;
+  if (x.dtype !== y.dtype) throw new TypeError(`matmul: expected both tensors to have the same dtype, but got ${x.dtype} and ${y.dtype}`);
+  const k1 = x.shape[x.dim() - 1];
+  const k2 = y.dim() === 1 ? y.shape[0] : y.shape[y.dim() - 2];
+  if (k1 !== k2) {
+    throw new RangeError(`matmul: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} cannot be multiplied (${k1} != ${k2})`);
+  }
+}
+
+/** PyTorch's matmul: dot, matrix-vector, matrix-matrix or batched product. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkOperands(a, b);
+  if (a.dim() === 1 && b.dim() === 1) return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape([]);
+  if (a.dim() === 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+  if (b.dim() === 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  if (b.dim() === 2 && a.dim() > 2) {
+    // One tall GEMM instead of a batch of small ones.
+    const lead = a.shape.slice(0, -1);
+    return matmul(a.reshape([-1, a.shape[a.dim() - 1]]), b).reshape([...lead, b.shape[1]]);
+  }
+  const out = gemmBatched(a, b);
+  return record(
+    out,
+    'MmBackward',
+    [a, b],
+    (g, needs) => [
+      needs[0] ? sumToShape(matmul(g, b.transpose(-1, -2)), a.shape) : null,
+      needs[1] ? sumToShape(matmul(a.transpose(-1, -2), g), b.shape) : null,
+    ],
+    [a, b],
+  );
+}

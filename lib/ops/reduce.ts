@@ -1,0 +1,198 @@
+/**
+ * Reductions over all elements, one dim or several: sum, mean, max/min (with indices),
+ * argmax/argmin, var and std, each with its gradient. The native kernel reduces the middle
+ * axis of [outer, R, inner]; reduced dims that are not adjacent are first permuted to the end.
+ */
+import { native } from '../native.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isFloating, type DType } from '../tensor/dtype.js';
+import { describe, normalizeDim } from '../tensor/shape.js';
+import { emptyTensor, zerosTensor } from './alloc.js';
+import { layoutOf } from './layout.js';
+import { record } from './tape.js';
+import { contiguous } from './copy.js';
+import { div, eq, mul, sub } from './binary.js';
+
+const R = native.reduceOps;
+
+interface Plan {
+  /** Contiguous input laid out as [outer, r, inner]. */
+  input: Tensor;
+  outer: number;
+  r: number;
+  inner: number;
+  /** The result's shape with reduced dims kept as 1 (keepdim), and as returned. */
+  keptShape: number[];
+  outShape: number[];
+}
+
+/** Normalised, sorted, distinct dims; null or undefined means all dims. */
+function reducedDims(op: string, x: Tensor, dim: number | number[] | null | undefined): number[] {
+  if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
+  const list = Array.isArray(dim) ? dim : [dim];
+  if (list.length === 0) return x.shape.map((_, i) => i);
+  const dims = list.map((d) => {
+    if (typeof d !== 'number') throw new TypeError(`${op}: expected dim to be a number or an array of numbers, but received ${describe(d)}`);
+    return normalizeDim(op, d, x.dim());
+  });
+  const sorted = [...new Set(dims)].sort((a, b) => a - b);
+  if (sorted.length !== dims.length) throw new RangeError(`${op}: dim ${dims.join(', ')} appears multiple times in the list of dims`);
+  return sorted;
+}
+
+function plan(op: string, x: Tensor, dims: number[], keepdim: boolean): Plan {
+  const nd = x.dim();
+  const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+  if (nd === 0) return { input: x, outer: 1, r: 1, inner: 1, keptShape: [], outShape: [] };
+  const adjacent = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
+  let input = x;
+  let first = dims[0] ?? nd;
+  let last = dims[dims.length - 1] ?? nd - 1;
+  if (!adjacent) {
+    const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+    input = x.permute([...kept, ...dims]);
+    first = kept.length;
+    last = nd - 1;
+  }
+  input = contiguous(input.detach());
+  const prod = (a: number, b: number) => {
+    let p = 1;
+    for (let i = a; i < b; i++) p *= input.shape[i];
+    return p;
+  };
+  return { input, outer: prod(0, first), r: prod(first, last + 1), inner: prod(last + 1, nd), keptShape, outShape };
+}
+
+function run(code: number, p: Plan, dtype: DType, correction?: number): Tensor {
+  const out = emptyTensor(p.outShape, dtype);
+  native.reduce(code, out.storage, p.input.storage, layoutOf(p.input.offset, 0, p.outer, p.r, p.inner), correction);
+  return out;
+}
+
+/** The gradient of a reduced result, broadcast back over x's shape (a stride-0 view). */
+function expandBack(g: Tensor, p: Plan, x: Tensor): Tensor {
+  return g.reshape(p.keptShape).expand(x.shape.slice());
+}
+
+function checkInput(op: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, but received ${describe(x)}`);
+}
+
+/** Sum over all elements or the given dims. Bool and int32 sum to int32. */
+export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  checkInput('sum', x);
+  const src = x.dtype === 'bool' ? x.to('int32') : x;
+  const p = plan('sum', src, reducedDims('sum', x, dim), keepdim);
+  const out = run(R.sum, p, src.dtype);
+  return record(out, 'SumBackward', [x], (g) => [expandBack(g, p, x)]);
+}
+
+/** Mean over all elements or the given dims (floating-point inputs only). */
+export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  checkInput('mean', x);
+  if (!isFloating(x.dtype)) {
+    throw new TypeError(`mean: could not infer output dtype. Input dtype must be floating point, but got ${x.dtype}; convert with .float()`);
+  }
+  const p = plan('mean', x, reducedDims('mean', x, dim), keepdim);
+  const out = run(R.mean, p, x.dtype);
+  return record(out, 'MeanBackward', [x], (g) => [div(expandBack(g, p, x), p.r)]);
+}
+
+function checkNonEmpty(op: string, x: Tensor, p: Plan, dim?: number): void {
+  if (p.r === 0 && p.outer * p.inner > 0) {
+    throw new RangeError(
+      dim === undefined
+        ? `${op}: expected a non-empty tensor, but the input has shape [${x.shape.join(', ')}]`
+        : `${op}: expected reduction dim ${dim} to have non-zero size, but the input has shape [${x.shape.join(', ')}]`,
+    );
+  }
+}
+
+function extremeAll(op: 'max' | 'min', x: Tensor): Tensor {
+  checkInput(op, x);
+  const p = plan(op, x, reducedDims(op, x, null), false);
+  checkNonEmpty(op, x, p);
+  const out = run(op === 'max' ? R.max : R.min, p, x.dtype);
+  // The gradient is shared evenly among the elements that reach the extreme.
+  return record(out, op === 'max' ? 'MaxBackward' : 'MinBackward', [x], (g) => {
+    const hits = eq(x, out).to(g.dtype);
+    return [mul(div(hits, sum(hits)), g)];
+  }, [x, out]);
+}
+
+export const maxAll = (x: Tensor): Tensor => extremeAll('max', x);
+export const minAll = (x: Tensor): Tensor => extremeAll('min', x);
+
+function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): { values: Tensor; indices: Tensor } {
+  checkInput(op, x);
+  const d = normalizeDim(op, dim, x.dim());
+  const p = plan(op, x, x.dim() === 0 ? [] : [d], keepdim);
+  checkNonEmpty(op, x, p, d);
+  const indices = run(op === 'max' ? R.argmax : R.argmin, p, 'int32');
+  const values = run(op === 'max' ? R.max : R.min, p, x.dtype);
+  record(values, op === 'max' ? 'MaxBackward' : 'MinBackward', [x], (g) => [
+    scatterToIndices(g.reshape(p.keptShape), indices.reshape(p.keptShape), x, d),
+  ]);
+  return { values, indices };
+}
+
+/** Zeros of x's shape with g placed at the given indices along dim. */
+function scatterToIndices(g: Tensor, index: Tensor, x: Tensor, dim: number): Tensor {
+  const gx = zerosTensor(x.shape, g.dtype);
+  if (x.dim() === 0) return g.reshape([]).clone();
+  const gc = contiguous(g);
+  const nd = x.dim();
+  const layout = [nd, dim, ...index.shape, x.shape[dim], gc.offset, ...gc.strides, index.offset, ...index.strides, 0, ...gx.strides];
+  native.scatterAdd(gx.storage as Float32Array, gc.storage as Float32Array, index.storage as Int32Array, layoutOf(...layout));
+  return gx;
+}
+
+export const maxDim = (x: Tensor, dim: number, keepdim = false) => extremeDim('max', x, dim, keepdim);
+export const minDim = (x: Tensor, dim: number, keepdim = false) => extremeDim('min', x, dim, keepdim);
+
+function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  checkInput(op, x);
+  if (dim === undefined || dim === null) {
+    const p = plan(op, x, reducedDims(op, x, null), false);
+    checkNonEmpty(op, x, p);
+    const out = run(op === 'argmax' ? R.argmax : R.argmin, p, 'int32');
+    return keepdim ? out.reshape(x.shape.map(() => 1)) : out;
+  }
+  const d = normalizeDim(op, dim, x.dim());
+  const p = plan(op, x, x.dim() === 0 ? [] : [d], keepdim);
+  checkNonEmpty(op, x, p, d);
+  return run(op === 'argmax' ? R.argmax : R.argmin, p, 'int32');
+}
+
+/** Index of the largest element (of the flattened tensor, or along dim); int32. */
+export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmax', x, dim, keepdim);
+/** Index of the smallest element (of the flattened tensor, or along dim); int32. */
+export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmin', x, dim, keepdim);
+
+/** var/std options: Bessel's correction (default 1, i.e. unbiased), and keepdim. */
+export interface VarOptions {
+  correction?: number;
+  /** PyTorch's older spelling: unbiased false means correction 0. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+function spread(op: 'var' | 'std', x: Tensor, dim: number | number[] | null | undefined, options: VarOptions = {}): Tensor {
+  checkInput(op, x);
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating-point input, but got ${x.dtype}; convert with .float()`);
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const p = plan(op, x, reducedDims(op, x, dim), options.keepdim ?? false);
+  const out = run(op === 'var' ? R.var : R.std, p, x.dtype, correction);
+  // d var / dx = 2 (x - mean) / (N - correction); d std = d var / (2 std)
+  return record(out, op === 'var' ? 'VarBackward' : 'StdBackward', [x], (g) => {
+    const centered = sub(x, mean(x, reducedDims(op, x, dim), true));
+    const scale = Math.max(0, p.r - correction);
+    const gk = expandBack(g, p, x);
+    if (op === 'var') return [mul(mul(centered, gk), 2 / scale)];
+    return [div(mul(centered, gk), mul(expandBack(out, p, x), scale))];
+  }, [x, out]);
+}
+
+export const variance = (x: Tensor, dim?: number | number[] | null, options?: VarOptions) => spread('var', x, dim, options);
+export const std = (x: Tensor, dim?: number | number[] | null, options?: VarOptions) => spread('std', x, dim, options);

@@ -1,0 +1,122 @@
+/**
+ * Unary elementwise ops, each with its gradient beside it. Transcendental ops promote
+ * integer inputs to float32, as PyTorch does; gradients use the fused native formulas.
+ */
+import { native } from '../native.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isFloating, type DType } from '../tensor/dtype.js';
+import { describe } from '../tensor/shape.js';
+import { emptyTensor } from './alloc.js';
+import { elementwiseLayout } from './layout.js';
+import { record } from './tape.js';
+import { div, mul } from './binary.js';
+
+const U = native.unaryOps;
+const B = native.binaryOps;
+
+function checkTensor(op: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, but received ${describe(x)}`);
+}
+
+function floatInput(x: Tensor): Tensor {
+  return isFloating(x.dtype) ? x : x.to('float32');
+}
+
+/** Runs a unary kernel into a fresh tensor. */
+function runUnary(code: number, x: Tensor, p1?: number, p2?: number, dtype: DType = x.dtype): Tensor {
+  const out = emptyTensor(x.shape, dtype);
+  native.unary(code, out.storage, x.storage, elementwiseLayout(x.shape, [out, x]), p1, p2);
+  return out;
+}
+
+/** A pointwise backward formula: f(g, saved) into a fresh tensor of saved's shape. */
+export function pointwiseBackward(code: number, g: Tensor, saved: Tensor, p1?: number, p2?: number): Tensor {
+  const out = emptyTensor(saved.shape, saved.dtype);
+  native.binary(code, out.storage, g.storage, saved.storage, elementwiseLayout(saved.shape, [out, g, saved]), p1, p2);
+  return out;
+}
+
+export function neg(x: Tensor): Tensor {
+  checkTensor('neg', x);
+  if (x.dtype === 'bool') throw new TypeError('neg: negation of a bool tensor is not supported; use logical not (x.eq(0))');
+  return record(runUnary(U.neg, x), 'NegBackward', [x], (g) => [neg(g)]);
+}
+
+export function exp(x: Tensor): Tensor {
+  checkTensor('exp', x);
+  const xf = floatInput(x);
+  const out = runUnary(U.exp, xf);
+  return record(out, 'ExpBackward', [xf], (g) => [mul(g, out)], [out]);
+}
+
+export function log(x: Tensor): Tensor {
+  checkTensor('log', x);
+  const xf = floatInput(x);
+  return record(runUnary(U.log, xf), 'LogBackward', [xf], (g) => [div(g, xf)], [xf]);
+}
+
+export function sqrt(x: Tensor): Tensor {
+  checkTensor('sqrt', x);
+  const xf = floatInput(x);
+  const out = runUnary(U.sqrt, xf);
+  return record(out, 'SqrtBackward', [xf], (g) => [pointwiseBackward(B.sqrtBackward, g, out)], [out]);
+}
+
+export function abs(x: Tensor): Tensor {
+  checkTensor('abs', x);
+  if (x.dtype === 'bool') return x.clone();
+  return record(runUnary(U.abs, x), 'AbsBackward', [x], (g) => [pointwiseBackward(B.absBackward, g, x)], [x]);
+}
+
+export function relu(x: Tensor): Tensor {
+  checkTensor('relu', x);
+  const out = runUnary(U.relu, x);
+  return record(out, 'ReluBackward', [x], (g) => [pointwiseBackward(B.reluBackward, g, out)], [out]);
+}
+
+export function sigmoid(x: Tensor): Tensor {
+  checkTensor('sigmoid', x);
+  const xf = floatInput(x);
+  const out = runUnary(U.sigmoid, xf);
+  return record(out, 'SigmoidBackward', [xf], (g) => [pointwiseBackward(B.sigmoidBackward, g, out)], [out]);
+}
+
+export function tanh(x: Tensor): Tensor {
+  checkTensor('tanh', x);
+  const xf = floatInput(x);
+  const out = runUnary(U.tanh, xf);
+  return record(out, 'TanhBackward', [xf], (g) => [pointwiseBackward(B.tanhBackward, g, out)], [out]);
+}
+
+/** Limits every element to [min, max]; either bound may be omitted (null), not both. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  checkTensor('clamp', x);
+  const [lo, hi] = clampBounds(min, max);
+  const out = runUnary(U.clamp, x, lo, hi);
+  return record(out, 'ClampBackward', [x], (g) => [pointwiseBackward(B.clampBackward, g, x, lo, hi)], [x]);
+}
+
+/** clamp's bounds as the kernel wants them: NaN for "none". */
+export function clampBounds(min?: number | null, max?: number | null): [number, number] {
+  const none = (v: number | null | undefined) => v === undefined || v === null;
+  if (none(min) && none(max)) throw new TypeError('clamp: at least one of min or max must be given');
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (!none(v) && typeof v !== 'number') throw new TypeError(`clamp: expected ${name} to be a number, but received ${describe(v)}`);
+  }
+  return [none(min) ? NaN : (min as number), none(max) ? NaN : (max as number)];
+}
+
+/** max(0, x) + negativeSlope * min(0, x). */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor('leakyRelu', x);
+  const xf = floatInput(x);
+  const out = runUnary(U.leakyRelu, xf, negativeSlope);
+  return record(out, 'LeakyReluBackward', [xf], (g) => [pointwiseBackward(B.leakyReluBackward, g, xf, negativeSlope)], [xf]);
+}
+
+/** GELU with the exact erf form (PyTorch's default approximate='none'). */
+export function gelu(x: Tensor): Tensor {
+  checkTensor('gelu', x);
+  const xf = floatInput(x);
+  return record(runUnary(U.gelu, xf), 'GeluBackward', [xf], (g) => [pointwiseBackward(B.geluBackward, g, xf)], [xf]);
+}

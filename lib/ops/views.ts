@@ -1,0 +1,229 @@
+/**
+ * View ops: new shapes and strides over the same storage (and version counter), never a
+ * copy, except `reshape` of a layout no view can express. Gradients map back the same way.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { contiguousStrides, describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
+import { record } from './tape.js';
+import { contiguous } from './copy.js';
+import { zerosTensor, copyInto } from './alloc.js';
+import { sumToShape } from './binary.js';
+
+/** A view of x's storage with another shape/strides/offset, recorded with its gradient. */
+function makeView(
+  x: Tensor,
+  shape: number[],
+  strides: number[],
+  offset: number,
+  name: string,
+  backward: (g: Tensor) => Tensor,
+): Tensor {
+  const out = new Tensor(x.storage, shape, strides, offset, x.dtype, x.versionCounter);
+  return record(out, name, [x], (g) => [backward(g)]);
+}
+
+function checkSizes(op: string, shape: unknown[]): void {
+  for (const s of shape) {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < -1) {
+      throw new TypeError(`${op}: expected sizes to be integers >= -1, but received [${shape.map(String).join(', ')}]`);
+    }
+  }
+}
+
+/** Resolves one -1 in a requested shape against numel. */
+function inferShape(op: string, x: Tensor, shape: number[]): number[] {
+  checkSizes(op, shape);
+  const n = x.numel();
+  const free = shape.filter((s) => s === -1).length;
+  if (free > 1) throw new RangeError(`${op}: only one dimension can be inferred, but got ${formatShape(shape)}`);
+  const known = shape.reduce((p, s) => (s === -1 ? p : p * s), 1);
+  if (free === 1) {
+    if (known === 0 || n % known !== 0) throw new RangeError(`${op}: shape ${formatShape(shape)} is invalid for input of size ${n}`);
+    return shape.map((s) => (s === -1 ? n / known : s));
+  }
+  if (known !== n) throw new RangeError(`${op}: shape ${formatShape(shape)} is invalid for input of size ${n}`);
+  return shape.slice();
+}
+
+/**
+ * Strides that present x's elements in `shape` without copying, or null when x's layout
+ * cannot (PyTorch's computeStride: dims may be split or merged only within contiguous chunks).
+ */
+function viewStrides(x: Tensor, shape: number[]): number[] | null {
+  if (x.numel() === 0 || x.dim() === 0) return contiguousStrides(shape);
+  const newStrides = new Array<number>(shape.length);
+  let viewD = shape.length - 1;
+  let chunkBaseStride = x.strides[x.dim() - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let d = x.dim() - 1; d >= 0; d--) {
+    tensorNumel *= x.shape[d];
+    if (d === 0 || (x.shape[d - 1] !== 1 && x.strides[d - 1] !== tensorNumel * chunkBaseStride)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBaseStride;
+        viewNumel *= shape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBaseStride = x.strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD !== -1) return null;
+  return newStrides;
+}
+
+/** The same elements in another shape, sharing storage; throws when strides don't allow it. */
+export function view(x: Tensor, shape: number[]): Tensor {
+  const s = inferShape('view', x, shape);
+  const strides = viewStrides(x, s);
+  if (strides === null) {
+    throw new RangeError(
+      `view: size ${formatShape(s)} is not compatible with input tensor's size ${formatShape(x.shape)} and stride ${formatShape(x.strides)} ` +
+        '(at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.',
+    );
+  }
+  if (sameShape(s, x.shape)) return makeView(x, s, x.strides.slice(), x.offset, 'ViewBackward', (g) => g);
+  return makeView(x, s, strides, x.offset, 'ViewBackward', (g) => reshape(g, x.shape.slice()));
+}
+
+/** The same elements in another shape: a view when possible, else a contiguous copy. */
+export function reshape(x: Tensor, shape: number[]): Tensor {
+  const s = inferShape('reshape', x, shape);
+  if (viewStrides(x, s) !== null) return view(x, s);
+  return view(contiguous(x), s);
+}
+
+/** Swaps two dims. */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  const nd = x.dim();
+  const a = normalizeDim('transpose', dim0, nd);
+  const b = normalizeDim('transpose', dim1, nd);
+  if (nd === 0) return makeView(x, [], [], x.offset, 'TransposeBackward', (g) => g);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  return makeView(x, shape, strides, x.offset, 'TransposeBackward', (g) => transpose(g, a, b));
+}
+
+/** Transpose of a 0-, 1- or 2-D tensor. */
+export function t(x: Tensor): Tensor {
+  if (x.dim() > 2) throw new RangeError(`t: expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  return x.dim() < 2 ? transpose(x, 0, 0) : transpose(x, 0, 1);
+}
+
+/** Reorders dims: result dim i is x's dim dims[i]. */
+export function permute(x: Tensor, dims: number[]): Tensor {
+  const nd = x.dim();
+  if (dims.length !== nd) {
+    throw new RangeError(`permute: number of dims don't match in permute (input has ${nd} dims, got ${dims.length}: [${dims.join(', ')}])`);
+  }
+  const norm = dims.map((d) => normalizeDim('permute', d, nd));
+  if (new Set(norm).size !== nd) throw new RangeError(`permute: repeated dim in [${dims.join(', ')}]`);
+  const inverse = new Array<number>(nd);
+  norm.forEach((d, i) => (inverse[d] = i));
+  return makeView(
+    x,
+    norm.map((d) => x.shape[d]),
+    norm.map((d) => x.strides[d]),
+    x.offset,
+    'PermuteBackward',
+    (g) => permute(g, inverse),
+  );
+}
+
+/** Removes all size-1 dims, or only `dim` if given (a no-op when its size isn't 1). */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  let keep: number[];
+  if (dim === undefined) {
+    keep = x.shape.map((_, i) => i).filter((i) => x.shape[i] !== 1);
+  } else {
+    const d = normalizeDim('squeeze', dim, x.dim());
+    keep = x.shape.map((_, i) => i).filter((i) => i !== d || x.shape[i] !== 1);
+  }
+  return makeView(
+    x,
+    keep.map((i) => x.shape[i]),
+    keep.map((i) => x.strides[i]),
+    x.offset,
+    'SqueezeBackward',
+    (g) => reshape(g, x.shape.slice()),
+  );
+}
+
+/** Inserts a size-1 dim at position dim (in [-ndim-1, ndim]). */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim('unsqueeze', dim, x.dim() + 1);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, d < x.dim() ? x.strides[d] * x.shape[d] : 1);
+  return makeView(x, shape, strides, x.offset, 'UnsqueezeBackward', (g) => reshape(g, x.shape.slice()));
+}
+
+/** Merges dims startDim..endDim into one. */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.dim() === 0) return reshape(x, [1]);
+  const s = normalizeDim('flatten', startDim, x.dim());
+  const e = normalizeDim('flatten', endDim, x.dim());
+  if (s > e) throw new RangeError('flatten: startDim cannot come after endDim');
+  const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
+  return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
+}
+
+/** Broadcasts size-1 dims (and new leading dims) to `shape` with stride 0; -1 keeps a size. */
+export function expand(x: Tensor, shape: number[]): Tensor {
+  checkSizes('expand', shape);
+  if (shape.length < x.dim()) {
+    throw new RangeError(`expand: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`);
+  }
+  const lead = shape.length - x.dim();
+  const outShape = new Array<number>(shape.length);
+  const strides = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) {
+    const j = i - lead;
+    if (j < 0) {
+      if (shape[i] === -1) throw new RangeError(`expand: -1 is not allowed in a leading, non-existing dimension (${formatShape(shape)})`);
+      outShape[i] = shape[i];
+      strides[i] = 0;
+      continue;
+    }
+    const want = shape[i] === -1 ? x.shape[j] : shape[i];
+    if (x.shape[j] !== want && x.shape[j] !== 1) {
+      throw new RangeError(
+        `expand: the expanded size of the tensor (${want}) must match the existing size (${x.shape[j]}) at non-singleton dimension ${i}. ` +
+          `Target sizes: ${formatShape(shape)}. Tensor sizes: ${formatShape(x.shape)}`,
+      );
+    }
+    outShape[i] = want;
+    strides[i] = x.shape[j] === want ? x.strides[j] : 0;
+  }
+  return makeView(x, outShape, strides, x.offset, 'ExpandBackward', (g) => sumToShape(g, x.shape));
+}
+
+/** Elements start..start+length-1 along dim, as a view. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (x.dim() === 0) throw new RangeError('narrow: cannot be applied to a 0-dim tensor');
+  const d = normalizeDim('narrow', dim, x.dim());
+  for (const [name, v] of [['start', start], ['length', length]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`narrow: expected ${name} to be an integer, but received ${describe(v)}`);
+  }
+  const size = x.shape[d];
+  const s = start < 0 ? start + size : start;
+  if (s < 0 || s > size) throw new RangeError(`narrow: start (${start}) is out of range for dimension ${d} of size ${size}`);
+  if (length < 0 || s + length > size) {
+    throw new RangeError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${size}) of dim ${d}`);
+  }
+  const shape = x.shape.slice();
+  shape[d] = length;
+  return makeView(x, shape, x.strides.slice(), x.offset + s * x.strides[d], 'NarrowBackward', (g) => {
+    const gx = zerosTensor(x.shape, g.dtype);
+    copyInto(narrow(gx, d, s, length), g);
+    return gx;
+  });
+}
+
