@@ -144,7 +144,7 @@ void RunUnaryFloat(int op, const Strided<2>& s, T* o, const T* x, double p1, dou
     case U_LOG: return Map1(s, o, x, g, [](T v) { return std::log(v); });
     case U_SQRT: return Map1(s, o, x, g, [](T v) { return std::sqrt(v); });
     case U_ABS: return Map1(s, o, x, g, [](T v) { return std::abs(v); });
-    case U_RELU: return Map1(s, o, x, g, [](T v) { return v > T(0) ? v : (v == v ? T(0) : v); });
+    case U_RELU: return Map1(s, o, x, g, [](T v) { return !(v <= T(0)) ? v : T(0); });  // NaN stays NaN
     case U_SIGMOID: return Map1(s, o, x, g, [](T v) { return Sigmoid(v); });
     case U_TANH: return Map1(s, o, x, g, [](T v) { return std::tanh(v); });
     case U_CLAMP: return Map1(s, o, x, g, [=](T v) { return Clamp(v, p1, p2); });

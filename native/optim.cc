@@ -105,6 +105,32 @@ Napi::Value AdagradFn(const Napi::CallbackInfo& info) {
 }
 
 // rmsprop(param, grad, squareAvg, gradAvg|null, momentumBuffer|null, lr, alpha, eps, weightDecay, momentum, maximize)
+template <typename T, bool Centered, bool Momentum>
+void RmspropLoop(int64_t b, int64_t e, T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict ga,
+                 T* __restrict buf, T sign, T lr, T alpha, T a1, T eps, T wd, bool decay, T mom) {
+  for (int64_t i = b; i < e; i++) {
+    T d = sign * g[i];
+    if (decay) d = d + wd * p[i];
+    const T s = sq[i] * alpha + a1 * d * d;
+    sq[i] = s;
+    T avg;
+    if constexpr (Centered) {
+      const T m = ga[i] * alpha + a1 * d;
+      ga[i] = m;
+      avg = std::sqrt(s - m * m) + eps;
+    } else {
+      avg = std::sqrt(s) + eps;
+    }
+    if constexpr (Momentum) {
+      const T v = buf[i] * mom + d / avg;
+      buf[i] = v;
+      p[i] = p[i] - lr * v;
+    } else {
+      p[i] = p[i] - lr * (d / avg);
+    }
+  }
+}
+
 template <typename T>
 void Rmsprop(const Tensors& t, double lrD, double alphaD, double epsD, double wdD, double momD, bool maximize) {
   T* p = static_cast<T*>(t.ptr[0]);
@@ -113,28 +139,13 @@ void Rmsprop(const Tensors& t, double lrD, double alphaD, double epsD, double wd
   T* ga = static_cast<T*>(t.ptr[3]);
   T* buf = static_cast<T*>(t.ptr[4]);
   const T lr = T(lrD), alpha = T(alphaD), a1 = T(1 - alphaD), eps = T(epsD), wd = T(wdD), mom = T(momD);
+  const T sign = maximize ? T(-1) : T(1);
   ForChunks(t.n, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; i++) {
-      T d = maximize ? -g[i] : g[i];
-      if (wdD != 0) d = d + wd * p[i];
-      const T s = sq[i] * alpha + a1 * d * d;
-      sq[i] = s;
-      T avg;
-      if (ga) {
-        const T m = ga[i] * alpha + a1 * d;
-        ga[i] = m;
-        avg = std::sqrt(s - m * m) + eps;
-      } else {
-        avg = std::sqrt(s) + eps;
-      }
-      if (buf) {
-        const T v = buf[i] * mom + d / avg;
-        buf[i] = v;
-        p[i] = p[i] - lr * v;
-      } else {
-        p[i] = p[i] - lr * (d / avg);
-      }
-    }
+    auto run = [&](auto loop) { loop(b, e, p, g, sq, ga, buf, sign, lr, alpha, a1, eps, wd, wdD != 0, mom); };
+    if (ga && buf) run(RmspropLoop<T, true, true>);
+    else if (ga) run(RmspropLoop<T, true, false>);
+    else if (buf) run(RmspropLoop<T, false, true>);
+    else run(RmspropLoop<T, false, false>);
   });
 }
 
@@ -153,6 +164,30 @@ Napi::Value RmspropFn(const Napi::CallbackInfo& info) {
 
 // adam(param, grad, expAvg, expAvgSq, maxExpAvgSq|null, lr, beta1, beta2, eps, weightDecay, step,
 //      decoupledWeightDecay, maximize): Adam, or AdamW when decoupledWeightDecay is true.
+// The options are template parameters so each variant's loop has no branches and vectorises.
+enum WeightDecay { kNoDecay, kCoupled, kDecoupled };
+
+template <typename T, bool Amsgrad, int Wd>
+void AdamLoop(int64_t b, int64_t e, T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
+              T* __restrict vmax, T sign, T b1, T b2, T c1, T c2, T eps, T wd, T decay, T stepSize, T bcs) {
+  for (int64_t i = b; i < e; i++) {
+    T d = sign * g[i];
+    T pi = p[i];
+    if constexpr (Wd == kDecoupled) pi = pi * decay;
+    if constexpr (Wd == kCoupled) d = d + wd * pi;
+    const T mi = m[i] * b1 + c1 * d;
+    const T vi = v[i] * b2 + c2 * d * d;
+    m[i] = mi;
+    v[i] = vi;
+    T vv = vi;
+    if constexpr (Amsgrad) {
+      vv = vmax[i] > vi ? vmax[i] : vi;
+      vmax[i] = vv;
+    }
+    p[i] = pi - stepSize * (mi / (std::sqrt(vv) / bcs + eps));
+  }
+}
+
 template <typename T>
 void Adam(const Tensors& t, double lrD, double b1D, double b2D, double epsD, double wdD, double step, bool decoupled,
           bool maximize) {
@@ -164,25 +199,18 @@ void Adam(const Tensors& t, double lrD, double b1D, double b2D, double epsD, dou
   const double bc1 = 1 - std::pow(b1D, step);
   const double bc2sqrt = std::sqrt(1 - std::pow(b2D, step));
   const T b1 = T(b1D), b2 = T(b2D), c1 = T(1 - b1D), c2 = T(1 - b2D), eps = T(epsD), wd = T(wdD);
-  const T stepSize = T(lrD / bc1), bcs = T(bc2sqrt), decay = T(1 - lrD * wdD);
-  const bool coupledWd = wdD != 0 && !decoupled, decoupledWd = wdD != 0 && decoupled;
+  const T stepSize = T(lrD / bc1), bcs = T(bc2sqrt), decay = T(1 - lrD * wdD), sign = maximize ? T(-1) : T(1);
+  const int mode = wdD == 0 ? kNoDecay : decoupled ? kDecoupled : kCoupled;
   ForChunks(t.n, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; i++) {
-      T d = maximize ? -g[i] : g[i];
-      T pi = p[i];
-      if (decoupledWd) pi = pi * decay;
-      if (coupledWd) d = d + wd * pi;
-      const T mi = m[i] * b1 + c1 * d;
-      const T vi = v[i] * b2 + c2 * d * d;
-      m[i] = mi;
-      v[i] = vi;
-      T vv = vi;
-      if (vmax) {
-        vv = vmax[i] > vi ? vmax[i] : vi;
-        vmax[i] = vv;
-      }
-      const T denom = std::sqrt(vv) / bcs + eps;
-      p[i] = pi - stepSize * (mi / denom);
+    auto run = [&](auto loop) { loop(b, e, p, g, m, v, vmax, sign, b1, b2, c1, c2, eps, wd, decay, stepSize, bcs); };
+    if (vmax) {
+      if (mode == kNoDecay) run(AdamLoop<T, true, kNoDecay>);
+      else if (mode == kCoupled) run(AdamLoop<T, true, kCoupled>);
+      else run(AdamLoop<T, true, kDecoupled>);
+    } else {
+      if (mode == kNoDecay) run(AdamLoop<T, false, kNoDecay>);
+      else if (mode == kCoupled) run(AdamLoop<T, false, kCoupled>);
+      else run(AdamLoop<T, false, kDecoupled>);
     }
   });
 }

@@ -1,0 +1,34 @@
+// `npm run bench`: kindling beside its references (OpenBLAS from C, a C loop, PyTorch when
+// importable), same thread count, one table on stdout and in bench/RESULTS.md.
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as kd from '../dist/index.js';
+import { native } from '../dist/native.js';
+import { torchVersion } from './lib/references.js';
+import { kernelBenchmarks } from './kernels.js';
+
+const threads = Number(process.env.KINDLING_NUM_THREADS) || kd.getNumThreads();
+kd.setNumThreads(threads);
+const torch = torchVersion();
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${native.blasConfig()}`;
+console.log(`kindling benchmarks — ${machine}`);
+console.log(`threads: kindling ${threads}, OpenBLAS ${threads}, PyTorch ${torch ? `${threads} (torch ${torch})` : 'not installed'}\n`);
+
+const rows = kernelBenchmarks(threads);
+const header = ['workload', 'kindling', 'reference', 'ratio', 'PyTorch', 'PyTorch time / kindling time'];
+const table = rows.map((r) => [r.workload, r.kindling, r.reference, r.ratio, r.torch ?? (torch ? '' : 'not installed'), Number.isFinite(r.vsTorch) ? `${r.vsTorch.toFixed(2)}` : '']);
+const md = [
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...table.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+console.log(md);
+
+const here = dirname(fileURLToPath(import.meta.url));
+writeFileSync(
+  join(here, 'RESULTS.md'),
+  `# Benchmark results\n\nMade by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine}\n\nThreads: ${threads} for kindling, OpenBLAS and PyTorch ${torch ?? '(not installed)'}.\n\n${md}\n`,
+);
+console.log(`\nwritten to ${join(here, 'RESULTS.md')}`);
