@@ -120,7 +120,7 @@ export class Tensor {
    */
   toTypedArray(): Storage {
     if (this.isContiguous() && this.offset === 0 && this.storage.length === this.numel()) return this.storage;
-    return copy.contiguous(this.detach()).storage;
+    return copy.clone(this.detach()).storage;
   }
 
   // ---- autograd ----------------------------------------------------------------------
