@@ -16,13 +16,10 @@ export function rng(seed = 1): () => number {
 export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 /** n values uniform in [lo, hi). */
-export function randomArray<T extends Float32Array | Float64Array | Int32Array>(
-  ctor: { new (n: number): T },
-  n: number,
-  seed = 1,
-  lo = -2,
-  hi = 2,
-): T {
+export function randomArray(ctor: Float32ArrayConstructor, n: number, seed?: number, lo?: number, hi?: number): Float32Array;
+export function randomArray(ctor: Float64ArrayConstructor, n: number, seed?: number, lo?: number, hi?: number): Float64Array;
+export function randomArray(ctor: FloatCtor, n: number, seed?: number, lo?: number, hi?: number): Float32Array | Float64Array;
+export function randomArray(ctor: FloatCtor, n: number, seed = 1, lo = -2, hi = 2): Float32Array | Float64Array {
   const r = rng(seed);
   const a = new ctor(n);
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();

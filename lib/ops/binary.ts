@@ -112,7 +112,10 @@ export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const p = prepare('mul', a, b);
   const out = runBinary(OPS.mul, p);
-  const saved = [asTensor(p.a), asTensor(p.b)].filter((t): t is Tensor => t !== null && t.requiresGrad);
+  // Each gradient reads the other operand; save only those that will be read.
+  const ta = asTensor(p.a);
+  const tb = asTensor(p.b);
+  const saved = [ta?.requiresGrad ? tb : null, tb?.requiresGrad ? ta : null].filter((t): t is Tensor => t !== null);
   return record(
     out,
     'MulBackward',

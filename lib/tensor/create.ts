@@ -212,7 +212,7 @@ export function linspace(start: number, end: number, steps: number, options?: Te
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric like PyTorch: the second half counts back from `end`, so the last value is exact.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) storage[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++) storage[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
   return finish('linspace', Tensor.fromStorage(storage, [steps], dtype), options);
 }
 

@@ -90,7 +90,7 @@ function formatBody(t: Tensor, indent: number): string {
 
   const render = (d: number, idx: number[], col: number): string => {
     if (d === nd - 1) {
-      const items = show[d].map((i) => (i === null ? '...' : cell(valueAt(t, [...idx, i]))));
+      const items = show[d].map((i) => (i === null ? ' ...' : cell(valueAt(t, [...idx, i]))));
       // wrap long rows at the line width, as PyTorch does
       const perLine = Math.max(1, Math.floor((LINE_WIDTH - col) / (width + 2)));
       const lines: string[] = [];

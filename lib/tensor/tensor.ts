@@ -130,7 +130,11 @@ export class Tensor {
    * gradient of the final result with respect to it. Throws if nothing requires grad, or
    * when the graph was already freed by an earlier backward without `retainGraph`.
    */
-  backward(gradient?: Tensor | null, options?: BackwardOptions): void {
+  backward(gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void {
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+      options = gradient;  // backward({ retainGraph: true })
+      gradient = undefined;
+    }
     if (!this.requiresGrad) {
       throw new Error('backward: this tensor does not require grad and has no gradFn (did you forget requiresGrad: true, or call it inside noGrad?)');
     }
