@@ -8,6 +8,7 @@ import * as kd from '../dist/index.js';
 import { native } from '../dist/native.js';
 import { torchVersion } from './lib/references.js';
 import { kernelBenchmarks } from './kernels.js';
+import { perOpRow } from './overhead.js';
 
 const threads = Number(process.env.KINDLING_NUM_THREADS) || kd.getNumThreads();
 kd.setNumThreads(threads);
@@ -16,7 +17,7 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, N
 console.log(`kindling benchmarks — ${machine}`);
 console.log(`threads: kindling ${threads}, OpenBLAS ${threads}, PyTorch ${torch ? `${threads} (torch ${torch})` : 'not installed'}\n`);
 
-const rows = kernelBenchmarks(threads);
+const rows = [...kernelBenchmarks(threads), perOpRow(threads)];
 const header = ['workload', 'kindling', 'reference', 'ratio', 'PyTorch', 'PyTorch time / kindling time'];
 const table = rows.map((r) => [r.workload, r.kindling, r.reference, r.ratio, r.torch ?? (torch ? '' : 'not installed'), Number.isFinite(r.vsTorch) ? `${r.vsTorch.toFixed(2)}` : '']);
 const md = [
