@@ -18,3 +18,4 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { setNumThreads, getNumThreads } from './threads.js';
 export * from './functional.js';
 export * as autograd from './autograd/index.js';
+export * as nn from './nn/index.js';

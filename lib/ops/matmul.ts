@@ -65,6 +65,30 @@ function gemmBatched(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/** The transpose of a 2-D tensor as a plain view, outside the tape (for kernels' own use). */
+export function transposedView(t: Tensor): Tensor {
+  return new Tensor(t.storage, [t.shape[1], t.shape[0]], [t.strides[1], t.strides[0]], t.offset, t.dtype, t.versionCounter);
+}
+
+/**
+ * out = a · b + beta * out for 2-D a [m, k] and b [k, n] into a contiguous out [m, n]:
+ * one GEMM, with transposed views read through GEMM's flags.
+ */
+export function gemmInto(out: Tensor, a: Tensor, b: Tensor, beta: number): void {
+  const A = operand(a);
+  const B = operand(b);
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  native.gemm(
+    A.t.storage as Float32Array,
+    B.t.storage as Float32Array,
+    out.storage as Float32Array,
+    layoutOf(A.trans ? 1 : 0, B.trans ? 1 : 0, m, n, k, A.ld, B.ld, Math.max(1, n), A.t.offset, B.t.offset, out.offset, 0),
+    1,
+    beta,
+  );
+}
+
 function checkOperands(a: unknown, b: unknown): asserts a is Tensor {
   for (const [name, v] of [['input', a], ['other', b]] as const) {
     if (!(v instanceof Tensor)) throw new TypeError(`matmul: expected ${name} to be a Tensor, but received ${describe(v)}`);

@@ -1,0 +1,247 @@
+/**
+ * Loss functions. Cross-entropy and NLL run on the fused native kernels (log-softmax and
+ * NLL in one pass, stable for large logits); the elementwise losses are compositions of ops
+ * whose gradients the tape already knows.
+ */
+import { native } from '../native.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isFloating } from '../tensor/dtype.js';
+import { describe, formatShape, sameShape } from '../tensor/shape.js';
+import { emptyTensor, fullTensor } from './alloc.js';
+import { layoutOf } from './layout.js';
+import { record } from './tape.js';
+import { contiguous } from './copy.js';
+import { add, mul, sub } from './binary.js';
+import { where } from './indexing.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+export interface ClassLossOptions extends ReductionOptions {
+  /** A weight per class, shape [C]. */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute nothing (default -100). */
+  ignoreIndex?: number;
+}
+
+export interface CrossEntropyOptions extends ClassLossOptions {
+  /** Mixes the target with the uniform distribution: (1 - ε) one-hot + ε / C (default 0). */
+  labelSmoothing?: number;
+}
+
+function reductionOf(op: string, options: ReductionOptions | undefined): Reduction {
+  const r = options?.reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') {
+    throw new RangeError(`${op}: reduction must be 'mean', 'sum' or 'none', but got ${String(r)}`);
+  }
+  return r;
+}
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
+}
+
+function checkFloat(op: string, name: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, but received ${describe(t)}`);
+  if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected ${name} to be floating point, but got ${t.dtype}`);
+}
+
+/** Input [N, C] (or [C], or [N, C, d...]) and int32 targets [N] (or [], or [N, d...]) as rows. */
+function classRows(op: string, input: Tensor, target: Tensor): { x: Tensor; t: Tensor; restore: (l: Tensor) => Tensor } {
+  checkFloat(op, 'input', input);
+  if (!(target instanceof Tensor)) throw new TypeError(`${op}: expected target to be a Tensor, but received ${describe(target)}`);
+  if (target.dtype !== 'int32') {
+    throw new TypeError(`${op}: expected target to hold class indices as an int32 tensor, but got ${target.dtype}; use .int() (or pass probabilities of input's shape for soft targets)`);
+  }
+  if (input.dim() === 1) {
+    if (target.dim() !== 0) throw new RangeError(`${op}: for an unbatched input ${formatShape(input.shape)} the target must be 0-d, but has shape ${formatShape(target.shape)}`);
+    return { x: input.unsqueeze(0), t: target.reshape([1]), restore: (l) => l.reshape([]) };
+  }
+  if (input.dim() < 1) throw new RangeError(`${op}: input must have a class dimension, but has shape ${formatShape(input.shape)}`);
+  const expected = [input.shape[0], ...input.shape.slice(2)];
+  if (!sameShape(expected, target.shape)) {
+    throw new RangeError(`${op}: expected target of shape ${formatShape(expected)} for input of shape ${formatShape(input.shape)}, but got ${formatShape(target.shape)}`);
+  }
+  if (input.dim() === 2) return { x: input, t: target, restore: (l) => l };
+  const C = input.shape[1];
+  const perm = [0, ...input.shape.slice(2).map((_, i) => i + 2), 1];
+  return { x: input.permute(perm).reshape([-1, C]), t: target.reshape([-1]), restore: (l) => l.reshape(target.shape.slice()) };
+}
+
+function classWeight(op: string, weight: Tensor | null | undefined, like: Tensor, C: number): Tensor | null {
+  if (weight === undefined || weight === null) return null;
+  checkFloat(op, 'weight', weight);
+  if (weight.dim() !== 1 || weight.shape[0] !== C) throw new RangeError(`${op}: weight must have shape [${C}] (one per class), but has shape ${formatShape(weight.shape)}`);
+  return contiguous(weight.to(like.dtype).detach());
+}
+
+function sumOf(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+/**
+ * Cross-entropy of logits against class indices (int32), or against class probabilities
+ * of the input's shape. Mean reduction divides by the summed weights of non-ignored targets.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const reduction = reductionOf('crossEntropy', options);
+  const eps = options.labelSmoothing ?? 0;
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], but got ${String(eps)}`);
+  if (target instanceof Tensor && isFloating(target.dtype) && input instanceof Tensor && sameShape(input.shape, target.shape)) {
+    return softCrossEntropy(input, target, options, reduction, eps);
+  }
+  const ignore = options.ignoreIndex ?? -100;
+  const { x, t, restore } = classRows('crossEntropy', input, target);
+  const [N, C] = x.shape;
+  const xc = contiguous(x.detach());
+  const tc = contiguous(t);
+  const w = classWeight('crossEntropy', options.weight, xc, C);
+  const lse = emptyTensor([N], xc.dtype);
+  const nll = emptyTensor([N], xc.dtype);
+  const smooth = emptyTensor([N], xc.dtype);
+  const rowWeight = emptyTensor([N], xc.dtype);
+  const layout = () => layoutOf(xc.offset, N, C);
+  native.crossEntropy(xc.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore, layout(),
+    lse.storage as Float32Array, nll.storage as Float32Array, smooth.storage as Float32Array, rowWeight.storage as Float32Array);
+  const a = 1 - eps;
+  const b = eps / C;
+  let out: Tensor;
+  let scale = 1;
+  if (reduction === 'none') {
+    out = emptyTensor([N], xc.dtype);
+    for (let n = 0; n < N; n++) out.storage[n] = a * nll.storage[n] + b * smooth.storage[n];
+  } else {
+    const total = a * sumOf(nll.storage) + b * sumOf(smooth.storage);
+    if (reduction === 'mean') scale = 1 / sumOf(rowWeight.storage);
+    out = fullTensor([], total * scale, xc.dtype);
+  }
+  const result = reduction === 'none' ? restore(out) : out;
+  return record(result, 'CrossEntropyBackward', [x], (g) => {
+    const gc = contiguous(g.reshape([reduction === 'none' ? N : 1]));
+    const gx = emptyTensor([N, C], xc.dtype);
+    native.crossEntropyBackward(gx.storage as Float32Array, xc.storage as Float32Array, tc.storage as Int32Array,
+      (w?.storage ?? null) as Float32Array | null, ignore, layout(), lse.storage as Float32Array, gc.storage as Float32Array, a * scale, b * scale);
+    return [gx];
+  }, [x]);
+}
+
+/** Cross-entropy against probabilities: -sum_c w_c t_c log p_c per sample. */
+function softCrossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions, reduction: Reduction, eps: number): Tensor {
+  const classDim = input.dim() === 1 ? 0 : 1;
+  const C = input.shape[classDim];
+  let t = target;
+  if (eps > 0) t = add(mul(t, 1 - eps), eps / C);
+  let prod = mul(input.logSoftmax(classDim), t);
+  const w = classWeight('crossEntropy', options.weight, input, C);
+  if (w) prod = mul(prod, classDim === 1 ? w.reshape([C, ...input.shape.slice(2).map(() => 1)]) : w);
+  const loss = prod.sum(classDim).neg();
+  if (reduction === 'mean') return input.dim() === 1 ? loss : loss.sum().div(loss.numel());
+  return reduce(loss, reduction);
+}
+
+/** Negative log-likelihood of log-probabilities [N, C] at class indices (int32). */
+export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
+  const reduction = reductionOf('nllLoss', options);
+  const ignore = options.ignoreIndex ?? -100;
+  const { x, t, restore } = classRows('nllLoss', input, target);
+  const [N, C] = x.shape;
+  const xc = contiguous(x.detach());
+  const tc = contiguous(t);
+  const w = classWeight('nllLoss', options.weight, xc, C);
+  const nll = emptyTensor([N], xc.dtype);
+  const rowWeight = emptyTensor([N], xc.dtype);
+  native.nllLoss(xc.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore,
+    layoutOf(xc.offset, N, C), nll.storage as Float32Array, rowWeight.storage as Float32Array);
+  let scale = 1;
+  let out = nll;
+  if (reduction !== 'none') {
+    if (reduction === 'mean') scale = 1 / sumOf(rowWeight.storage);
+    out = fullTensor([], sumOf(nll.storage) * scale, xc.dtype);
+  }
+  const result = reduction === 'none' ? restore(out) : out;
+  return record(result, 'NllLossBackward', [x], (g) => {
+    const gc = contiguous(g.reshape([reduction === 'none' ? N : 1]));
+    const gx = emptyTensor([N, C], xc.dtype);
+    native.nllLossBackward(gx.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore,
+      layoutOf(0, N, C), gc.storage as Float32Array, scale);
+    return [gx];
+  });
+}
+
+function pair(op: string, input: Tensor, target: Tensor): void {
+  checkFloat(op, 'input', input);
+  checkFloat(op, 'target', target);
+  if (!sameShape(input.shape, target.shape)) {
+    throw new RangeError(
+      `${op}: input shape ${formatShape(input.shape)} and target shape ${formatShape(target.shape)} differ; ` +
+        'reshape one of them (broadcasting here is almost always a bug, e.g. [N, 1] against [N])',
+    );
+  }
+}
+
+/** Mean (or sum) of squared differences. */
+export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  const reduction = reductionOf('mseLoss', options);
+  pair('mseLoss', input, target);
+  const d = sub(input, target);
+  return reduce(mul(d, d), reduction);
+}
+
+/** Mean (or sum) of absolute differences. */
+export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  const reduction = reductionOf('l1Loss', options);
+  pair('l1Loss', input, target);
+  return reduce(sub(input, target).abs(), reduction);
+}
+
+/** Squared error below `delta`, linear above it (default delta 1). */
+export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  const reduction = reductionOf('huberLoss', options);
+  pair('huberLoss', input, target);
+  const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, but got ${delta}`);
+  const d = sub(input, target);
+  const a = d.abs();
+  return reduce(where(a.lt(delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
+}
+
+function elementWeight(op: string, weight: Tensor | null | undefined, loss: Tensor): Tensor {
+  if (!weight) return loss;
+  checkFloat(op, 'weight', weight);
+  return mul(loss, weight);
+}
+
+/** Binary cross-entropy of probabilities in [0, 1]; log terms are clamped at -100 as in PyTorch. */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: ReductionOptions & { weight?: Tensor | null } = {}): Tensor {
+  const reduction = reductionOf('binaryCrossEntropy', options);
+  pair('binaryCrossEntropy', input, target);
+  const lo = input.detach().min().item();
+  const hi = input.detach().max().item();
+  if (input.numel() > 0 && !(lo >= 0 && hi <= 1)) {
+    throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1 (found ${lo < 0 || Number.isNaN(lo) ? lo : hi}); use binaryCrossEntropyWithLogits for raw scores`);
+  }
+  const logP = input.log().clamp(-100, null);
+  const log1mP = sub(1, input).log().clamp(-100, null);
+  const loss = add(mul(target, logP), mul(sub(1, target), log1mP)).neg();
+  return reduce(elementWeight('binaryCrossEntropy', options.weight, loss), reduction);
+}
+
+/** Binary cross-entropy of raw scores, computed stably: sigmoid and log never overflow. */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
+): Tensor {
+  const reduction = reductionOf('binaryCrossEntropyWithLogits', options);
+  pair('binaryCrossEntropyWithLogits', input, target);
+  // (1 - y) x + L * (log(1 + exp(-|x|)) + max(-x, 0)), L = 1 + (posWeight - 1) y
+  const softplusNeg = add(input.abs().neg().exp().add(1).log(), input.neg().relu());
+  const logWeight = options.posWeight ? add(mul(sub(options.posWeight, 1), target), 1) : null;
+  const loss = add(mul(sub(1, target), input), logWeight ? mul(logWeight, softplusNeg) : softplusNeg);
+  return reduce(elementWeight('binaryCrossEntropyWithLogits', options.weight, loss), reduction);
+}
