@@ -19,3 +19,4 @@ export { setNumThreads, getNumThreads } from './threads.js';
 export * from './functional.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';

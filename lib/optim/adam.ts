@@ -1,0 +1,57 @@
+/** Adam (optionally AMSGrad) and AdamW: PyTorch's rules, one fused pass per parameter. */
+import { native } from '../native.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, flat, require, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+type Full = Required<AdamOptions>;
+
+abstract class AdamBase extends Optimizer<Full> {
+  protected abstract readonly decoupled: boolean;
+
+  protected validate(o: Full): void {
+    require(o.lr >= 0, 'learning rate', o.lr);
+    require(o.eps >= 0, 'epsilon value', o.eps);
+    require(Array.isArray(o.betas) && o.betas.length === 2, 'betas', o.betas);
+    require(o.betas[0] >= 0 && o.betas[0] < 1, 'beta parameter at index 0', o.betas[0]);
+    require(o.betas[1] >= 0 && o.betas[1] < 1, 'beta parameter at index 1', o.betas[1]);
+    require(o.weightDecay >= 0, 'weight_decay value', o.weightDecay);
+  }
+
+  protected update(p: Tensor, g: Tensor, s: ParamState, o: ParamGroup<Full>): void {
+    if (s.expAvg === undefined) {
+      s.step = 0;
+      s.expAvg = this.zerosLike(p);
+      s.expAvgSq = this.zerosLike(p);
+      if (o.amsgrad) s.maxExpAvgSq = this.zerosLike(p);
+    }
+    if (o.amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = this.zerosLike(p);
+    s.step = (s.step as number) + 1;
+    native.adam(flat(p), flat(g), flat(s.expAvg as Tensor), flat(s.expAvgSq as Tensor), o.amsgrad ? flat(s.maxExpAvgSq as Tensor) : null,
+      o.lr, o.betas[0], o.betas[1], o.eps, o.weightDecay, s.step as number, this.decoupled, o.maximize);
+  }
+}
+
+/** Adam: L2 weight decay added to the gradient. */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsInput<Full>, options: AdamOptions = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  }
+}
+
+/** AdamW: weight decay applied to the parameter directly (decoupled), default 0.01. */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsInput<Full>, options: AdamOptions = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+  }
+}
