@@ -9,8 +9,8 @@ class Net extends nn.Module {
   fc1 = new nn.Linear(4, 8);
   act = new nn.ReLU();
   drop = new nn.Dropout(0.5);
-  fc2: nn.Linear;
-  scale: nn.Parameter;
+  fc2: kd.nn.Linear;
+  scale: kd.nn.Parameter;
   notAParam = kd.ones([3]);
   constructor() {
     super();
