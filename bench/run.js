@@ -9,6 +9,7 @@ import { native } from '../dist/native.js';
 import { torchVersion } from './lib/references.js';
 import { kernelBenchmarks } from './kernels.js';
 import { perOpRow } from './overhead.js';
+import { mlpRows } from './mlp.js';
 
 const threads = Number(process.env.KINDLING_NUM_THREADS) || kd.getNumThreads();
 kd.setNumThreads(threads);
@@ -17,7 +18,8 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, N
 console.log(`kindling benchmarks — ${machine}`);
 console.log(`threads: kindling ${threads}, OpenBLAS ${threads}, PyTorch ${torch ? `${threads} (torch ${torch})` : 'not installed'}\n`);
 
-const rows = [...kernelBenchmarks(threads), perOpRow(threads)];
+const only = process.argv[2];
+const rows = only === 'mlp' ? mlpRows(threads) : [...mlpRows(threads), ...kernelBenchmarks(threads), perOpRow(threads)];
 const header = ['workload', 'kindling', 'reference', 'ratio', 'PyTorch', 'PyTorch time / kindling time'];
 const table = rows.map((r) => [r.workload, r.kindling, r.reference, r.ratio, r.torch ?? (torch ? '' : 'not installed'), Number.isFinite(r.vsTorch) ? `${r.vsTorch.toFixed(2)}` : '']);
 const md = [

@@ -56,6 +56,44 @@ elif workload == "perop":
 
     inner = 10000
     result = {"seconds": median_seconds(lambda: [step() for _ in range(inner)], reps=5, warmup=1) / inner}
+elif workload == "mlp":
+    import gzip
+    import resource
+
+    import numpy as np
+
+    def idx(path):
+        with gzip.open(path, "rb") as f:
+            raw = f.read()
+        nd = raw[3]
+        dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
+        return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
+
+    root = opts["root"]
+    x = torch.from_numpy(idx(f"{root}/train-images-idx3-ubyte.gz").astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    y = torch.from_numpy(idx(f"{root}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
+                                torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=128, shuffle=True)
+    epochs = []
+    for epoch in range(opts.get("epochs", 2)):
+        split = {"data": 0.0, "forward": 0.0, "backward": 0.0, "step": 0.0}
+        t0 = last = time.perf_counter()
+        steps = 0
+        for xb, yb in loader:
+            t = time.perf_counter(); split["data"] += t - last
+            loss = torch.nn.functional.cross_entropy(model(xb), yb)
+            t2 = time.perf_counter(); split["forward"] += t2 - t
+            opt.zero_grad()
+            loss.backward()
+            t3 = time.perf_counter(); split["backward"] += t3 - t2
+            opt.step()
+            last = time.perf_counter(); split["step"] += last - t3
+            steps += 1
+        epochs.append({"seconds": time.perf_counter() - t0, "steps": steps, **split})
+    result = {"epochs": epochs, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 else:
     raise SystemExit(f"unknown workload {workload}")
 
