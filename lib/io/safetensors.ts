@@ -124,9 +124,10 @@ function bad(path: string, what: string): never {
 /**
  * Reads a file written by kd.save (or by Python's safetensors). Validates the header length,
  * JSON, dtypes, shapes and offsets against the file size before reading any tensor, and
- * throws a RangeError saying what is wrong otherwise.
+ * throws a RangeError saying what is wrong otherwise. T lets the caller name the shape it
+ * saved (e.g. `load<StateDict>(p)`); it is not checked.
  */
-export function load(path: string): Saveable {
+export function load<T = Saveable>(path: string): T {
   if (typeof path !== 'string' || path === '') throw new TypeError(`load: expected a file path, but received ${describe(path)}`);
   const file = readFileSync(path);
   if (file.length < 8) bad(path, `${file.length} bytes is shorter than the 8-byte header length`);
@@ -179,12 +180,12 @@ export function load(path: string): Saveable {
     tensors.set(e.name, Tensor.fromStorage(storage, e.shape, e.dtype));
   }
   const skeleton = metadata[SKELETON_KEY];
-  if (skeleton === undefined) return Object.fromEntries(tensors);
+  if (skeleton === undefined) return Object.fromEntries(tensors) as T;
   let structure: unknown;
   try {
     structure = JSON.parse(skeleton);
   } catch {
     bad(path, `metadata "${SKELETON_KEY}" is not valid JSON`);
   }
-  return join(structure, tensors);
+  return join(structure, tensors) as T;
 }

@@ -24,7 +24,7 @@ describe('save and load', () => {
     const file = join(dir, 'model.safetensors');
     kd.save(model.stateDict(), file);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
-    const loaded = kd.load(file) as Record<string, kd.Tensor>;
+    const loaded = kd.load<Record<string, kd.Tensor>>(file);
     expect(Object.keys(loaded)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     const copy = new kd.nn.Sequential(new kd.nn.Linear(5, 7), new kd.nn.ReLU(), new kd.nn.Linear(7, 3));
     copy.loadStateDict(loaded);
@@ -33,7 +33,7 @@ describe('save and load', () => {
 
     const mixed = { d: kd.tensor([1.5, 2.5], { dtype: 'float64' }), i: kd.tensor([[1, -2]], { dtype: 'int32' }), b: kd.tensor([true, false]), e: kd.zeros([0, 3]), v: kd.tensor([[1, 2], [3, 4]]).t() };
     kd.save(mixed, join(dir, 'mixed.safetensors'));
-    const back = kd.load(join(dir, 'mixed.safetensors')) as Record<string, kd.Tensor>;
+    const back = kd.load<Record<string, kd.Tensor>>(join(dir, 'mixed.safetensors'));
     for (const k of Object.keys(mixed) as (keyof typeof mixed)[]) {
       expect(back[k].dtype).toBe(mixed[k].dtype);
       expect(back[k].shape).toEqual(mixed[k].shape);
@@ -51,7 +51,7 @@ describe('save and load', () => {
         if (i === resumeAt) {
           const file = join(dir, 'ckpt.safetensors');
           kd.save({ model: model.stateDict(), optimizer: opt.stateDict(), epoch: i }, file);
-          const ck = kd.load(file) as { model: Record<string, kd.Tensor>; optimizer: kd.optim.OptimizerStateDict<{ lr: number }>; epoch: number };
+          const ck = kd.load<{ model: Record<string, kd.Tensor>; optimizer: kd.optim.OptimizerStateDict<{ lr: number }>; epoch: number }>(file);
           expect(ck.epoch).toBe(i);
           model.loadStateDict(ck.model);
           opt = new kd.optim.Adam(model.parameters(), { lr: 0.5 });
