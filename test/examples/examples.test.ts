@@ -1,0 +1,97 @@
+// Each example's --quick mode, run as a user runs it, with its result asserted: the loss
+// falls, the fitted line is near b = 1, w = 2, accuracy clears a floor, and every plot is a
+// valid SVG and PNG. Examples import 'kindling' (dist/, built by `npm test`'s pretest).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const out = mkdtempSync(join(tmpdir(), 'kindling-examples-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface PlotFiles {
+  svg: string;
+  png: string;
+}
+
+/** A PNG file of plausible size: signature, IHDR, width and height. */
+function expectValidPlot(p: PlotFiles): void {
+  const png = readFileSync(p.png);
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  expect(png.readUInt32BE(16)).toBeGreaterThan(200);
+  expect(png.readUInt32BE(20)).toBeGreaterThan(200);
+  const svg = readFileSync(p.svg, 'utf8');
+  expect(svg.startsWith('<svg')).toBe(true);
+  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+}
+
+type Main = (o: { quick: boolean; out: string; seed?: number }) => Promise<Record<string, any>>;
+const load = async (name: string): Promise<Main> => (await import(`../../examples/${name}.js`)).main;
+
+describe('examples (--quick)', () => {
+  it('linear-regression fits b ≈ 1, w ≈ 2 three ways and draws its comparisons', async () => {
+    const r = await (await load('linear-regression'))({ quick: true, out, seed: 42 });
+    for (const fit of [r.manual, r.auto, r.fitted]) {
+      expect(Math.abs(fit.b - 1)).toBeLessThan(0.15);
+      expect(Math.abs(fit.w - 2)).toBeLessThan(0.25);
+    }
+    for (const curves of [r.batchModes, r.features]) {
+      for (const c of Object.values(curves) as number[][]) expect(c[c.length - 1]).toBeLessThan(c[0]);
+    }
+    const lr = r.lrs as Record<string, number[]>;
+    const final = (k: string) => lr[k][lr[k].length - 1];
+    expect(final('lr 0.5 (works)')).toBeLessThan(final('lr 0.01 (crawls)'));
+    expect(final('lr 1.1 (diverges)')).toBeGreaterThan(lr['lr 1.1 (diverges)'][0]);
+    r.plots.forEach(expectValidPlot);
+  });
+
+  it('mnist-3-vs-7 tells 3s from 7s', async () => {
+    const r = await (await load('mnist-3-vs-7'))({ quick: true, out });
+    expect(r.linearAcc[r.linearAcc.length - 1]).toBeGreaterThan(0.9);
+    expect(r.hiddenAcc[r.hiddenAcc.length - 1]).toBeGreaterThan(0.9);
+    expectValidPlot(r.plot);
+  });
+
+  it('mnist-mlp (the demo) learns the ten digits and its reloaded checkpoint predicts the same', async () => {
+    const r = await (await load('mnist-mlp'))({ quick: true, out });
+    expect(r.trainLoss[r.trainLoss.length - 1]).toBeLessThan(r.trainLoss[0]);
+    expect(r.accuracy).toBeGreaterThan(0.9);
+    expect(r.reloadedAccuracy).toBe(r.accuracy);
+    expect(existsSync(r.checkpoint)).toBe(true);
+    expectValidPlot(r.plot);
+  }, 60_000);
+
+  it('fashion-mnist trains when the data is installed and explains how to get it otherwise', async () => {
+    const main = await load('fashion-mnist');
+    const missing = await (main as (o: object) => Promise<Record<string, unknown>>)({ quick: true, out, data: join(out, 'no-such-folder') });
+    expect(missing.skipped).toBe(true);
+    if (existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) {
+      const r = await main({ quick: true, out });
+      expect(r.accuracy).toBeGreaterThan(0.75);
+      expectValidPlot(r.plot);
+    }
+  }, 60_000);
+
+  it('optimizers: every racer lowers the loss, and the paths are drawn over the contours', async () => {
+    const r = await (await load('optimizers'))({ quick: true, out });
+    for (const losses of Object.values(r.losses) as number[][]) expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+    expect(Object.keys(r.paths)).toEqual(['SGD', 'momentum', 'Nesterov', 'Adagrad', 'RMSprop', 'Adam']);
+    r.plots.forEach(expectValidPlot);
+  });
+
+  it('learning-rates: a good rate beats a tiny one, a huge one does not train', async () => {
+    const r = await (await load('learning-rates'))({ quick: true, out });
+    const last = (k: string) => r.curves[k][r.curves[k].length - 1];
+    expect(last('lr 0.05')).toBeLessThan(last('lr 0.0005'));
+    expect(last('lr 1.5')).toBeGreaterThan(last('lr 0.05'));
+    expectValidPlot(r.plot);
+  });
+
+  it('train-in-worker serves requests during training and predictions after it', async () => {
+    const r = await (await load('train-in-worker'))({ quick: true, out });
+    expect(r.stats.requests).toBeGreaterThan(5);
+    expect(r.answers).toHaveLength(5);
+    expect(r.answers.filter((a: { predicted: number; actual: number }) => a.predicted === a.actual).length).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+});
