@@ -1,7 +1,7 @@
 // Per-op overhead of the JS layer: a tiny graph forward and backward, where allocation,
 // tape bookkeeping and N-API crossings are the whole cost.
 import * as kd from '../dist/index.js';
-import { medianSecondsPerCall, fmt } from './lib/measure.js';
+import { medianSeconds, medianSecondsPerCall, fmt } from './lib/measure.js';
 import { runTorch } from './lib/references.js';
 
 /** `y = a.mul(b).add(c).sum(); y.backward()` on 16-element tensors that require grad. */
@@ -18,6 +18,37 @@ export function perOpRow(threads) {
     reference: Number.isNaN(torch) ? 'PyTorch not installed' : `${fmt.us(torch)} (PyTorch)`,
     ratio: Number.isNaN(torch) ? '' : `${fmt.ratio(ours / torch)} PyTorch's time`,
     torch: Number.isNaN(torch) ? null : fmt.us(torch),
+    vsTorch: torch / ours,
+  };
+}
+
+/** Linear regression by hand-written gradient descent: 1000 full-batch steps on 100 points. */
+export function linregRow(threads) {
+  kd.manualSeed(0);
+  const x = kd.rand([100, 1]);
+  const y = x.mul(2).add(1).add(kd.randn([100, 1]).mul(0.1));
+  const fit = () => {
+    const b = kd.zeros([1], { requiresGrad: true });
+    const w = kd.zeros([1], { requiresGrad: true });
+    for (let i = 0; i < 1000; i++) {
+      const loss = x.mul(w).add(b).sub(y).pow(2).mean();
+      loss.backward();
+      kd.noGrad(() => {
+        b.sub_(b.grad.mul(0.1));
+        w.sub_(w.grad.mul(0.1));
+      });
+      b.grad.zero_();
+      w.grad.zero_();
+    }
+  };
+  const ours = medianSeconds(fit, { reps: 7, warmup: 1 });
+  const torch = runTorch('linreg', threads)?.seconds ?? NaN;
+  return {
+    workload: 'linear regression: 1000 full-batch GD steps, 100 points',
+    kindling: fmt.ms(ours),
+    reference: Number.isNaN(torch) ? 'PyTorch not installed' : `${fmt.ms(torch)} (PyTorch)`,
+    ratio: Number.isNaN(torch) ? '' : `${fmt.ratio(ours / torch)} PyTorch's time`,
+    torch: Number.isNaN(torch) ? null : fmt.ms(torch),
     vsTorch: torch / ours,
   };
 }

@@ -8,7 +8,7 @@ import * as kd from '../dist/index.js';
 import { native } from '../dist/native.js';
 import { torchVersion } from './lib/references.js';
 import { kernelBenchmarks } from './kernels.js';
-import { perOpRow } from './overhead.js';
+import { perOpRow, linregRow } from './overhead.js';
 import { mlpRows } from './mlp.js';
 
 const threads = Number(process.env.KINDLING_NUM_THREADS) || kd.getNumThreads();
@@ -19,7 +19,7 @@ console.log(`kindling benchmarks — ${machine}`);
 console.log(`threads: kindling ${threads}, OpenBLAS ${threads}, PyTorch ${torch ? `${threads} (torch ${torch})` : 'not installed'}\n`);
 
 const only = process.argv[2];
-const rows = only === 'mlp' ? mlpRows(threads) : [...mlpRows(threads), ...kernelBenchmarks(threads), perOpRow(threads)];
+const rows = only === 'mlp' ? mlpRows(threads) : [...mlpRows(threads), ...kernelBenchmarks(threads), perOpRow(threads), linregRow(threads)];
 const header = ['workload', 'kindling', 'reference', 'ratio', 'PyTorch', 'PyTorch time / kindling time'];
 const table = rows.map((r) => [r.workload, r.kindling, r.reference, r.ratio, r.torch ?? (torch ? '' : 'not installed'), Number.isFinite(r.vsTorch) ? `${r.vsTorch.toFixed(2)}` : '']);
 const md = [

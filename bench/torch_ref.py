@@ -56,6 +56,24 @@ elif workload == "perop":
 
     inner = 10000
     result = {"seconds": median_seconds(lambda: [step() for _ in range(inner)], reps=5, warmup=1) / inner}
+elif workload == "linreg":
+    torch.manual_seed(0)
+    x = torch.rand(100, 1)
+    y = 1 + 2 * x + 0.1 * torch.randn(100, 1)
+
+    def fit():
+        b = torch.zeros(1, requires_grad=True)
+        w = torch.zeros(1, requires_grad=True)
+        for _ in range(1000):
+            loss = ((x * w + b - y) ** 2).mean()
+            loss.backward()
+            with torch.no_grad():
+                b -= 0.1 * b.grad
+                w -= 0.1 * w.grad
+            b.grad.zero_()
+            w.grad.zero_()
+
+    result = {"seconds": median_seconds(fit, reps=7, warmup=1)}
 elif workload == "mlp":
     import gzip
     import resource

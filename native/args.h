@@ -39,8 +39,6 @@ struct Buf {
   void* data = nullptr;
   int64_t length = 0;  // in elements
   DType dtype = DType::F32;
-  Napi::ArrayBuffer arraybuffer;
-  size_t byteOffset = 0;
   template <typename T> T* as() const { return static_cast<T*>(data); }
 };
 
@@ -76,48 +74,45 @@ inline std::string Describe(const Napi::Value& v) {
   return "a value of another kind";
 }
 
-inline bool IsBuf(const Napi::Value& v) {
-  if (!v.IsTypedArray()) return false;
-  switch (v.As<Napi::TypedArray>().TypedArrayType()) {
-    case napi_float32_array:
-    case napi_float64_array:
-    case napi_int32_array:
-    case napi_uint8_array:
-      return true;
-    default:
-      return false;
+// The storage kind of a typed array, or false for anything else. One N-API call answers
+// the kind, the length and the data pointer (offset included), which keeps the per-call
+// cost of small ops low.
+inline bool ReadTypedArray(napi_env env, napi_value v, Buf* out) {
+  bool isTyped = false;
+  if (napi_is_typedarray(env, v, &isTyped) != napi_ok || !isTyped) return false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) return false;
+  switch (type) {
+    case napi_float32_array: out->dtype = DType::F32; break;
+    case napi_float64_array: out->dtype = DType::F64; break;
+    case napi_int32_array: out->dtype = DType::I32; break;
+    case napi_uint8_array: out->dtype = DType::Bool; break;
+    default: return false;
   }
+  out->length = static_cast<int64_t>(length);
+  out->data = data;
+  return true;
 }
 
 // Any of kindling's four storage kinds.
 inline Buf GetBuf(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
-  Napi::Value v = info[i];
-  if (!IsBuf(v)) {
+  Buf b;
+  if (!ReadTypedArray(info.Env(), info[i], &b)) {
     ThrowType(info.Env(), fn,
               std::string("argument '") + name +
-                  "' must be a Float32Array, Float64Array, Int32Array or Uint8Array, received " + Describe(v));
+                  "' must be a Float32Array, Float64Array, Int32Array or Uint8Array, received " + Describe(info[i]));
   }
-  Napi::TypedArray ta = v.As<Napi::TypedArray>();
-  Buf b;
-  switch (ta.TypedArrayType()) {
-    case napi_float32_array: b.dtype = DType::F32; break;
-    case napi_float64_array: b.dtype = DType::F64; break;
-    case napi_int32_array: b.dtype = DType::I32; break;
-    default: b.dtype = DType::Bool; break;
-  }
-  b.arraybuffer = ta.ArrayBuffer();
-  b.byteOffset = ta.ByteOffset();
-  b.length = static_cast<int64_t>(ta.ElementLength());
-  b.data = static_cast<uint8_t*>(b.arraybuffer.Data()) + b.byteOffset;
   return b;
 }
 
 inline Buf GetBufOf(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, DType want) {
-  if (!IsBuf(info[i])) {
+  Buf b;
+  if (!ReadTypedArray(info.Env(), info[i], &b)) {
     ThrowType(info.Env(), fn,
               std::string("argument '") + name + "' must be a " + DTypeName(want) + ", received " + Describe(info[i]));
   }
-  Buf b = GetBuf(info, i, fn, name);
   if (b.dtype != want) {
     ThrowType(info.Env(), fn,
               std::string("argument '") + name + "' must be a " + DTypeName(want) + ", received " + DTypeName(b.dtype));
@@ -207,13 +202,12 @@ struct IntList {
 
 inline IntList GetIntList(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
   IntList l(info.Env(), fn, name);
-  Napi::Value v = info[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    ThrowType(info.Env(), fn, std::string("argument '") + name + "' must be a Float64Array, received " + Describe(v));
+  Buf b;
+  if (!ReadTypedArray(info.Env(), info[i], &b) || b.dtype != DType::F64) {
+    ThrowType(info.Env(), fn, std::string("argument '") + name + "' must be a Float64Array, received " + Describe(info[i]));
   }
-  Napi::Float64Array a = v.As<Napi::Float64Array>();
-  l.v = a.Data();
-  l.n = static_cast<int64_t>(a.ElementLength());
+  l.v = b.as<double>();
+  l.n = b.length;
   return l;
 }
 

@@ -39,16 +39,22 @@ IndexPlan ReadIndexPlan(const Napi::CallbackInfo& info, size_t layoutArg, const 
   if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected " + std::to_string(l.pos));
   CheckExtent(env, fn, denseName, dense, s.offset[0], s.ndim, s.shape, s.strides[0]);
   CheckExtent(env, fn, "index", index, s.offset[1], s.ndim, s.shape, s.strides[1]);
-  int64_t tshape[kMaxDims];
+  int64_t tshape[kMaxDims] = {0};
   for (int d = 0; d < s.ndim; d++) tshape[d] = d == p.dim ? p.dimSize : s.shape[d];
   if (s.numel > 0 && p.dimSize == 0) ThrowRange(env, fn, std::string("cannot index into an empty dimension of '") + targetName + "'");
   CheckExtent(env, fn, targetName, target, s.offset[2], s.ndim, tshape, s.strides[2]);
   p.dimStride = s.strides[2][p.dim];
   s.strides[2][p.dim] = 0;
-  // every index value in range, before anything else is touched
+  // every index value in range, before anything else is touched; dims the index is
+  // broadcast along (stride 0) hold no new values, so the scan skips them
   const int32_t* idx = index.as<int32_t>();
   Strided<3> scan = s;
-  ForEachRun<3>(scan, 0, s.numel, [&](const int64_t* off, const int64_t* in, int64_t n) {
+  scan.numel = 1;
+  for (int d = 0; d < s.ndim; d++) {
+    if (s.strides[1][d] == 0) scan.shape[d] = std::min<int64_t>(scan.shape[d], 1);
+    scan.numel *= scan.shape[d];
+  }
+  ForEachRun<3>(scan, 0, scan.numel, [&](const int64_t* off, const int64_t* in, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
       const int32_t v = idx[off[1] + i * in[1]];
       if (v < 0 || v >= p.dimSize) {

@@ -160,7 +160,7 @@ Pool& ThePool() {
 
 int NumThreads() { return ThePool().Threads(); }
 void SetNumThreads(int n) { ThePool().Resize(n); }
-void ParallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+void ParallelForPooled(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   ThePool().Run(n, grain, fn);
 }
 

@@ -77,18 +77,19 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
         }
       }
     }
-    // Leaves get contiguous gradients of their own: several edges often carry one object.
-    const handedOut = new Set<ArrayBufferLike>([gradient.storage.buffer]);
+    // Leaves get contiguous gradients of their own: several edges often carry one tensor, or
+    // views of one storage (which share the storage object).
+    const handedOut = new Set<ArrayBufferView>([gradient.storage]);
     for (const [leaf, g0] of leafGrads) {
       let g = g0.dtype === leaf.dtype ? g0 : g0.to(leaf.dtype);
       if (leaf.grad !== null) {
         leaf.grad.add_(g);
         continue;
       }
-      if (!g.isContiguous() || g.offset !== 0 || g.storage.length !== g.numel() || handedOut.has(g.storage.buffer)) {
+      if (!g.isContiguous() || g.offset !== 0 || g.storage.length !== g.numel() || handedOut.has(g.storage)) {
         g = g.clone();
       }
-      handedOut.add(g.storage.buffer);
+      handedOut.add(g.storage);
       leaf.grad = g;
     }
   });

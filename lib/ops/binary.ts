@@ -65,15 +65,12 @@ export function runBinary(code: number, p: Prepared, outType: DType = p.dtype, p
   const out = emptyTensor(p.shape, outType);
   const ta = p.a instanceof Tensor ? p.a : null;
   const tb = p.b instanceof Tensor ? p.b : null;
-  native.binary(
-    code,
-    out.storage,
-    ta ? ta.storage : (p.a as number),
-    tb ? tb.storage : (p.b as number),
-    elementwiseLayout(p.shape, [out, ta, tb]),
-    p1,
-    p2,
-  );
+  const layout = elementwiseLayout(p.shape, [out, ta, tb]);
+  const a = ta ? ta.storage : (p.a as number);
+  const b = tb ? tb.storage : (p.b as number);
+  // Only pass the parameters an op uses: N-API calls with more than six arguments allocate.
+  if (p1 === undefined) native.binary(code, out.storage, a, b, layout);
+  else native.binary(code, out.storage, a, b, layout, p1, p2);
   return out;
 }
 

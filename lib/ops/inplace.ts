@@ -5,7 +5,7 @@
  */
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { isFloating } from '../tensor/dtype.js';
+import { isFloating, sharesMemory } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape, sameShape } from '../tensor/shape.js';
 import { copyInto, fillView } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
@@ -44,7 +44,7 @@ function operandFor(op: string, self: Tensor, other: TensorLike): Tensor | numbe
     throw new TypeError(`${op}: result type ${other.dtype} can't be cast to the desired output type ${self.dtype}`);
   }
   let o = other.dtype === self.dtype ? other : other.to(self.dtype);
-  const aliases = o.storage.buffer === self.storage.buffer;
+  const aliases = sharesMemory(o.storage, self.storage);
   if (aliases && !(o.offset === self.offset && sameShape(o.strides, self.strides) && sameShape(o.shape, self.shape))) o = o.clone();
   return o;
 }
@@ -110,7 +110,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (!sameShape(shape, self.shape)) {
     throw new RangeError(`copy_: source shape ${formatShape(src.shape)} cannot be broadcast to ${formatShape(self.shape)}`);
   }
-  const s = src.storage.buffer === self.storage.buffer ? src.clone() : src;
+  const s = sharesMemory(src.storage, self.storage) ? src.clone() : src;
   copyInto(self, s.detach());
   self.versionCounter.value++;
   if (needsGrad([src])) {

@@ -20,8 +20,13 @@ const CTORS: Record<DType, StorageCtor> = {
   bool: Uint8Array,
 };
 
-/** Storage below this many bytes is zero-allocated by V8 anyway; above it we skip the memset. */
-const UNINITIALISED_FROM_BYTES = 4096;
+/** Up to this size V8 keeps typed arrays on its own heap: allocation is already cheap. */
+const ON_HEAP_BYTES = 64;
+/** Small storages are carved from shared slabs: a new off-heap ArrayBuffer costs ~1 µs. */
+const SLAB_MAX_BYTES = 4096;
+const SLAB_BYTES = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
 
 export function isDType(v: unknown): v is DType {
   return typeof v === 'string' && (DTYPES as readonly string[]).includes(v);
@@ -35,9 +40,28 @@ export function bytesPerElement(d: DType): number {
   return CTORS[d].BYTES_PER_ELEMENT;
 }
 
+/**
+ * Fresh zeroed storage from a slab (each slab is a new zero-filled ArrayBuffer, and slices
+ * are never reused, so no storage ever sees another's data). Like Node's Buffer pool: a
+ * long-lived small tensor keeps its slab alive, which is at most 64 KiB.
+ */
+function slabStorage(ctor: StorageCtor, n: number, bytes: number): Storage {
+  const aligned = (bytes + 15) & ~15;
+  if (slabUsed + aligned > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new ctor(slab, slabUsed, n);
+  slabUsed += aligned;
+  return out;
+}
+
 /** Zero-filled storage of n elements. */
 export function zeroStorage(dtype: DType, n: number): Storage {
-  return new CTORS[dtype](n);
+  const ctor = CTORS[dtype];
+  const bytes = n * ctor.BYTES_PER_ELEMENT;
+  if (bytes <= ON_HEAP_BYTES || bytes > SLAB_MAX_BYTES) return new ctor(n);
+  return slabStorage(ctor, n, bytes);
 }
 
 /**
@@ -47,7 +71,7 @@ export function zeroStorage(dtype: DType, n: number): Storage {
 export function uninitStorage(dtype: DType, n: number): Storage {
   const ctor = CTORS[dtype];
   const bytes = n * ctor.BYTES_PER_ELEMENT;
-  if (bytes < UNINITIALISED_FROM_BYTES) return new ctor(n);
+  if (bytes <= SLAB_MAX_BYTES) return zeroStorage(dtype, n);
   const buf = Buffer.allocUnsafeSlow(bytes);
   return new ctor(buf.buffer, buf.byteOffset, n);
 }
@@ -77,4 +101,9 @@ export function promoteWithScalar(t: DType, s: number): DType {
   if (isFloating(t)) return t;
   if (!Number.isInteger(s)) return 'float32';
   return t === 'bool' ? 'int32' : t;
+}
+
+/** True when two storages share any byte of memory. */
+export function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
