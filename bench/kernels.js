@@ -6,6 +6,20 @@ import * as kd from '../dist/index.js';
 import { medianSeconds, medianSecondsPerCall, fmt } from './lib/measure.js';
 import { cProgram, runC, runTorch } from './lib/references.js';
 
+/** Rounds of alternating kindling and reference measurements; each side reports its median. */
+const ROUNDS = 3;
+
+function alternate(ours, reference) {
+  const a = [];
+  const b = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(ours());
+    b.push(reference());
+  }
+  const median = (v) => v.slice().sort((x, y) => x - y)[Math.floor(v.length / 2)];
+  return [median(a), median(b)];
+}
+
 const SGEMM_SHAPES = [
   [256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [2048, 2048, 2048],
   [128, 512, 784], [128, 256, 512], [128, 10, 256],
@@ -19,8 +33,10 @@ function sgemmRows(threads) {
     const c = new Float32Array(m * n);
     const layout = new Float64Array([0, 0, m, n, k, k, n, n, 0, 0, 0, 0]);
     const reps = m * n * k > 1e9 ? 7 : 30;
-    const ours = medianSeconds(() => native.gemm(a, b, c, layout, 1, 0), { reps });
-    const blas = bin ? runC(bin, [m, n, k, reps], threads) : NaN;
+    const [ours, blas] = alternate(
+      () => medianSeconds(() => native.gemm(a, b, c, layout, 1, 0), { reps }),
+      () => (bin ? runC(bin, [m, n, k, reps], threads) : NaN),
+    );
     const torch = runTorch('sgemm', threads, { m, n, k, reps })?.seconds ?? NaN;
     const gflops = (s) => (2 * m * n * k) / s / 1e9;
     return {
@@ -49,9 +65,8 @@ function bandwidthRows(threads) {
       ? () => native.binary(native.binaryOps.add, out, a.storage, b.storage, layout)
       : () => native.unary(native.unaryOps.relu, out, a.storage, layout);
     const bytes = (op === 'add' ? 3 : 2) * 4 * n;
-    const ours = medianSeconds(kernel, { reps: 50 });
+    const [ours, c] = alternate(() => medianSeconds(kernel, { reps: 50 }), () => (bin ? runC(bin, [n, threads, 50, op], threads) : NaN));
     const withAlloc = medianSeconds(() => (op === 'add' ? a.add(b) : a.relu()), { reps: 50 });
-    const c = bin ? runC(bin, [n, threads, 50, op], threads) : NaN;
     const torch = runTorch(op, threads, { n })?.seconds ?? NaN;
     const gbs = (s) => bytes / s / 1e9;
     rows.push({

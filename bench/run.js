@@ -18,8 +18,18 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, N
 console.log(`kindling benchmarks — ${machine}`);
 console.log(`threads: kindling ${threads}, OpenBLAS ${threads}, PyTorch ${torch ? `${threads} (torch ${torch})` : 'not installed'}\n`);
 
+// `node bench/run.js [mlp|kernels|overhead]` runs one section; no argument runs them all.
+const SECTIONS = {
+  mlp: () => mlpRows(threads),
+  kernels: () => kernelBenchmarks(threads),
+  overhead: () => [perOpRow(threads), linregRow(threads)],
+};
 const only = process.argv[2];
-const rows = only === 'mlp' ? mlpRows(threads) : [...mlpRows(threads), ...kernelBenchmarks(threads), perOpRow(threads), linregRow(threads)];
+if (only !== undefined && !(only in SECTIONS)) {
+  console.error(`bench: unknown section ${only}; use one of ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+const rows = (only ? [only] : Object.keys(SECTIONS)).flatMap((s) => SECTIONS[s]());
 const header = ['workload', 'kindling', 'reference', 'ratio', 'PyTorch', 'PyTorch time / kindling time'];
 const table = rows.map((r) => [r.workload, r.kindling, r.reference, r.ratio, r.torch ?? (torch ? '' : 'not installed'), Number.isFinite(r.vsTorch) ? `${r.vsTorch.toFixed(2)}` : '']);
 const md = [
