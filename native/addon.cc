@@ -3,6 +3,13 @@
 // so the addon loads in any number of worker_threads.
 #include <cblas.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "kernels.h"
 #include "thread_pool.h"
 
@@ -23,9 +30,27 @@ Napi::Value BlasConfigFn(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), c ? c : "unknown");
 }
 
+// glibc returns every free()d block above its mmap threshold (at most 32 MiB) to the OS,
+// so a training loop that allocates a multi-megabyte tensor per op page-faults it in again
+// each time, which costs more than the op. Keeping such blocks in the heap (and not trimming
+// it) makes them reusable; the process keeps its peak heap instead of shrinking.
+// KINDLING_MALLOC_TUNING=0 leaves glibc's defaults alone.
+void TuneMalloc() {
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* env = std::getenv("KINDLING_MALLOC_TUNING");
+    if (env && std::strcmp(env, "0") == 0) return;
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  });
+#endif
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TuneMalloc();
   InitElementwise(env, exports);
   InitGemm(env, exports);
   InitReduce(env, exports);
