@@ -20,17 +20,16 @@ export function setGradEnabled(on: boolean): boolean {
  * mode would be restored at their first await.
  */
 export function noGrad<T>(fn: () => T): T {
-  const prev = setGradEnabled(false);
-  try {
-    return fn();
-  } finally {
-    enabled = prev;
-  }
+  return withGradMode(false, fn);
 }
 
 /** Runs fn with recording on, e.g. inside a `noGrad` block. */
 export function enableGrad<T>(fn: () => T): T {
-  const prev = setGradEnabled(true);
+  return withGradMode(true, fn);
+}
+
+function withGradMode<T>(on: boolean, fn: () => T): T {
+  const prev = setGradEnabled(on);
   try {
     return fn();
   } finally {

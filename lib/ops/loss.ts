@@ -78,6 +78,14 @@ function classWeight(op: string, weight: Tensor | null | undefined, like: Tensor
   return contiguous(weight.to(like.dtype).detach());
 }
 
+/** What both class-index losses start from: rows, contiguous copies for the kernel, weights. */
+function classLossInputs(op: string, input: Tensor, target: Tensor, options: ClassLossOptions) {
+  const { x, t, restore } = classRows(op, input, target);
+  const [N, C] = x.shape;
+  const xc = contiguous(x.detach());
+  return { x, xc, tc: contiguous(t), restore, N, C, w: classWeight(op, options.weight, xc, C), ignore: options.ignoreIndex ?? -100 };
+}
+
 function sumOf(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
@@ -95,12 +103,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (target instanceof Tensor && isFloating(target.dtype) && input instanceof Tensor && sameShape(input.shape, target.shape)) {
     return softCrossEntropy(input, target, options, reduction, eps);
   }
-  const ignore = options.ignoreIndex ?? -100;
-  const { x, t, restore } = classRows('crossEntropy', input, target);
-  const [N, C] = x.shape;
-  const xc = contiguous(x.detach());
-  const tc = contiguous(t);
-  const w = classWeight('crossEntropy', options.weight, xc, C);
+  const { x, xc, tc, restore, N, C, w, ignore } = classLossInputs('crossEntropy', input, target, options);
   const lse = emptyTensor([N], xc.dtype);
   const nll = emptyTensor([N], xc.dtype);
   const smooth = emptyTensor([N], xc.dtype);
@@ -147,12 +150,7 @@ function softCrossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOp
 /** Negative log-likelihood of log-probabilities [N, C] at class indices (int32). */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
   const reduction = reductionOf('nllLoss', options);
-  const ignore = options.ignoreIndex ?? -100;
-  const { x, t, restore } = classRows('nllLoss', input, target);
-  const [N, C] = x.shape;
-  const xc = contiguous(x.detach());
-  const tc = contiguous(t);
-  const w = classWeight('nllLoss', options.weight, xc, C);
+  const { x, xc, tc, restore, N, C, w, ignore } = classLossInputs('nllLoss', input, target, options);
   const nll = emptyTensor([N], xc.dtype);
   const rowWeight = emptyTensor([N], xc.dtype);
   native.nllLoss(xc.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore,
