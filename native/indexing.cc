@@ -38,6 +38,9 @@ IndexPlan ReadIndexPlan(const Napi::CallbackInfo& info, size_t layoutArg, const 
   }
   if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected " + std::to_string(l.pos));
   CheckExtent(env, fn, denseName, dense, s.offset[0], s.ndim, s.shape, s.strides[0]);
+  // the dense operand is written (gather) or read in full (scatterAdd): either way its view
+  // must not repeat elements, which also bounds the loop by its buffer's length
+  CheckWritable<3>(env, fn, denseName, dense, s, 0);
   CheckExtent(env, fn, "index", index, s.offset[1], s.ndim, s.shape, s.strides[1]);
   int64_t tshape[kMaxDims] = {0};
   for (int d = 0; d < s.ndim; d++) tshape[d] = d == p.dim ? p.dimSize : s.shape[d];

@@ -18,8 +18,27 @@ struct Strided {
   int64_t numel = 1;
 };
 
+// Refuses a written view in which two positions share an element: a zero stride on a dim
+// of size > 1, or more positions than its buffer holds. Besides matching PyTorch (which
+// rejects writes through expanded views), this bounds every loop by a real buffer length.
+template <int N>
+void CheckWritable(Napi::Env env, const char* fn, const char* name, const Buf& b, const Strided<N>& s, int k) {
+  for (int d = 0; d < s.ndim; d++) {
+    if (s.shape[d] > 1 && s.strides[k][d] == 0) {
+      ThrowRange(env, fn, std::string("argument '") + name + "' is written through a zero stride (dimension " +
+                              std::to_string(d) + " of size " + std::to_string(s.shape[d]) +
+                              "): several positions would write the same element");
+    }
+  }
+  if (s.numel > b.length) {
+    ThrowRange(env, fn, std::string("argument '") + name + "' has " + std::to_string(b.length) + " elements but is written at " +
+                            std::to_string(s.numel) + " positions: its view overlaps itself");
+  }
+}
+
 // Reads and checks a layout for N operands; bufs[k] may be null for a scalar operand (its
-// offset and strides are read but not used). Nothing is read from the buffers themselves.
+// offset and strides are read but not used). Operand 0 is the one written. Nothing is read
+// from the buffers themselves.
 template <int N>
 Strided<N> ReadStrided(const Napi::CallbackInfo& info, size_t layoutArg, const char* fn, const Buf* const* bufs,
                        const char* const* names) {
@@ -38,6 +57,7 @@ Strided<N> ReadStrided(const Napi::CallbackInfo& info, size_t layoutArg, const c
     if (bufs[k]) CheckExtent(env, fn, names[k], *bufs[k], s.offset[k], s.ndim, s.shape, s.strides[k]);
   }
   if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected " + std::to_string(l.pos));
+  if (bufs[0]) CheckWritable<N>(env, fn, names[0], *bufs[0], s, 0);
   return s;
 }
 

@@ -14,6 +14,12 @@ import { add, div, mul, sub, sumToShape } from './binary.js';
 import { clamp, clampBounds } from './unary.js';
 
 function checkLeaf(op: string, self: Tensor): void {
+  if (self.shape.some((n, d) => n > 1 && self.strides[d] === 0)) {
+    throw new RangeError(
+      `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location ` +
+        '(it is an expanded view); clone() it before writing',
+    );
+  }
   if (needsGrad([self]) && self.isLeaf) {
     throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in kd.noGrad(() => ...)`);
   }

@@ -300,6 +300,13 @@ describe('bad calls throw instead of crashing', () => {
     expect(() => native.fill(out, NaN as unknown as number, layout([4], [{ buf: out, offset: 0, strides: [1] }, null]))).not.toThrow();
   });
 
+  it('refuses to write through zero strides or a view that overlaps itself', () => {
+    expect(() => native.unary(0, out, x, layout([4], [{ buf: out, offset: 0, strides: [0] }, { buf: x, offset: 0, strides: [1] }]))).toThrow(/'out' is written through a zero stride/);
+    expect(() => native.fill(out, 1, layout([2 ** 31], [{ buf: out, offset: 0, strides: [0] }, null]))).toThrow(/zero stride/);
+    const out8 = new Float32Array(8);
+    expect(() => native.unary(0, out8, x, layout([3, 3], [{ buf: out8, offset: 0, strides: [1, 1] }, { buf: x, offset: 0, strides: [0, 1] }]))).toThrow(/overlaps itself/);
+  });
+
   it('accepts empty tensors with any strides and reads nothing', () => {
     const empty = new Float32Array(0);
     expect(() => native.unary(0, empty, empty, new Float64Array([2, 0, 5, 0, 1, 1, 0, 1, 1]))).not.toThrow();

@@ -132,6 +132,8 @@ describe('in-place ops and the version counter', () => {
     expect(() => a.add_(kd.ones([2, 2, 3]))).toThrow(/doesn't match the broadcast shape/);
     expect(() => a.add_(kd.ones([3, 3]))).toThrow(/not broadcastable/);
     expect(() => kd.zeros([2], { dtype: 'int32' }).add_(0.5)).toThrow(/can't be cast/);
+    expect(() => kd.zeros([1]).expand(2 ** 40).add_(1)).toThrow(/more than one element of the written-to tensor/);
+    expect(() => kd.zeros([3, 1]).expand(3, 4).fill_(2)).toThrow(/clone\(\) it before writing/);
   });
 });
 
