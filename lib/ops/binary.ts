@@ -187,10 +187,10 @@ function extremum(name: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Te
     name === 'maximum' ? 'MaximumBackward' : 'MinimumBackward',
     [asTensor(p.a), asTensor(p.b)],
     (g, needs) => {
-      const aWins = runBinary(name === 'maximum' ? OPS.gt : OPS.lt, { ...p }, 'bool');
-      const tie = runBinary(OPS.eq, { ...p }, 'bool');
+      const aWins = runBinary(name === 'maximum' ? OPS.gt : OPS.lt, p, 'bool');
+      const bWins = runBinary(name === 'maximum' ? OPS.lt : OPS.gt, p, 'bool');
+      const tie = runBinary(OPS.eq, p, 'bool');
       const share = (wins: Tensor) => mul(g, add(wins.to(g.dtype), mul(tie.to(g.dtype), 0.5)));
-      const bWins = runBinary(name === 'maximum' ? OPS.lt : OPS.gt, { ...p }, 'bool');
       return [needs[0] ? gradOf(share(aWins), p.a) : null, needs[1] ? gradOf(share(bWins), p.b) : null];
     },
     [asTensor(p.a), asTensor(p.b)].filter((t): t is Tensor => t !== null),

@@ -34,34 +34,40 @@ function operand(x: Tensor): { t: Tensor; trans: boolean; ld: number } {
   return { t: c, trans: false, ld: Math.max(1, cols) };
 }
 
-/** C = A · B for A [..., m, k] and B [..., k, n] (both at least 2-D), batch dims broadcast. */
-function gemmBatched(a: Tensor, b: Tensor): Tensor {
+/**
+ * out = a · b + beta · out with one GEMM call: a [..., m, k] and b [..., k, n] (at least 2-D)
+ * whose batch dims broadcast to `batch`, out a contiguous [...batch, m, n]. Transposed views
+ * are read through GEMM's flags; a broadcast operand gets batch stride 0.
+ */
+function runGemm(out: Tensor, a: Tensor, b: Tensor, beta: number, batch: readonly number[] = []): void {
   const m = a.shape[a.dim() - 2];
   const k = a.shape[a.dim() - 1];
   const n = b.shape[b.dim() - 1];
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const batch = broadcastShapes('matmul', batchA, batchB);
-  const out = emptyTensor([...batch, m, n], a.dtype);
   const A = operand(a);
   const B = operand(b);
   const nb = batch.length;
-  const bstr = (x: Tensor, shape: readonly number[]) => {
+  const batchStrides = (x: Tensor) => {
     const lead = nb - (x.dim() - 2);
-    return batch.map((s, i) => (i < lead || shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
+    return batch.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
   };
-  const cStrides = out.strides.slice(0, nb);
   native.gemm(
     A.t.storage as Float32Array,
     B.t.storage as Float32Array,
     out.storage as Float32Array,
     layoutOf(
       A.trans ? 1 : 0, B.trans ? 1 : 0, m, n, k, A.ld, B.ld, Math.max(1, n),
-      A.t.offset, B.t.offset, 0, nb, ...batch, ...bstr(A.t, batchA), ...bstr(B.t, batchB), ...cStrides,
+      A.t.offset, B.t.offset, out.offset, nb, ...batch, ...batchStrides(A.t), ...batchStrides(B.t), ...out.strides.slice(0, nb),
     ),
     1,
-    0,
+    beta,
   );
+}
+
+/** C = A · B with batch dims broadcast, into a new tensor. */
+function gemmBatched(a: Tensor, b: Tensor): Tensor {
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = emptyTensor([...batch, a.shape[a.dim() - 2], b.shape[b.dim() - 1]], a.dtype);
+  runGemm(out, a, b, 0, batch);
   return out;
 }
 
@@ -70,23 +76,9 @@ export function transposedView(t: Tensor): Tensor {
   return new Tensor(t.storage, [t.shape[1], t.shape[0]], [t.strides[1], t.strides[0]], t.offset, t.dtype, t.versionCounter);
 }
 
-/**
- * out = a · b + beta * out for 2-D a [m, k] and b [k, n] into a contiguous out [m, n]:
- * one GEMM, with transposed views read through GEMM's flags.
- */
+/** out = a · b + beta · out for 2-D a and b into a contiguous 2-D out. */
 export function gemmInto(out: Tensor, a: Tensor, b: Tensor, beta: number): void {
-  const A = operand(a);
-  const B = operand(b);
-  const [m, k] = a.shape;
-  const n = b.shape[1];
-  native.gemm(
-    A.t.storage as Float32Array,
-    B.t.storage as Float32Array,
-    out.storage as Float32Array,
-    layoutOf(A.trans ? 1 : 0, B.trans ? 1 : 0, m, n, k, A.ld, B.ld, Math.max(1, n), A.t.offset, B.t.offset, out.offset, 0),
-    1,
-    beta,
-  );
+  runGemm(out, a, b, beta);
 }
 
 function checkOperands(a: unknown, b: unknown): asserts a is Tensor {

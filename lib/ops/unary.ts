@@ -32,8 +32,20 @@ function runUnary(code: number, x: Tensor, p1?: number, p2?: number, dtype: DTyp
 /** A pointwise backward formula: f(g, saved) into a fresh tensor of saved's shape. */
 export function pointwiseBackward(code: number, g: Tensor, saved: Tensor, p1?: number, p2?: number): Tensor {
   const out = emptyTensor(saved.shape, saved.dtype);
-  native.binary(code, out.storage, g.storage, saved.storage, elementwiseLayout(saved.shape, [out, g, saved]), p1, p2);
+  const layout = elementwiseLayout(saved.shape, [out, g, saved]);
+  if (p1 === undefined) native.binary(code, out.storage, g.storage, saved.storage, layout);
+  else native.binary(code, out.storage, g.storage, saved.storage, layout, p1, p2);
   return out;
+}
+
+/**
+ * A unary op whose gradient is one fused pointwise formula of the incoming gradient and
+ * either the op's output or its input (whichever the formula reads), with the same parameters.
+ */
+function pointwiseOp(name: string, x: Tensor, forward: number, backward: number, reads: 'input' | 'output', p1?: number, p2?: number): Tensor {
+  const out = runUnary(forward, x, p1, p2);
+  const saved = reads === 'output' ? out : x;
+  return record(out, name, [x], (g) => [pointwiseBackward(backward, g, saved, p1, p2)], [saved]);
 }
 
 export function neg(x: Tensor): Tensor {
@@ -57,43 +69,35 @@ export function log(x: Tensor): Tensor {
 
 export function sqrt(x: Tensor): Tensor {
   checkTensor('sqrt', x);
-  const xf = floatInput(x);
-  const out = runUnary(U.sqrt, xf);
-  return record(out, 'SqrtBackward', [xf], (g) => [pointwiseBackward(B.sqrtBackward, g, out)], [out]);
+  return pointwiseOp('SqrtBackward', floatInput(x), U.sqrt, B.sqrtBackward, 'output');
 }
 
 export function abs(x: Tensor): Tensor {
   checkTensor('abs', x);
   if (x.dtype === 'bool') return x.clone();
-  return record(runUnary(U.abs, x), 'AbsBackward', [x], (g) => [pointwiseBackward(B.absBackward, g, x)], [x]);
+  return pointwiseOp('AbsBackward', x, U.abs, B.absBackward, 'input');
 }
 
 export function relu(x: Tensor): Tensor {
   checkTensor('relu', x);
-  const out = runUnary(U.relu, x);
-  return record(out, 'ReluBackward', [x], (g) => [pointwiseBackward(B.reluBackward, g, out)], [out]);
+  return pointwiseOp('ReluBackward', x, U.relu, B.reluBackward, 'output');
 }
 
 export function sigmoid(x: Tensor): Tensor {
   checkTensor('sigmoid', x);
-  const xf = floatInput(x);
-  const out = runUnary(U.sigmoid, xf);
-  return record(out, 'SigmoidBackward', [xf], (g) => [pointwiseBackward(B.sigmoidBackward, g, out)], [out]);
+  return pointwiseOp('SigmoidBackward', floatInput(x), U.sigmoid, B.sigmoidBackward, 'output');
 }
 
 export function tanh(x: Tensor): Tensor {
   checkTensor('tanh', x);
-  const xf = floatInput(x);
-  const out = runUnary(U.tanh, xf);
-  return record(out, 'TanhBackward', [xf], (g) => [pointwiseBackward(B.tanhBackward, g, out)], [out]);
+  return pointwiseOp('TanhBackward', floatInput(x), U.tanh, B.tanhBackward, 'output');
 }
 
 /** Limits every element to [min, max]; either bound may be omitted (null), not both. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor('clamp', x);
   const [lo, hi] = clampBounds(min, max);
-  const out = runUnary(U.clamp, x, lo, hi);
-  return record(out, 'ClampBackward', [x], (g) => [pointwiseBackward(B.clampBackward, g, x, lo, hi)], [x]);
+  return pointwiseOp('ClampBackward', x, U.clamp, B.clampBackward, 'input', lo, hi);
 }
 
 /** clamp's bounds as the kernel wants them: NaN for "none". */
@@ -109,14 +113,11 @@ export function clampBounds(min?: number | null, max?: number | null): [number, 
 /** max(0, x) + negativeSlope * min(0, x). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor('leakyRelu', x);
-  const xf = floatInput(x);
-  const out = runUnary(U.leakyRelu, xf, negativeSlope);
-  return record(out, 'LeakyReluBackward', [xf], (g) => [pointwiseBackward(B.leakyReluBackward, g, xf, negativeSlope)], [xf]);
+  return pointwiseOp('LeakyReluBackward', floatInput(x), U.leakyRelu, B.leakyReluBackward, 'input', negativeSlope);
 }
 
 /** GELU with the exact erf form (PyTorch's default approximate='none'). */
 export function gelu(x: Tensor): Tensor {
   checkTensor('gelu', x);
-  const xf = floatInput(x);
-  return record(runUnary(U.gelu, xf), 'GeluBackward', [xf], (g) => [pointwiseBackward(B.geluBackward, g, xf)], [xf]);
+  return pointwiseOp('GeluBackward', floatInput(x), U.gelu, B.geluBackward, 'input');
 }
