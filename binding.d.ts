@@ -55,15 +55,17 @@ export interface Binding {
   softmaxBackward(log: boolean, gradIn: FloatStorage, gradOut: FloatStorage, y: FloatStorage, layout: Float64Array): void;
 
   /**
-   * Cross-entropy rows of x [N, C] (layout [xOffset, N, C]): writes per row the log-sum-exp, the
-   * weighted NLL, the weighted smoothing term -sum_c w_c log p_c and the target's weight
-   * (all 0 on ignored rows). Throws RangeError on a target outside [0, C) that is not ignoreIndex.
+   * Cross-entropy rows of x [N, C] (layout [xOffset, N, C]): writes per row its statistics
+   * (stats[2n] = the row's max, stats[2n+1] = log sum exp(x - max)), the weighted NLL, the
+   * weighted smoothing term -sum_c w_c log p_c and the target's weight (all 0 on ignored rows).
+   * target and weight are dense from element 0. Throws RangeError on a target outside [0, C)
+   * that is not ignoreIndex.
    */
   crossEntropy(x: FloatStorage, target: Int32Array, weight: FloatStorage | null, ignoreIndex: number, layout: Float64Array,
-    lse: FloatStorage, nll: FloatStorage, smooth: FloatStorage, rowWeight: FloatStorage): void;
-  /** gradInput[n,c] = g_n (a w_t (p_c - [c = t]) + b (p_c sum(w) - w_c)); gradOut has length N or 1. */
+    stats: FloatStorage, nll: FloatStorage, smooth: FloatStorage, rowWeight: FloatStorage): void;
+  /** gradInput[n,c] = g_n (a w_t (p_c - [c = t]) + b (p_c sum(w) - w_c)); gradOut has length N or 1, dense from 0. */
   crossEntropyBackward(gradInput: FloatStorage, x: FloatStorage, target: Int32Array, weight: FloatStorage | null,
-    ignoreIndex: number, layout: Float64Array, lse: FloatStorage, gradOut: FloatStorage, a: number, b: number): void;
+    ignoreIndex: number, layout: Float64Array, stats: FloatStorage, gradOut: FloatStorage, a: number, b: number): void;
   /** nll[n] = -w_t x[n, t], rowWeight[n] = w_t (0 on ignored rows). layout: [xOffset, N, C]. */
   nllLoss(x: FloatStorage, target: Int32Array, weight: FloatStorage | null, ignoreIndex: number, layout: Float64Array,
     nll: FloatStorage, rowWeight: FloatStorage): void;

@@ -1,6 +1,9 @@
 // Fused classification losses over [N, C] rows: cross-entropy as log-softmax + NLL in one
 // pass (with class weights, ignoreIndex and label smoothing), its backward recomputing the
-// softmax from the saved log-sum-exp, and NLL over given log-probabilities.
+// softmax from the saved row statistics, and NLL over given log-probabilities.
+// Each row keeps its max and log-sum separately ("stats", 2 per row) rather than their sum:
+// log p = (x - max) - logSum keeps full precision at large logits (x = 1e6 in float32),
+// where x - (max + logSum) would lose the small part to rounding.
 #include <cmath>
 
 #include "kernels.h"
@@ -47,7 +50,7 @@ const void* GetWeight(const Napi::CallbackInfo& info, size_t i, const char* fn, 
 }
 
 template <typename T>
-void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignore, Rows r, T* lse, T* nll, T* smooth,
+void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignore, Rows r, T* stats, T* nll, T* smooth,
                          T* rowW) {
   ParallelFor(r.n, std::max<int64_t>(1, kGrainTranscendental / std::max<int64_t>(r.c, 1)), [&](int64_t n0, int64_t n1) {
     for (int64_t n = n0; n < n1; n++) {
@@ -57,16 +60,17 @@ void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignor
       if (std::isinf(mx) && mx < 0) mx = 0;
       double s = 0;
       for (int64_t c = 0; c < r.c; c++) s += std::exp(static_cast<double>(row[c] - mx));
-      const T l = static_cast<T>(std::log(s) + mx);
-      lse[n] = l;
+      const T logSum = static_cast<T>(std::log(s));
+      stats[2 * n] = mx;
+      stats[2 * n + 1] = logSum;
       if (t[n] == ignore) {
         nll[n] = smooth[n] = rowW[n] = 0;
         continue;
       }
       const T wt = w ? w[t[n]] : T(1);
-      nll[n] = -wt * (row[t[n]] - l);
+      nll[n] = -wt * ((row[t[n]] - mx) - logSum);
       double sm = 0;
-      for (int64_t c = 0; c < r.c; c++) sm -= static_cast<double>(w ? w[c] : T(1)) * (row[c] - l);
+      for (int64_t c = 0; c < r.c; c++) sm -= static_cast<double>(w ? w[c] : T(1)) * ((row[c] - mx) - logSum);
       smooth[n] = static_cast<T>(sm);
       rowW[n] = wt;
     }
@@ -75,7 +79,7 @@ void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignor
 
 // grad[n,c] = g_n * (a * w_t * (p_c - [c == t]) + b * (p_c * sum(w) - w_c)), 0 on ignored rows
 template <typename T>
-void CrossEntropyBackward(T* dx, const T* x, const int32_t* t, const T* w, int64_t ignore, Rows r, const T* lse,
+void CrossEntropyBackward(T* dx, const T* x, const int32_t* t, const T* w, int64_t ignore, Rows r, const T* stats,
                           const T* g, int64_t gLen, double a, double b) {
   double wsum = static_cast<double>(r.c);
   if (w) {
@@ -94,8 +98,9 @@ void CrossEntropyBackward(T* dx, const T* x, const int32_t* t, const T* w, int64
       const T ga = static_cast<T>(a) * gn * (w ? w[t[n]] : T(1));
       const T gb = static_cast<T>(b) * gn;
       const T gbw = gb * static_cast<T>(wsum);
+      const T mx = stats[2 * n], logSum = stats[2 * n + 1];
       for (int64_t c = 0; c < r.c; c++) {
-        const T p = std::exp(row[c] - lse[n]);
+        const T p = std::exp((row[c] - mx) - logSum);
         out[c] = ga * p + gbw * p - gb * (w ? w[c] : T(1));
       }
       out[t[n]] -= ga;
@@ -110,7 +115,7 @@ Buf GetOut(const Napi::CallbackInfo& info, size_t i, const char* fn, const char*
   return b;
 }
 
-// crossEntropy(x, target, weight|null, ignoreIndex, layout=[xOff, N, C], lse, nll, smooth, rowWeight)
+// crossEntropy(x, target, weight|null, ignoreIndex, layout=[xOff, N, C], stats, nll, smooth, rowWeight)
 Napi::Value CrossEntropyFn(const Napi::CallbackInfo& info) {
   const char* fn = "crossEntropy";
   Napi::Env env = info.Env();
@@ -122,21 +127,21 @@ Napi::Value CrossEntropyFn(const Napi::CallbackInfo& info) {
   const void* w = GetWeight(info, 2, fn, x, r);
   CheckRange(env, fn, "input", x, r.off, r.n * r.c);
   CheckTargets(env, fn, t, r, ignore);
-  Buf lse = GetOut(info, 5, fn, "lse", x, r.n);
+  Buf stats = GetOut(info, 5, fn, "stats", x, 2 * r.n);
   Buf nll = GetOut(info, 6, fn, "nll", x, r.n);
   Buf sm = GetOut(info, 7, fn, "smooth", x, r.n);
   Buf rw = GetOut(info, 8, fn, "rowWeight", x, r.n);
   if (x.dtype == DType::F32) {
     CrossEntropyForward<float>(x.as<float>() + r.off, t.as<int32_t>(), static_cast<const float*>(w), ignore, r,
-                               lse.as<float>(), nll.as<float>(), sm.as<float>(), rw.as<float>());
+                               stats.as<float>(), nll.as<float>(), sm.as<float>(), rw.as<float>());
   } else {
     CrossEntropyForward<double>(x.as<double>() + r.off, t.as<int32_t>(), static_cast<const double*>(w), ignore, r,
-                                lse.as<double>(), nll.as<double>(), sm.as<double>(), rw.as<double>());
+                                stats.as<double>(), nll.as<double>(), sm.as<double>(), rw.as<double>());
   }
   return env.Undefined();
 }
 
-// crossEntropyBackward(gradInput, x, target, weight|null, ignoreIndex, layout, lse, gradOut, a, b)
+// crossEntropyBackward(gradInput, x, target, weight|null, ignoreIndex, layout, stats, gradOut, a, b)
 Napi::Value CrossEntropyBackwardFn(const Napi::CallbackInfo& info) {
   const char* fn = "crossEntropyBackward";
   Napi::Env env = info.Env();
@@ -151,7 +156,7 @@ Napi::Value CrossEntropyBackwardFn(const Napi::CallbackInfo& info) {
   CheckRange(env, fn, "gradInput", dx, 0, r.n * r.c);
   if (Overlaps(dx, 0, r.n * r.c, x, r.off, r.n * r.c)) ThrowRange(env, fn, "'gradInput' overlaps 'input'");
   CheckTargets(env, fn, t, r, ignore);
-  Buf lse = GetOut(info, 6, fn, "lse", x, r.n);
+  Buf stats = GetOut(info, 6, fn, "stats", x, 2 * r.n);
   Buf g = GetBuf(info, 7, fn, "gradOut");
   SameDType(env, fn, g, "gradOut", x, "input");
   if (g.length != 1) CheckRange(env, fn, "gradOut", g, 0, r.n);
@@ -160,10 +165,10 @@ Napi::Value CrossEntropyBackwardFn(const Napi::CallbackInfo& info) {
   const double b = GetNumber(info, 9, fn, "b");
   if (x.dtype == DType::F32) {
     CrossEntropyBackward<float>(dx.as<float>(), x.as<float>() + r.off, t.as<int32_t>(), static_cast<const float*>(w),
-                                ignore, r, lse.as<float>(), g.as<float>(), g.length, a, b);
+                                ignore, r, stats.as<float>(), g.as<float>(), g.length, a, b);
   } else {
     CrossEntropyBackward<double>(dx.as<double>(), x.as<double>() + r.off, t.as<int32_t>(),
-                                 static_cast<const double*>(w), ignore, r, lse.as<double>(), g.as<double>(), g.length,
+                                 static_cast<const double*>(w), ignore, r, stats.as<double>(), g.as<double>(), g.length,
                                  a, b);
   }
   return env.Undefined();

@@ -315,8 +315,9 @@ void SoftmaxRow(bool log, const T* x, T* y, int64_t R, int64_t st) {
   double sum = 0;
   if (log) {
     for (int64_t r = 0; r < R; r++) sum += std::exp(static_cast<double>(x[r * st] - mx));
-    const T lse = static_cast<T>(std::log(sum)) + mx;
-    for (int64_t r = 0; r < R; r++) y[r * st] = x[r * st] - lse;
+    // (x - max) - logSum, not x - (max + logSum): the sum would round away logSum at large x.
+    const T logSum = static_cast<T>(std::log(sum));
+    for (int64_t r = 0; r < R; r++) y[r * st] = (x[r * st] - mx) - logSum;
   } else {
     for (int64_t r = 0; r < R; r++) {
       T e = std::exp(x[r * st] - mx);

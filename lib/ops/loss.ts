@@ -3,14 +3,14 @@
  * NLL in one pass, stable for large logits); the elementwise losses are compositions of ops
  * whose gradients the tape already knows.
  */
-import { native } from '../native.js';
+import { native, type FloatStorage } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { describe, formatShape, sameShape } from '../tensor/shape.js';
 import { emptyTensor, fullTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
 import { record } from './tape.js';
-import { contiguous } from './copy.js';
+import { denseFloat, denseInt32 } from './dense.js';
 import { add, mul, sub } from './binary.js';
 import { where } from './indexing.js';
 
@@ -75,21 +75,27 @@ function classWeight(op: string, weight: Tensor | null | undefined, like: Tensor
   if (weight === undefined || weight === null) return null;
   checkFloat(op, 'weight', weight);
   if (weight.dim() !== 1 || weight.shape[0] !== C) throw new RangeError(`${op}: weight must have shape [${C}] (one per class), but has shape ${formatShape(weight.shape)}`);
-  return contiguous(weight.to(like.dtype).detach());
+  return weight.to(like.dtype).detach();
 }
 
-/** What both class-index losses start from: rows, contiguous copies for the kernel, weights. */
+/** What both class-index losses start from: rows, dense data for the kernels, weights. */
 function classLossInputs(op: string, input: Tensor, target: Tensor, options: ClassLossOptions) {
   const { x, t, restore } = classRows(op, input, target);
   const [N, C] = x.shape;
-  const xc = contiguous(x.detach());
-  return { x, xc, tc: contiguous(t), restore, N, C, w: classWeight(op, options.weight, xc, C), ignore: options.ignoreIndex ?? -100 };
+  const xd = denseFloat(x.detach());
+  const w = classWeight(op, options.weight, x, C);
+  return { x, xd, td: denseInt32(t), restore, N, C, wd: w ? denseFloat(w) : null, ignore: options.ignoreIndex ?? -100 };
 }
 
 function sumOf(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
   return s;
+}
+
+/** The upstream gradient of a class loss as N per-row values, or 1 for a reduced loss. */
+function rowGrads(g: Tensor, reduction: Reduction, N: number): FloatStorage {
+  return denseFloat(reduction === 'none' ? g.reshape([N]) : g);
 }
 
 /**
@@ -103,32 +109,34 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (target instanceof Tensor && isFloating(target.dtype) && input instanceof Tensor && sameShape(input.shape, target.shape)) {
     return softCrossEntropy(input, target, options, reduction, eps);
   }
-  const { x, xc, tc, restore, N, C, w, ignore } = classLossInputs('crossEntropy', input, target, options);
-  const lse = emptyTensor([N], xc.dtype);
-  const nll = emptyTensor([N], xc.dtype);
-  const smooth = emptyTensor([N], xc.dtype);
-  const rowWeight = emptyTensor([N], xc.dtype);
-  const layout = () => layoutOf(xc.offset, N, C);
-  native.crossEntropy(xc.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore, layout(),
-    lse.storage as Float32Array, nll.storage as Float32Array, smooth.storage as Float32Array, rowWeight.storage as Float32Array);
+  const { x, xd, td, restore, N, C, wd, ignore } = classLossInputs('crossEntropy', input, target, options);
+  const dtype = x.dtype;
+  const stats = emptyTensor([2 * N], dtype).storage as FloatStorage;
+  const nll = emptyTensor([N], dtype).storage as FloatStorage;
+  const smooth = emptyTensor([N], dtype).storage as FloatStorage;
+  const rowWeight = emptyTensor([N], dtype).storage as FloatStorage;
+  native.crossEntropy(xd, td, wd, ignore, layoutOf(0, N, C), stats, nll, smooth, rowWeight);
   const a = 1 - eps;
   const b = eps / C;
+  // Without smoothing the smoothing term is left out, not weighted by 0: a masked (-Infinity)
+  // logit makes it infinite, and 0 * Infinity would turn the loss into NaN.
+  const rowLoss = (n: number) => (b === 0 ? a * nll[n] : a * nll[n] + b * smooth[n]);
   let out: Tensor;
   let scale = 1;
   if (reduction === 'none') {
-    out = emptyTensor([N], xc.dtype);
-    for (let n = 0; n < N; n++) out.storage[n] = a * nll.storage[n] + b * smooth.storage[n];
+    out = emptyTensor([N], dtype);
+    for (let n = 0; n < N; n++) out.storage[n] = rowLoss(n);
   } else {
-    const total = a * sumOf(nll.storage) + b * sumOf(smooth.storage);
-    if (reduction === 'mean') scale = 1 / sumOf(rowWeight.storage);
-    out = fullTensor([], total * scale, xc.dtype);
+    let total = 0;
+    for (let n = 0; n < N; n++) total += rowLoss(n);
+    if (reduction === 'mean') scale = 1 / sumOf(rowWeight);
+    out = fullTensor([], total * scale, dtype);
   }
   const result = reduction === 'none' ? restore(out) : out;
   return record(result, 'CrossEntropyBackward', [x], (g) => {
-    const gc = contiguous(g.reshape([reduction === 'none' ? N : 1]));
-    const gx = emptyTensor([N, C], xc.dtype);
-    native.crossEntropyBackward(gx.storage as Float32Array, xc.storage as Float32Array, tc.storage as Int32Array,
-      (w?.storage ?? null) as Float32Array | null, ignore, layout(), lse.storage as Float32Array, gc.storage as Float32Array, a * scale, b * scale);
+    const gx = emptyTensor([N, C], dtype);
+    native.crossEntropyBackward(gx.storage as FloatStorage, xd, td, wd, ignore, layoutOf(0, N, C), stats,
+      rowGrads(g, reduction, N), a * scale, b * scale);
     return [gx];
   }, [x]);
 }
@@ -150,23 +158,20 @@ function softCrossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOp
 /** Negative log-likelihood of log-probabilities [N, C] at class indices (int32). */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
   const reduction = reductionOf('nllLoss', options);
-  const { x, xc, tc, restore, N, C, w, ignore } = classLossInputs('nllLoss', input, target, options);
-  const nll = emptyTensor([N], xc.dtype);
-  const rowWeight = emptyTensor([N], xc.dtype);
-  native.nllLoss(xc.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore,
-    layoutOf(xc.offset, N, C), nll.storage as Float32Array, rowWeight.storage as Float32Array);
+  const { x, xd, td, restore, N, C, wd, ignore } = classLossInputs('nllLoss', input, target, options);
+  const nll = emptyTensor([N], x.dtype);
+  const rowWeight = emptyTensor([N], x.dtype).storage as FloatStorage;
+  native.nllLoss(xd, td, wd, ignore, layoutOf(0, N, C), nll.storage as FloatStorage, rowWeight);
   let scale = 1;
   let out = nll;
   if (reduction !== 'none') {
-    if (reduction === 'mean') scale = 1 / sumOf(rowWeight.storage);
-    out = fullTensor([], sumOf(nll.storage) * scale, xc.dtype);
+    if (reduction === 'mean') scale = 1 / sumOf(rowWeight);
+    out = fullTensor([], sumOf(nll.storage) * scale, x.dtype);
   }
   const result = reduction === 'none' ? restore(out) : out;
   return record(result, 'NllLossBackward', [x], (g) => {
-    const gc = contiguous(g.reshape([reduction === 'none' ? N : 1]));
-    const gx = emptyTensor([N, C], xc.dtype);
-    native.nllLossBackward(gx.storage as Float32Array, tc.storage as Int32Array, (w?.storage ?? null) as Float32Array | null, ignore,
-      layoutOf(0, N, C), gc.storage as Float32Array, scale);
+    const gx = emptyTensor([N, C], x.dtype);
+    native.nllLossBackward(gx.storage as FloatStorage, td, wd, ignore, layoutOf(0, N, C), rowGrads(g, reduction, N), scale);
     return [gx];
   });
 }

@@ -7,23 +7,28 @@ import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
 import { describe, normalizeDim } from '../tensor/shape.js';
-import { emptyTensor, zerosTensor } from './alloc.js';
+import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
 import { record } from './tape.js';
 import { contiguous } from './copy.js';
+import { reshape } from './views.js';
 import { div, eq, mul, sub } from './binary.js';
 
 const R = native.reduceOps;
 
 interface Plan {
-  /** Contiguous input laid out as [outer, r, inner]. */
-  input: Tensor;
+  /** The input with reduced dims adjacent (a view); made contiguous only when a kernel runs. */
+  source: Tensor;
   outer: number;
   r: number;
   inner: number;
   /** The result's shape with reduced dims kept as 1 (keepdim), and as returned. */
   keptShape: number[];
   outShape: number[];
+  /** The tensor reduced, and its reduced dims (normalised, sorted). */
+  x: Tensor;
+  dims: number[];
+  contiguousInput?: Tensor;
 }
 
 /** Normalised, sorted, distinct dims; null or undefined means all dims. */
@@ -40,34 +45,74 @@ function reducedDims(op: string, x: Tensor, dim: number | number[] | null | unde
   return sorted;
 }
 
-function plan(op: string, x: Tensor, dims: number[], keepdim: boolean): Plan {
+function plan(x: Tensor, dims: number[], keepdim: boolean): Plan {
   const nd = x.dim();
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
-  if (nd === 0) return { input: x, outer: 1, r: 1, inner: 1, keptShape: [], outShape: [] };
+  if (nd === 0) return { source: x, outer: 1, r: 1, inner: 1, keptShape: [], outShape: [], x, dims };
   const adjacent = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
-  let input = x;
+  let source = x;
   let first = dims[0] ?? nd;
   let last = dims[dims.length - 1] ?? nd - 1;
   if (!adjacent) {
     const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
-    input = x.permute([...kept, ...dims]);
+    source = x.permute([...kept, ...dims]);
     first = kept.length;
     last = nd - 1;
   }
-  input = contiguous(input.detach());
   const prod = (a: number, b: number) => {
     let p = 1;
-    for (let i = a; i < b; i++) p *= input.shape[i];
+    for (let i = a; i < b; i++) p *= source.shape[i];
     return p;
   };
-  return { input, outer: prod(0, first), r: prod(first, last + 1), inner: prod(last + 1, nd), keptShape, outShape };
+  return { source, outer: prod(0, first), r: prod(first, last + 1), inner: prod(last + 1, nd), keptShape, outShape, x, dims };
 }
 
-function run(code: number, p: Plan, dtype: DType, correction?: number): Tensor {
+/** The plan's input as the kernel reads it: contiguous, [outer, r, inner]. */
+function inputOf(p: Plan): Tensor {
+  p.contiguousInput ??= contiguous(p.source.detach());
+  return p.contiguousInput;
+}
+
+function runPlan(code: number, p: Plan, dtype: DType, correction?: number): Tensor {
   const out = emptyTensor(p.outShape, dtype);
-  native.reduce(code, out.storage, p.input.storage, layoutOf(p.input.offset, 0, p.outer, p.r, p.inner), correction);
+  const input = inputOf(p);
+  native.reduce(code, out.storage, input.storage, layoutOf(input.offset, 0, p.outer, p.r, p.inner), correction);
   return out;
+}
+
+/**
+ * A broadcast (stride-0) dim holds one value many times, so sum, mean, max and min need not
+ * copy the expansion (x.expand([1e9]).sum() would otherwise allocate gigabytes). Returns x
+ * with every such dim collapsed to size 1, a view of the same elements, and how many copies
+ * the reduced ones held; null when x has none.
+ */
+function collapseBroadcast(x: Tensor, dims: number[]): { base: Tensor; copies: number } | null {
+  let copies = 1;
+  let any = false;
+  const shape = x.shape.map((s, i) => {
+    if (s <= 1 || x.strides[i] !== 0) return s;
+    any = true;
+    if (dims.includes(i)) copies *= s;
+    return 1;
+  });
+  if (!any) return null;
+  return { base: new Tensor(x.storage, shape, x.strides.slice(), x.offset, x.dtype, x.versionCounter), copies };
+}
+
+/** Runs a reduction, over the collapsed base when x is a broadcast view (sum, mean, max, min). */
+function run(code: number, p: Plan, dtype: DType, correction?: number): Tensor {
+  const c = code === R.sum || code === R.mean || code === R.max || code === R.min ? collapseBroadcast(p.x, p.dims) : null;
+  if (c === null) return runPlan(code, p, dtype, correction);
+  // The kernel sums float32 in double, where copies * partial sum is exact: do the same, so
+  // the result equals the materialised sum bit for bit.
+  const wide = code === R.sum && c.copies > 1 && c.base.dtype === 'float32';
+  const base = wide ? c.base.to('float64') : c.base;
+  let r = runPlan(code, plan(base, p.dims, true), wide ? 'float64' : dtype);
+  if (code === R.sum && c.copies > 1) r = mul(r, c.copies);
+  const out = emptyTensor(p.keptShape, dtype);
+  copyInto(out, r);  // converts back to dtype, and expands the broadcast dims that were kept
+  return reshape(out, p.outShape);
 }
 
 /** The gradient of a reduced result, broadcast back over x's shape (a stride-0 view). */
@@ -83,7 +128,7 @@ function checkInput(op: string, x: unknown): asserts x is Tensor {
 export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   checkInput('sum', x);
   const src = x.dtype === 'bool' ? x.to('int32') : x;
-  const p = plan('sum', src, reducedDims('sum', x, dim), keepdim);
+  const p = plan(src, reducedDims('sum', x, dim), keepdim);
   const out = run(R.sum, p, src.dtype);
   return record(out, 'SumBackward', [x], (g) => [expandBack(g, p, x)]);
 }
@@ -94,7 +139,7 @@ export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false)
   if (!isFloating(x.dtype)) {
     throw new TypeError(`mean: could not infer output dtype. Input dtype must be floating point, but got ${x.dtype}; convert with .float()`);
   }
-  const p = plan('mean', x, reducedDims('mean', x, dim), keepdim);
+  const p = plan(x, reducedDims('mean', x, dim), keepdim);
   const out = run(R.mean, p, x.dtype);
   return record(out, 'MeanBackward', [x], (g) => [div(expandBack(g, p, x), p.r)]);
 }
@@ -111,7 +156,7 @@ function checkNonEmpty(op: string, x: Tensor, p: Plan, dim?: number): void {
 
 function extremeAll(op: 'max' | 'min', x: Tensor): Tensor {
   checkInput(op, x);
-  const p = plan(op, x, reducedDims(op, x, null), false);
+  const p = plan(x, reducedDims(op, x, null), false);
   checkNonEmpty(op, x, p);
   const out = run(op === 'max' ? R.max : R.min, p, x.dtype);
   // The gradient is shared evenly among the elements that reach the extreme.
@@ -127,7 +172,7 @@ export const minAll = (x: Tensor): Tensor => extremeAll('min', x);
 function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): { values: Tensor; indices: Tensor } {
   checkInput(op, x);
   const d = normalizeDim(op, dim, x.dim());
-  const p = plan(op, x, x.dim() === 0 ? [] : [d], keepdim);
+  const p = plan(x, x.dim() === 0 ? [] : [d], keepdim);
   checkNonEmpty(op, x, p, d);
   const indices = run(op === 'max' ? R.argmax : R.argmin, p, 'int32');
   const values = run(op === 'max' ? R.max : R.min, p, x.dtype);
@@ -154,13 +199,13 @@ export const minDim = (x: Tensor, dim: number, keepdim = false) => extremeDim('m
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   checkInput(op, x);
   if (dim === undefined || dim === null) {
-    const p = plan(op, x, reducedDims(op, x, null), false);
+    const p = plan(x, reducedDims(op, x, null), false);
     checkNonEmpty(op, x, p);
     const out = run(op === 'argmax' ? R.argmax : R.argmin, p, 'int32');
     return keepdim ? out.reshape(x.shape.map(() => 1)) : out;
   }
   const d = normalizeDim(op, dim, x.dim());
-  const p = plan(op, x, x.dim() === 0 ? [] : [d], keepdim);
+  const p = plan(x, x.dim() === 0 ? [] : [d], keepdim);
   checkNonEmpty(op, x, p, d);
   return run(op === 'argmax' ? R.argmax : R.argmin, p, 'int32');
 }
@@ -182,7 +227,7 @@ function spread(op: 'var' | 'std', x: Tensor, dim: number | number[] | null | un
   checkInput(op, x);
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating-point input, but got ${x.dtype}; convert with .float()`);
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const p = plan(op, x, reducedDims(op, x, dim), options.keepdim ?? false);
+  const p = plan(x, reducedDims(op, x, dim), options.keepdim ?? false);
   const out = run(op === 'var' ? R.var : R.std, p, x.dtype, correction);
   // d var / dx = 2 (x - mean) / (N - correction); d std = d var / (2 std)
   return record(out, op === 'var' ? 'VarBackward' : 'StdBackward', [x], (g) => {

@@ -227,3 +227,22 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   });
 }
 
+
+/** The slice at `index` along dim, with that dim removed (PyTorch's x.select(dim, index), x[:, i]). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.dim() === 0) throw new RangeError('select: cannot be applied to a 0-dim tensor');
+  const d = normalizeDim('select', dim, x.dim());
+  if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`select: expected index to be an integer, but received ${describe(index)}`);
+  const size = x.shape[d];
+  if (index < -size || index >= size) {
+    throw new RangeError(`select: index ${index} out of range for tensor of size ${formatShape(x.shape)} at dimension ${d}`);
+  }
+  const i = index < 0 ? index + size : index;
+  const shape = x.shape.filter((_, k) => k !== d);
+  const strides = x.strides.filter((_, k) => k !== d);
+  return makeView(x, shape, strides, x.offset + i * x.strides[d], 'SelectBackward', (g) => {
+    const gx = zerosTensor(x.shape, g.dtype);
+    copyInto(select(gx, d, i), g);
+    return gx;
+  });
+}

@@ -241,6 +241,8 @@ export class Tensor {
   flatten(startDim = 0, endDim = -1): Tensor { return views.flatten(this, startDim, endDim); }
   expand(...shape: (number | number[])[]): Tensor { return views.expand(this, flattenShapeArgs(shape)); }
   narrow(dim: number, start: number, length: number): Tensor { return views.narrow(this, dim, start, length); }
+  /** The slice at `index` along dim, as a view without that dim (PyTorch's `x[:, i]`). */
+  select(dim: number, index: number): Tensor { return views.select(this, dim, index); }
   indexSelect(dim: number, index: Tensor): Tensor { return indexSelect(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return gather(this, dim, index); }
 
