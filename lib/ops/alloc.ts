@@ -1,23 +1,33 @@
 /** Allocation of fresh contiguous tensors, used by every op for its outputs. */
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { Storage } from '../native.js';
 import { uninitStorage, zeroStorage, type DType } from '../tensor/dtype.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
-import { elementwiseLayout } from './layout.js';
+import { elementwiseLayout, layoutOf } from './layout.js';
 
-/** A contiguous tensor whose elements the caller will overwrite in full. */
-export function emptyTensor(shape: Shape, dtype: DType): Tensor {
-  return Tensor.fromStorage(uninitStorage(dtype, numelOf(shape)), shape, dtype);
+/**
+ * A contiguous tensor whose elements the caller will overwrite in full. `op` names the caller
+ * in the RangeError for a size no storage can hold.
+ */
+export function emptyTensor(shape: Shape, dtype: DType, op?: string): Tensor {
+  return Tensor.fromStorage(uninitStorage(dtype, numelOf(shape), op), shape, dtype);
 }
 
-export function zerosTensor(shape: Shape, dtype: DType): Tensor {
-  return Tensor.fromStorage(zeroStorage(dtype, numelOf(shape)), shape, dtype);
+export function zerosTensor(shape: Shape, dtype: DType, op?: string): Tensor {
+  return Tensor.fromStorage(zeroStorage(dtype, numelOf(shape), op), shape, dtype);
+}
+
+/** n elements of dtype, all `value` (already an element of dtype). */
+export function fillStorage(dtype: DType, n: number, value: number, op?: string): Storage {
+  if (value === 0) return zeroStorage(dtype, n, op);
+  const s = uninitStorage(dtype, n, op);
+  native.fill(s, value, layoutOf(1, n, 0, 1, 0, 0));
+  return s;
 }
 
 export function fullTensor(shape: Shape, value: number, dtype: DType): Tensor {
-  const t = emptyTensor(shape, dtype);
-  fillView(t, value);
-  return t;
+  return Tensor.fromStorage(fillStorage(dtype, numelOf(shape), value), shape, dtype);
 }
 
 /** Writes value into every element of a view (no autograd, no version bump). */

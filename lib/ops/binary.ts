@@ -4,15 +4,19 @@
  */
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { promoteTypes, promoteWithScalar, type DType } from '../tensor/dtype.js';
+import { fitsInt32, promoteTypes, promoteWithScalar, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, describe, sameShape } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
 import { record } from './tape.js';
 import { sum } from './reduce.js';
-import { neg } from './unary.js';
+import { log, neg } from './unary.js';
+import { where } from './indexing.js';
 
 const OPS = native.binaryOps;
+/** Op names by code, for allocation errors. */
+const BINARY_NAMES: string[] = [];
+for (const [name, code] of Object.entries(OPS)) BINARY_NAMES[code] = name;
 
 /** Sums a broadcast gradient back down to the shape of the input it came from. */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
@@ -51,6 +55,13 @@ function prepare(op: string, a: TensorLike, b: TensorLike, computeType?: DType):
   checkOperand(op, b, 'other');
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: at least one argument must be a Tensor`);
   const dtype = computeType ?? resultType(a, b);
+  if (dtype === 'int32') {
+    for (const v of [a, b]) {
+      if (typeof v === 'number' && !fitsInt32(v)) {
+        throw new RangeError(`${op}: the number ${v} does not fit in int32, the dtype of the result; convert the tensor first (e.g. x.double())`);
+      }
+    }
+  }
   const ca = a instanceof Tensor && a.dtype !== dtype ? a.to(dtype) : a;
   const cb = b instanceof Tensor && b.dtype !== dtype ? b.to(dtype) : b;
   const shape =
@@ -62,7 +73,7 @@ function prepare(op: string, a: TensorLike, b: TensorLike, computeType?: DType):
 
 /** Runs a binary kernel into a fresh tensor of `outType`. */
 export function runBinary(code: number, p: Prepared, outType: DType = p.dtype, p1?: number, p2?: number): Tensor {
-  const out = emptyTensor(p.shape, outType);
+  const out = emptyTensor(p.shape, outType, BINARY_NAMES[code]);
   const ta = p.a instanceof Tensor ? p.a : null;
   const tb = p.b instanceof Tensor ? p.b : null;
   const layout = elementwiseLayout(p.shape, [out, ta, tb]);
@@ -155,7 +166,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const ft = floatTypeOf(resultTypeChecked('pow', a, b));
   if (a instanceof Tensor && typeof b === 'number') {
     const x = a.dtype === ft ? a : a.to(ft);
-    const out = emptyTensor(x.shape, ft);
+    const out = emptyTensor(x.shape, ft, 'pow');
     native.unary(native.unaryOps.powScalar, out.storage, x.storage, elementwiseLayout(x.shape, [out, x]), b);
     return record(out, 'PowBackward', [x], (g) => {
       const gx = emptyTensor(x.shape, ft);
@@ -165,16 +176,25 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   }
   const p = prepare('pow', a, b, ft);
   const out = runBinary(OPS.pow, p);
+  const ta = asTensor(p.a);
+  const tb = p.b as Tensor;  // a tensor base with a number exponent took the branch above
   return record(
     out,
     'PowBackward',
-    [asTensor(p.a), asTensor(p.b)],
-    (g, needs) => [
-      // d/da a^b = b a^(b-1); d/db a^b = a^b ln a
-      needs[0] ? gradOf(mul(mul(g, p.b), pow(p.a, sub(p.b, 1))), p.a) : null,
-      needs[1] ? gradOf(mul(mul(g, out), typeof p.a === 'number' ? Math.log(p.a) : (p.a as Tensor).log()), p.b) : null,
-    ],
-    [asTensor(p.a), asTensor(p.b), out].filter((t): t is Tensor => t !== null),
+    [ta, tb],
+    (g, needs) => {
+      // d/da a^b = b a^(b-1), taken as 0 where b = 0 (0 * 0^-1 would be NaN)
+      const ga = needs[0] && ta ? gradOf(where(eq(tb, 0), 0, mul(mul(g, tb), pow(ta, sub(tb, 1)))), ta) : null;
+      let gb: Tensor | null = null;
+      if (needs[1]) {
+        // d/db a^b = a^b ln a, taken as 0 where a = 0 and b >= 0 (0 * -Infinity would be NaN)
+        const v = mul(mul(g, out), ta ? log(ta) : Math.log(p.a as number));
+        const atZero = where(ge(tb, 0), 0, v);
+        gb = gradOf(ta ? where(eq(ta, 0), atZero, v) : p.a === 0 ? atZero : v, tb);
+      }
+      return [ga, gb];
+    },
+    [ta, tb, out].filter((t): t is Tensor => t !== null),
   );
 }
 
@@ -206,7 +226,10 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 }
 
 function compare(name: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: TensorLike, b: TensorLike): Tensor {
-  return runBinary(OPS[name], prepare(name, a, b), 'bool');
+  // An integer tensor against a number int32 cannot hold compares in float64, which holds both exactly.
+  const wide = (typeof a === 'number' && !fitsInt32(a)) || (typeof b === 'number' && !fitsInt32(b));
+  const exact = wide && resultTypeChecked(name, a, b) === 'int32' ? 'float64' : undefined;
+  return runBinary(OPS[name], prepare(name, a, b, exact), 'bool');
 }
 
 /** Elementwise a == b as a bool tensor. */

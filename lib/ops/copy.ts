@@ -6,7 +6,7 @@ import { record } from './tape.js';
 
 /** A copy with its own contiguous storage; gradients flow back unchanged. */
 export function clone(x: Tensor): Tensor {
-  const out = emptyTensor(x.shape, x.dtype);
+  const out = emptyTensor(x.shape, x.dtype, 'clone');
   copyInto(out, x);
   return record(out, 'CloneBackward', [x], (g) => [g]);
 }
@@ -20,7 +20,7 @@ export function contiguous(x: Tensor): Tensor {
 export function to(x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype)) throw new TypeError(`to: unknown dtype ${String(dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
   if (dtype === x.dtype) return x;
-  const out = emptyTensor(x.shape, dtype);
+  const out = emptyTensor(x.shape, dtype, 'to');
   copyInto(out, x);
   if (!isFloating(dtype)) return out;
   return record(out, 'ToCopyBackward', [x], (g) => [g.to(x.dtype)]);

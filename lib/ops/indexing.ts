@@ -1,7 +1,7 @@
 /** Selecting and combining along a dim: indexSelect, gather, cat, stack and where. */
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { promoteTypes, type DType } from '../tensor/dtype.js';
+import { fitsInt32, promoteTypes, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout, layoutOf } from './layout.js';
@@ -55,7 +55,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       throw new RangeError(`gather: size does not match at dimension ${i}: expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(x.shape)} apart from dimension ${d}`);
     }
   }
-  const out = emptyTensor(iv.shape, x.dtype);
+  const out = emptyTensor(iv.shape, x.dtype, 'gather');
   const iview: IndexView = { storage: iv.storage as Int32Array, offset: iv.offset, strides: iv.strides };
   native.gather(out.storage, xv.storage, iview.storage, indexLayout(d, iv.shape, iview, xv.shape[d], out, xv));
   const result = index.dim() === 0 ? out.reshape([]) : out;
@@ -78,7 +78,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     offset: index.offset,
     strides: shape.map((_, i) => (i === d && index.dim() === 1 ? index.strides[0] : 0)),
   };
-  const out = emptyTensor(shape, x.dtype);
+  const out = emptyTensor(shape, x.dtype, 'indexSelect');
   native.gather(out.storage, xv.storage, iview.storage, indexLayout(d, shape, iview, xv.shape[d], out, xv));
   const result = x.dim() === 0 ? out.reshape(index.dim() === 0 ? [] : [n]) : out;
   return record(result, 'IndexSelectBackward', [x], (g) => [scatterAddInto(zerosTensor(x.shape, g.dtype), d, iview, g.reshape(shape))], [index]);
@@ -113,7 +113,7 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
   });
   const shape = ref.shape.slice();
   shape[d] = parts.reduce((s, t) => s + t.shape[d], 0);
-  const out = emptyTensor(shape, dtype);
+  const out = emptyTensor(shape, dtype, 'cat');
   const starts: number[] = [];
   let pos = 0;
   for (const t of parts) {
@@ -149,12 +149,19 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const tb = b instanceof Tensor ? b : null;
   let dtype: DType = ta && tb ? promoteTypes(ta.dtype, tb.dtype) : (ta ?? tb)?.dtype ?? 'float32';
   if (!ta && !tb && (!Number.isInteger(a) || !Number.isInteger(b))) dtype = 'float32';
+  if (dtype === 'int32' || dtype === 'bool') {
+    for (const v of [a, b]) {
+      if (typeof v === 'number' && !(dtype === 'bool' ? v === 0 || v === 1 : fitsInt32(v))) {
+        throw new RangeError(`where: the number ${v} does not fit in ${dtype}, the dtype of the result; convert the tensor operand first (e.g. .double())`);
+      }
+    }
+  }
   let shape = cond.shape.slice();
   if (ta) shape = broadcastShapes('where', shape, ta.shape);
   if (tb) shape = broadcastShapes('where', shape, tb.shape);
   const ca = ta && ta.dtype !== dtype ? ta.to(dtype) : ta;
   const cb = tb && tb.dtype !== dtype ? tb.to(dtype) : tb;
-  const out = emptyTensor(shape, dtype);
+  const out = emptyTensor(shape, dtype, 'where');
   native.where(out.storage, cond.storage as Uint8Array, ca ? ca.storage : (a as number), cb ? cb.storage : (b as number),
     elementwiseLayout(shape, [out, cond, ca, cb]));
   return record(out, 'WhereBackward', [ca, cb], (g, needs) => [

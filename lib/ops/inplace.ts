@@ -5,7 +5,7 @@
  */
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { isFloating, sharesMemory } from '../tensor/dtype.js';
+import { elementOf, fitsInt32, isFloating, sharesMemory } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape, sameShape } from '../tensor/shape.js';
 import { copyInto, fillView } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
@@ -39,6 +39,7 @@ function operandFor(op: string, self: Tensor, other: TensorLike): Tensor | numbe
     if (!isFloating(self.dtype) && !Number.isInteger(other)) {
       throw new TypeError(`${op}: result type float32 can't be cast to the desired output type ${self.dtype}`);
     }
+    if (self.dtype === 'int32' && !fitsInt32(other)) throw new RangeError(`${op}: the number ${other} does not fit in int32, the tensor's dtype`);
     return other;
   }
   if (!(other instanceof Tensor)) throw new TypeError(`${op}: expected other to be a Tensor or a number, but received ${describe(other)}`);
@@ -90,7 +91,12 @@ export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: num
     rebase(self, clamp(self, min, max));
     return self;
   }
-  const [lo, hi] = clampBounds(min, max);
+  const [lo, hi] = clampBounds(self, min, max);
+  if (lo === 'nan') {
+    fillView(self, NaN);
+    self.versionCounter.value++;
+    return self;
+  }
   native.unary(native.unaryOps.clamp, self.storage, self.storage, elementwiseLayout(self.shape, [self, self]), lo, hi);
   self.versionCounter.value++;
   return self;
@@ -99,7 +105,7 @@ export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: num
 export function fill_<T extends Tensor>(self: T, value: number): T {
   checkLeaf('fill_', self);
   if (typeof value !== 'number') throw new TypeError(`fill_: expected value to be a number, but received ${describe(value)}`);
-  fillView(self, value);
+  fillView(self, elementOf('fill_', self.dtype, value));
   self.versionCounter.value++;
   if (needsGrad([self])) {
     self.gradFn = null;  // the old history no longer reaches these values

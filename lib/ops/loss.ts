@@ -11,7 +11,7 @@ import { emptyTensor, fullTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
 import { record } from './tape.js';
 import { denseFloat, denseInt32 } from './dense.js';
-import { add, mul, sub } from './binary.js';
+import { add, div, mul, sub } from './binary.js';
 import { where } from './indexing.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -208,9 +208,16 @@ export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptio
   pair('huberLoss', input, target);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, but got ${delta}`);
-  const d = sub(input, target);
+  const d = sub(input.detach(), target.detach());
   const a = d.abs();
-  return reduce(where(a.lt(delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), reduction);
+  const loss = where(a.lt(delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta));
+  // The gradient is d clamped to [-delta, delta]: finite at an infinite difference, where the
+  // unselected quadratic branch of a composed where() would send 0 * Infinity = NaN.
+  const recorded = record(loss, 'HuberLossBackward', [input, target], (g, needs) => {
+    const gd = mul(g, d.clamp(-delta, delta));
+    return [needs[0] ? gd : null, needs[1] ? gd.neg() : null];
+  }, [input, target]);
+  return reduce(recorded, reduction);
 }
 
 function elementWeight(op: string, weight: Tensor | null | undefined, loss: Tensor): Tensor {
@@ -219,19 +226,29 @@ function elementWeight(op: string, weight: Tensor | null | undefined, loss: Tens
   return mul(loss, weight);
 }
 
-/** Binary cross-entropy of probabilities in [0, 1]; log terms are clamped at -100 as in PyTorch. */
+/**
+ * Binary cross-entropy of probabilities in [0, 1]; log terms are clamped at -100 and the
+ * gradient's denominator x (1 - x) at 1e-12, as in PyTorch, so a saturated probability of
+ * exactly 0 or 1 gives a finite gradient.
+ */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: ReductionOptions & { weight?: Tensor | null } = {}): Tensor {
   const reduction = reductionOf('binaryCrossEntropy', options);
   pair('binaryCrossEntropy', input, target);
-  const lo = input.detach().min().item();
-  const hi = input.detach().max().item();
+  const x = input.detach();
+  const y = target.detach();
+  const lo = x.min().item();
+  const hi = x.max().item();
   if (input.numel() > 0 && !(lo >= 0 && hi <= 1)) {
     throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1 (found ${lo < 0 || Number.isNaN(lo) ? lo : hi}); use binaryCrossEntropyWithLogits for raw scores`);
   }
-  const logP = input.log().clamp(-100, null);
-  const log1mP = sub(1, input).log().clamp(-100, null);
-  const loss = add(mul(target, logP), mul(sub(1, target), log1mP)).neg();
-  return reduce(elementWeight('binaryCrossEntropy', options.weight, loss), reduction);
+  const logP = x.log().clamp(-100, null);
+  const log1mP = sub(1, x).log().clamp(-100, null);
+  const loss = add(mul(y, logP), mul(sub(1, y), log1mP)).neg();
+  const recorded = record(loss, 'BinaryCrossEntropyBackward', [input, target], (g, needs) => [
+    needs[0] ? div(mul(g, sub(x, y)), mul(sub(1, x), x).clamp(1e-12, null)) : null,
+    needs[1] ? mul(g, sub(log1mP, logP)) : null,
+  ], [input, target]);
+  return reduce(elementWeight('binaryCrossEntropy', options.weight, recorded), reduction);
 }
 
 /** Binary cross-entropy of raw scores, computed stably: sigmoid and log never overflow. */

@@ -66,7 +66,7 @@ function runGemm(out: Tensor, a: Tensor, b: Tensor, beta: number, batch: readonl
 /** C = A · B with batch dims broadcast, into a new tensor. */
 function gemmBatched(a: Tensor, b: Tensor): Tensor {
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = emptyTensor([...batch, a.shape[a.dim() - 2], b.shape[b.dim() - 1]], a.dtype);
+  const out = emptyTensor([...batch, a.shape[a.dim() - 2], b.shape[b.dim() - 1]], a.dtype, 'matmul');
   runGemm(out, a, b, 0, batch);
   return out;
 }

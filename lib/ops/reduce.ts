@@ -13,6 +13,7 @@ import { record } from './tape.js';
 import { contiguous } from './copy.js';
 import { reshape } from './views.js';
 import { div, eq, mul, sub } from './binary.js';
+import { where } from './indexing.js';
 
 const R = native.reduceOps;
 
@@ -235,7 +236,9 @@ function spread(op: 'var' | 'std', x: Tensor, dim: number | number[] | null | un
     const scale = Math.max(0, p.r - correction);
     const gk = expandBack(g, p, x);
     if (op === 'var') return [mul(mul(centered, gk), 2 / scale)];
-    return [div(mul(centered, gk), mul(expandBack(out, p, x), scale))];
+    // A zero std (constant input) gets gradient 0 rather than 0 / 0, as in PyTorch.
+    const s = expandBack(out, p, x);
+    return [where(eq(s, 0), 0, div(mul(centered, gk), mul(s, scale)))];
   }, [x, out]);
 }
 

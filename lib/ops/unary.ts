@@ -6,13 +6,16 @@ import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
-import { emptyTensor } from './alloc.js';
+import { emptyTensor, fullTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
 import { record } from './tape.js';
 import { div, mul } from './binary.js';
 
 const U = native.unaryOps;
 const B = native.binaryOps;
+/** Op names by code, for allocation errors. */
+const UNARY_NAMES: string[] = [];
+for (const [name, code] of Object.entries(U)) UNARY_NAMES[code] = name;
 
 function checkTensor(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, but received ${describe(x)}`);
@@ -24,7 +27,7 @@ function floatInput(x: Tensor): Tensor {
 
 /** Runs a unary kernel into a fresh tensor. */
 function runUnary(code: number, x: Tensor, p1?: number, p2?: number, dtype: DType = x.dtype): Tensor {
-  const out = emptyTensor(x.shape, dtype);
+  const out = emptyTensor(x.shape, dtype, UNARY_NAMES[code]);
   native.unary(code, out.storage, x.storage, elementwiseLayout(x.shape, [out, x]), p1, p2);
   return out;
 }
@@ -93,19 +96,32 @@ export function tanh(x: Tensor): Tensor {
   return pointwiseOp('TanhBackward', floatInput(x), U.tanh, B.tanhBackward, 'output');
 }
 
-/** Limits every element to [min, max]; either bound may be omitted (null), not both. */
+/**
+ * Limits every element to [min, max]; either bound may be omitted (null), not both. A NaN
+ * bound makes every element NaN (with zero gradient), as PyTorch propagates NaN.
+ */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor('clamp', x);
-  const [lo, hi] = clampBounds(min, max);
+  const [lo, hi] = clampBounds(x, min, max);
+  if (lo === 'nan') {
+    return record(fullTensor(x.shape, NaN, x.dtype), 'ClampBackward', [x], (g) => [zerosTensor(g.shape, g.dtype)]);
+  }
   return pointwiseOp('ClampBackward', x, U.clamp, B.clampBackward, 'input', lo, hi);
 }
 
-/** clamp's bounds as the kernel wants them: NaN for "none". */
-export function clampBounds(min?: number | null, max?: number | null): [number, number] {
+/**
+ * clamp's bounds as the kernel wants them: NaN for "none"; ['nan', 'nan'] when a given bound is
+ * NaN (the kernel's "none" must not swallow it). Throws for no bounds or non-numbers.
+ */
+export function clampBounds(x: Tensor, min?: number | null, max?: number | null): [number, number] | ['nan', 'nan'] {
   const none = (v: number | null | undefined) => v === undefined || v === null;
   if (none(min) && none(max)) throw new TypeError('clamp: at least one of min or max must be given');
   for (const [name, v] of [['min', min], ['max', max]] as const) {
     if (!none(v) && typeof v !== 'number') throw new TypeError(`clamp: expected ${name} to be a number, but received ${describe(v)}`);
+  }
+  if (Number.isNaN(min) || Number.isNaN(max)) {
+    if (!isFloating(x.dtype)) throw new TypeError(`clamp: a NaN bound needs a floating-point tensor, but this one is ${x.dtype}`);
+    return ['nan', 'nan'];
   }
   return [none(min) ? NaN : (min as number), none(max) ? NaN : (max as number)];
 }

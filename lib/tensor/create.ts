@@ -4,10 +4,10 @@
  */
 import type { Storage } from '../native.js';
 import { Tensor, type NestedArray } from './tensor.js';
-import { dtypeOfStorage, isDType, isFloating, uninitStorage, zeroStorage, type DType } from './dtype.js';
+import { dtypeOfStorage, elementOf, fitsInt32, isDType, isFloating, uninitStorage, zeroStorage, type DType } from './dtype.js';
 import { checkShape, describe, numelOf, type Shape } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
-import { fullTensor } from '../ops/alloc.js';
+import { fillStorage } from '../ops/alloc.js';
 
 /** Options accepted by every creation function. */
 export interface TensorOptions {
@@ -61,9 +61,13 @@ function flattenNested(data: NestedArray): { shape: number[]; values: (number | 
   return { shape, values };
 }
 
-function storageFrom(dtype: DType, values: ArrayLike<number | boolean>): Storage {
-  const s = zeroStorage(dtype, values.length);
-  for (let i = 0; i < values.length; i++) s[i] = Number(values[i]);
+function storageFrom(op: string, dtype: DType, values: ArrayLike<number | boolean>): Storage {
+  const s = zeroStorage(dtype, values.length, op);
+  if (dtype === 'float32' || dtype === 'float64') {
+    for (let i = 0; i < values.length; i++) s[i] = Number(values[i]);
+  } else {
+    for (let i = 0; i < values.length; i++) s[i] = elementOf(op, dtype, Number(values[i]));
+  }
   return s;
 }
 
@@ -84,7 +88,7 @@ export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptio
     }
     const own = dtypeOfStorage(data);
     const dtype = options.dtype ?? (own === 'float64' || own === 'int32' ? own : 'float32');
-    const storage = own === dtype ? (data as unknown as Storage).slice() : storageFrom(dtype, arr);
+    const storage = own === dtype ? (data as unknown as Storage).slice() : storageFrom('tensor', dtype, arr);
     return finish('tensor', Tensor.fromStorage(storage, shape, dtype), options);
   }
   if (typeof data !== 'number' && typeof data !== 'boolean' && !Array.isArray(data)) {
@@ -94,7 +98,7 @@ export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptio
   if (options.shape !== undefined) throw new TypeError('tensor: { shape } is only for typed-array data; nested arrays carry their own shape');
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
   const dtype = options.dtype ?? (allBool ? 'bool' : 'float32');
-  return finish('tensor', Tensor.fromStorage(storageFrom(dtype, values), shape, dtype), options);
+  return finish('tensor', Tensor.fromStorage(storageFrom('tensor', dtype, values), shape, dtype), options);
 }
 
 function shapeArg(op: string, shape: unknown): number[] {
@@ -107,7 +111,7 @@ export function zeros(shape: Shape | number, options?: TensorOptions): Tensor {
   checkDType('zeros', options?.dtype);
   const s = shapeArg('zeros', shape);
   const dtype = options?.dtype ?? 'float32';
-  return finish('zeros', Tensor.fromStorage(zeroStorage(dtype, numelOf(s)), s, dtype), options);
+  return finish('zeros', Tensor.fromStorage(zeroStorage(dtype, numelOf(s), 'zeros'), s, dtype), options);
 }
 
 /** A tensor of the given shape filled with 1. */
@@ -121,7 +125,8 @@ export function full(shape: Shape | number, value: number | boolean, options?: T
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: expected value to be a number, but received ${describe(value)}`);
   const s = shapeArg('full', shape);
   const dtype = options?.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  return finish('full', fullTensor(s, Number(value), dtype), options);
+  const v = elementOf('full', dtype, Number(value));
+  return finish('full', Tensor.fromStorage(fillStorage(dtype, numelOf(s), v, 'full'), s, dtype), options);
 }
 
 /** A tensor of the given shape whose contents are unspecified (fast; fill it before reading). */
@@ -129,7 +134,7 @@ export function empty(shape: Shape | number, options?: TensorOptions): Tensor {
   checkDType('empty', options?.dtype);
   const s = shapeArg('empty', shape);
   const dtype = options?.dtype ?? 'float32';
-  return finish('empty', Tensor.fromStorage(uninitStorage(dtype, numelOf(s)), s, dtype), options);
+  return finish('empty', Tensor.fromStorage(uninitStorage(dtype, numelOf(s), 'empty'), s, dtype), options);
 }
 
 const likeOptions = (x: Tensor, o?: TensorOptions): TensorOptions => ({ ...o, dtype: o?.dtype ?? x.dtype });
@@ -152,7 +157,7 @@ function randomTensor(op: string, shape: Shape | number, options: RandomOptions 
   const s = shapeArg(op, shape);
   const g = options?.generator ?? defaultGenerator;
   const n = numelOf(s);
-  const storage = uninitStorage(dtype, n);
+  const storage = uninitStorage(dtype, n, op);
   const f64 = dtype === 'float64';
   for (let i = 0; i < n; i++) storage[i] = draw(g, f64);
   return finish(op, Tensor.fromStorage(storage, s, dtype), options);
@@ -180,7 +185,10 @@ export function randint(low: number, high: number, shape: Shape | number, option
   const s = shapeArg('randint', shape);
   const g = options?.generator ?? defaultGenerator;
   const n = numelOf(s);
-  const storage = zeroStorage(dtype, n);
+  if (dtype === 'int32' && !(fitsInt32(low) && fitsInt32(high - 1))) {
+    throw new RangeError(`randint: the range [${low}, ${high}) does not fit in int32; pass { dtype: 'float64' }`);
+  }
+  const storage = zeroStorage(dtype, n, 'randint');
   for (let i = 0; i < n; i++) storage[i] = low + g.nextBelow(high - low);
   return finish('randint', Tensor.fromStorage(storage, s, dtype), options);
 }
@@ -199,8 +207,8 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
   checkDType('arange', options?.dtype);
   const dtype = options?.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.ceil((end - start) / step);
-  const storage = zeroStorage(dtype, n);
-  for (let i = 0; i < n; i++) storage[i] = start + i * step;
+  const storage = zeroStorage(dtype, n, 'arange');
+  for (let i = 0; i < n; i++) storage[i] = elementOf('arange', dtype, start + i * step);
   return finish('arange', Tensor.fromStorage(storage, [n], dtype), options);
 }
 
@@ -208,7 +216,7 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, but got ${steps}`);
   const dtype = floatDType('linspace', options);
-  const storage = zeroStorage(dtype, steps);
+  const storage = zeroStorage(dtype, steps, 'linspace');
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric like PyTorch: the second half counts back from `end`, so the last value is exact.
   const half = Math.floor(steps / 2);
@@ -221,7 +229,7 @@ export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
   const [rows, cols] = checkShape('eye', [n, m], 'sizes');
   checkDType('eye', options?.dtype);
   const dtype = options?.dtype ?? 'float32';
-  const storage = zeroStorage(dtype, rows * cols);
+  const storage = zeroStorage(dtype, rows * cols, 'eye');
   for (let i = 0; i < Math.min(rows, cols); i++) storage[i * cols + i] = 1;
   return finish('eye', Tensor.fromStorage(storage, [rows, cols], dtype), options);
 }

@@ -56,24 +56,80 @@ function slabStorage(ctor: StorageCtor, n: number, bytes: number): Storage {
   return out;
 }
 
-/** Zero-filled storage of n elements. */
-export function zeroStorage(dtype: DType, n: number): Storage {
+/** The most elements one storage can hold: V8's limit on a typed array's length. */
+export const MAX_STORAGE_ELEMENTS = 2 ** 32;
+/** Node's limit on one Buffer (uninitialised allocations go through Buffer). */
+const MAX_BUFFER_BYTES = 2 ** 32;
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} bytes` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** A RangeError for a storage no typed array can hold (or the machine refused), naming the op. */
+function tooLarge(op: string, dtype: DType, n: number, cause?: unknown): RangeError {
+  const bytes = n * CTORS[dtype].BYTES_PER_ELEMENT;
+  const why = n > MAX_STORAGE_ELEMENTS
+    ? `more than the ${MAX_STORAGE_ELEMENTS} elements one tensor can hold`
+    : `the allocation failed${cause instanceof Error ? ` (${cause.message})` : ''}`;
+  return new RangeError(`${op}: cannot allocate a ${dtype} tensor of ${n} elements (${formatBytes(bytes)}): ${why}`);
+}
+
+/** Zero-filled storage of n elements; `op` names the caller in the error for one too large. */
+export function zeroStorage(dtype: DType, n: number, op = 'allocate'): Storage {
   const ctor = CTORS[dtype];
   const bytes = n * ctor.BYTES_PER_ELEMENT;
-  if (bytes <= ON_HEAP_BYTES || bytes > SLAB_MAX_BYTES) return new ctor(n);
-  return slabStorage(ctor, n, bytes);
+  if (bytes > ON_HEAP_BYTES && bytes <= SLAB_MAX_BYTES) return slabStorage(ctor, n, bytes);
+  if (n > MAX_STORAGE_ELEMENTS) throw tooLarge(op, dtype, n);
+  try {
+    return new ctor(n);
+  } catch (e) {
+    throw tooLarge(op, dtype, n, e);
+  }
 }
 
 /**
  * Storage whose contents are unspecified, for outputs a kernel writes in full: large
  * buffers skip V8's zero-fill, which costs as much as the kernel for memory-bound ops.
  */
-export function uninitStorage(dtype: DType, n: number): Storage {
+export function uninitStorage(dtype: DType, n: number, op = 'allocate'): Storage {
   const ctor = CTORS[dtype];
   const bytes = n * ctor.BYTES_PER_ELEMENT;
-  if (bytes <= SLAB_MAX_BYTES) return zeroStorage(dtype, n);
-  const buf = Buffer.allocUnsafeSlow(bytes);
+  if (bytes <= SLAB_MAX_BYTES || bytes > MAX_BUFFER_BYTES) return zeroStorage(dtype, n, op);
+  let buf;
+  try {
+    buf = Buffer.allocUnsafeSlow(bytes);
+  } catch (e) {
+    throw tooLarge(op, dtype, n, e);
+  }
   return new ctor(buf.buffer, buf.byteOffset, n);
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** True when v is an integer int32 can hold. */
+export function fitsInt32(v: number): boolean {
+  return Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/**
+ * A number as an element of dtype, as PyTorch converts Python numbers: floats unchanged,
+ * int32 truncated toward zero (a non-finite value or one outside int32's range is a
+ * RangeError naming the op, never a wrapped or clamped value), bool true for any non-zero.
+ */
+export function elementOf(op: string, dtype: DType, v: number): number {
+  if (dtype === 'bool') return v !== 0 ? 1 : 0;
+  if (dtype !== 'int32') return v;
+  const t = Math.trunc(v);
+  if (!(t >= INT32_MIN && t <= INT32_MAX)) throw new RangeError(`${op}: value ${v} cannot be converted to type int32 without overflow`);
+  return t;
 }
 
 /** The dtype a typed array stores, or null for kinds kindling does not use. */

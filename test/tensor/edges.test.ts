@@ -1,0 +1,121 @@
+// Numbers at the edges, against PyTorch (test/fixtures/edge_cases.json, made by
+// make_edge_cases.py with Debian's python3-torch): masked logits, saturated probabilities,
+// constant inputs, infinite differences, zero bases, huge logits, NaN bounds, conversions.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as kd from '../../lib/index.js';
+import type { DType, Tensor } from '../../lib/index.js';
+import { expectClose } from '../helpers.js';
+
+const F = kd.nn.functional;
+
+interface Fixture { shape: number[]; dtype: string; data: (number | string)[] }
+interface EdgeCase { name: string; inputs?: Fixture[]; out?: Fixture; grads?: (Fixture | null)[]; error?: boolean }
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cases: EdgeCase[] = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'edge_cases.json'), 'utf8')).cases;
+
+const DTYPES: Record<string, DType> = { float32: 'float32', float64: 'float64', int64: 'int32', int32: 'int32', bool: 'bool' };
+const fromFixture = (f: Fixture): Tensor => kd.tensor(f.data.map(Number), { dtype: DTYPES[f.dtype] }).reshape(f.shape);
+
+const CALLS: Record<string, (...xs: Tensor[]) => Tensor> = {
+  'crossEntropy masked logit': (x, t) => F.crossEntropy(x, t),
+  'crossEntropy masked logit none': (x, t) => F.crossEntropy(x, t, { reduction: 'none' }),
+  'crossEntropy huge logits': (x, t) => F.crossEntropy(x, t, { reduction: 'none' }),
+  'logSoftmax huge logits': (x) => x.logSoftmax(1),
+  'binaryCrossEntropy saturated sigmoid': (z, y) => F.binaryCrossEntropy(z.sigmoid(), y),
+  'std constant': (x) => x.std(),
+  'std dim with a constant row': (x) => x.std(1),
+  'huberLoss infinite difference': (x, y) => F.huberLoss(x, y),
+  'pow zero base tensor exponent': (x, e) => x.pow(e),
+  'pow zero base fractional exponent': (x, e) => x.pow(e),
+  'pow scalar exponent 0': (x) => x.pow(0),
+  'clamp NaN max': (x) => x.clamp(0.5, NaN),
+  'tensor to bool': (x) => x.bool(),
+  'int32 product that wraps': (x, y) => x.mul(y),
+  'int32 tensor from 3e9': () => kd.tensor([3e9], { dtype: 'int32' }),
+  'int32 full of 3e9': () => kd.full([2], 3e9, { dtype: 'int32' }),
+};
+
+describe('edge cases match PyTorch', () => {
+  it('has a kindling call for every case', () => {
+    expect(cases.map((c) => c.name).filter((n) => !(n in CALLS))).toEqual([]);
+  });
+  for (const c of cases) {
+    it(c.name, () => {
+      if (c.error) {
+        expect(() => CALLS[c.name]()).toThrow(/int32/);
+        return;
+      }
+      // which inputs PyTorch differentiated
+      const inputs = c.inputs!.map((f, i) => {
+        const t = fromFixture(f);
+        return c.grads && c.grads[i] ? t.requiresGrad_() : t;
+      });
+      const out = CALLS[c.name](...inputs);
+      expect(out.shape).toEqual(c.out!.shape);
+      expectClose(out.double().toTypedArray(), c.out!.data.map(Number), 1e-5, 1e-6);
+      if (!c.grads) return;
+      out.sum().backward();
+      c.grads.forEach((g, i) => {
+        if (g === null) return;
+        expectClose(inputs[i].grad!.toTypedArray(), g.data.map(Number), 1e-5, 1e-6);
+      });
+    });
+  }
+});
+
+describe('conversions never wrap or invent values', () => {
+  it('refuses numbers int32 cannot hold, naming the op', () => {
+    expect(() => kd.tensor([1, 2 ** 31], { dtype: 'int32' })).toThrow(/tensor: value 2147483648 cannot be converted to type int32/);
+    expect(() => kd.tensor([NaN], { dtype: 'int32' })).toThrow(/tensor: value NaN/);
+    expect(() => kd.tensor(Float64Array.from([1, -3e9]), { dtype: 'int32' })).toThrow(/int32 without overflow/);
+    expect(() => kd.full([2], Infinity, { dtype: 'int32' })).toThrow(/full/);
+    expect(() => kd.zeros([2], { dtype: 'int32' }).fill_(2 ** 32)).toThrow(/fill_/);
+    expect(() => kd.tensor([3], { dtype: 'int32' }).mul(1e10)).toThrow(/mul: the number 10000000000 does not fit in int32/);
+    expect(() => kd.tensor([3], { dtype: 'int32' }).add_(-(2 ** 31) - 1)).toThrow(/add_/);
+    expect(() => kd.where(kd.tensor([true]), kd.tensor([1], { dtype: 'int32' }), 2 ** 40)).toThrow(/where/);
+    expect(() => kd.randint(0, 2 ** 32, [2])).toThrow(/randint/);
+  });
+
+  it('truncates fractions toward zero like PyTorch, and compares exactly against numbers outside int32', () => {
+    expect(kd.tensor([1.9, -1.9], { dtype: 'int32' }).tolist()).toEqual([1, -1]);
+    expect(kd.tensor([3, -5], { dtype: 'int32' }).lt(1e10).tolist()).toEqual([true, true]);
+    expect(kd.tensor([3, -5], { dtype: 'int32' }).gt(-1e10).tolist()).toEqual([true, true]);
+  });
+
+  it('makes bool true for every non-zero number', () => {
+    const b = kd.tensor([2, -1, 0.5, 0, NaN], { dtype: 'bool' });
+    expect(b.tolist()).toEqual([true, true, true, false, true]);
+    expect(b.sum().item()).toBe(4);
+    expect(kd.full([2], 7, { dtype: 'bool' }).tolist()).toEqual([true, true]);
+  });
+});
+
+describe('oversized requests fail with the op and the size', () => {
+  it('names the creation function', () => {
+    expect(() => kd.zeros([1e6, 1e6])).toThrow(/zeros: cannot allocate a float32 tensor of 1000000000000 elements \(3\.6 TiB\)/);
+    expect(() => kd.empty([2 ** 20, 2 ** 20], { dtype: 'float64' })).toThrow(/empty: .*8\.0 TiB/);
+    expect(() => kd.randn([2 ** 33])).toThrow(/randn: cannot allocate/);
+  });
+  it('names the op whose output is too large', () => {
+    const x = kd.ones([1]).expand([2 ** 33]);
+    expect(() => x.add(1)).toThrow(/^add: cannot allocate a float32 tensor of 8589934592 elements \(32\.0 GiB\)/);
+    expect(() => x.exp()).toThrow(/^exp: cannot allocate/);
+    expect(() => x.clone()).toThrow(/^clone: cannot allocate/);
+  });
+});
+
+describe('clamp with NaN bounds', () => {
+  it('propagates a NaN bound, in place too, with zero gradient', () => {
+    const x = kd.tensor([0, 1, 2], { requiresGrad: true });
+    const y = x.clamp(NaN);
+    expect(y.toTypedArray().every(Number.isNaN)).toBe(true);
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0, 0]);
+    expect(kd.tensor([1, 2]).clamp_(null, NaN).toTypedArray().every(Number.isNaN)).toBe(true);
+    expect(() => kd.tensor([1], { dtype: 'int32' }).clamp(NaN)).toThrow(/NaN bound needs a floating-point tensor/);
+  });
+});
