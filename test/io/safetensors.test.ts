@@ -23,7 +23,7 @@ describe('save and load', () => {
     const model = new kd.nn.Sequential(new kd.nn.Linear(5, 7), new kd.nn.ReLU(), new kd.nn.Linear(7, 3));
     const file = join(dir, 'model.safetensors');
     kd.save(model.stateDict(), file);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('tmp-'))).toEqual([]);
     const loaded = kd.load<Record<string, kd.Tensor>>(file);
     expect(Object.keys(loaded)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     const copy = new kd.nn.Sequential(new kd.nn.Linear(5, 7), new kd.nn.ReLU(), new kd.nn.Linear(7, 3));
@@ -80,14 +80,14 @@ describe('save and load', () => {
     const good = { w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
     const cases: [string, Buffer, RegExp][] = [
       ['empty', Buffer.alloc(3), /shorter than the 8-byte header length/],
-      ['absurd header length', header(good, Buffer.alloc(8), 1n << 60n), /absurd header length/],
+      ['absurd header length', header(good, Buffer.alloc(8), 1n << 60n), /header length 1152921504606846976 is over the 100000000-byte limit/],
       ['header past the end', header(good, Buffer.alloc(8), 500n), /runs past the end/],
       ['bad JSON', Buffer.concat([Buffer.from([5, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{"w":')]), /not valid JSON/],
       ['not an object', header([1, 2]), /not a JSON object/],
-      ['unknown dtype', header({ w: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, Buffer.alloc(4)), /unsupported dtype "F16"/],
+      ['unknown dtype', header({ w: { dtype: 'F4', shape: [2], data_offsets: [0, 4] } }, Buffer.alloc(4)), /dtype "F4", which kindling cannot read \(it reads F32, F64/],
       ['bad shape', header({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, Buffer.alloc(4)), /invalid shape/],
       ['offsets past the end', header({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, Buffer.alloc(8)), /outside the 8 data bytes/],
-      ['size mismatch', header({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, Buffer.alloc(8)), /needs 12 bytes but its offsets span 8/],
+      ['size mismatch', header({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, Buffer.alloc(8)), /needs 12 bytes of F32 but its offsets span 8/],
       ['overlap', header({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, Buffer.alloc(8)), /overlaps/],
       ['truncated data', header(good, Buffer.alloc(4)), /outside the 4 data bytes/],
       ['trailing bytes', header(good, Buffer.alloc(12)), /4 bytes after the last tensor/],
