@@ -122,11 +122,30 @@ export abstract class Module {
     return this;
   }
 
+  /**
+   * Every parameter and buffer under every name that reaches it, as PyTorch's state_dict
+   * lists them: a tied weight (one Parameter in two fields, or one module in two places)
+   * appears under each name. Parameters before buffers within each module, as in PyTorch.
+   */
+  private stateEntries(prefix = '', path = new Set<Module>()): [string, Tensor][] {
+    if (path.has(this)) return [];  // a module that contains itself: stop the cycle
+    path.add(this);
+    const out: [string, Tensor][] = [];
+    const name = (k: string) => (prefix ? `${prefix}.${k}` : k);
+    for (const [k, p] of this.ownParameters()) out.push([name(k), p]);
+    for (const k of this.bufferNames) {
+      const t = (this as unknown as Record<string, unknown>)[k];
+      if (t instanceof Tensor) out.push([name(k), t]);
+    }
+    for (const [k, child] of this.namedChildren()) out.push(...child.stateEntries(name(k), path));
+    path.delete(this);
+    return out;
+  }
+
   /** Parameters and buffers by dotted name, as detached tensors sharing storage. */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, p] of this.namedParameters()) out[name] = p.detach();
-    for (const [name, b] of this.namedBuffers()) out[name] = b.detach();
+    for (const [name, t] of this.stateEntries()) out[name] = t.detach();
     return out;
   }
 
@@ -138,7 +157,7 @@ export abstract class Module {
   loadStateDict(state: StateDict, options: { strict?: boolean } = {}): LoadStateDictResult {
     if (typeof state !== 'object' || state === null) throw new TypeError(`loadStateDict: expected an object of tensors, but received ${describe(state)}`);
     const strict = options.strict ?? true;
-    const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
+    const own = new Map<string, Tensor>(this.stateEntries());
     const missingKeys = [...own.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
     const mismatches: string[] = [];

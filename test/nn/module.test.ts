@@ -150,4 +150,34 @@ describe('layers', () => {
     expect(() => list.forward()).toThrow(/no forward/);
     expect(() => new nn.Sequential(3 as never)).toThrow(/entry 0 to be a Module/);
   });
+
+  it('lists a tied weight and a shared module under every name, as PyTorch does, and loads them', () => {
+    // PyTorch 1.13: a.weight, a.bias, b.weight, b.bias, shared.weight, shared.bias; 3 parameters
+    class Tied extends nn.Module {
+      a = new nn.Linear(2, 2);
+      b = new nn.Linear(2, 2);
+      shared: nn.Linear;
+      constructor() {
+        super();
+        this.b.weight = this.a.weight;
+        this.shared = this.a;
+      }
+      forward(x: kd.Tensor) { return this.b.forward(this.a.forward(x)); }
+    }
+    const m = new Tied();
+    expect(Object.keys(m.stateDict())).toEqual(['a.weight', 'a.bias', 'b.weight', 'b.bias', 'shared.weight', 'shared.bias']);
+    expect(m.parameters()).toHaveLength(3);
+    const sd = m.stateDict();
+    const fresh: Record<string, kd.Tensor> = {};
+    for (const [k, v] of Object.entries(sd)) fresh[k] = v.add(1);
+    // PyTorch's dict names the tied weight twice; both names hold the same values
+    fresh['b.weight'] = fresh['a.weight'];
+    fresh['shared.weight'] = fresh['a.weight'];
+    fresh['shared.bias'] = fresh['a.bias'];
+    m.loadStateDict(fresh);
+    expect(m.b.weight).toBe(m.a.weight);
+    expect(m.a.weight.tolist()).toEqual(fresh['a.weight'].tolist());
+    const { 'b.weight': _dropped, ...partial } = fresh;
+    expect(() => m.loadStateDict(partial)).toThrow(/Missing key\(s\) in state dict: "b.weight"/);
+  });
 });
