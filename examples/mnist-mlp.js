@@ -8,7 +8,7 @@ import * as kd from 'kindling';
 import { loadDigits } from './lib/digits.js';
 import { linePlot } from './lib/plot.js';
 import { Progress } from './lib/progress.js';
-import { runIfMain } from './lib/cli.js';
+import { outputDir, runIfMain } from './lib/cli.js';
 
 const { nn, optim, data } = kd;
 
@@ -29,7 +29,8 @@ function evaluate(model, x, y) {
   });
 }
 
-export async function main({ quick = false, out, seed = 0 }) {
+export async function main({ quick = false, out: outOption, seed = 0 }) {
+  const out = outputDir(outOption);
   kd.manualSeed(seed);
   const { images, labels } = loadDigits();
   const [trainSet, testSet] = data.randomSplit(new data.TensorDataset(images, labels), [8000, 2000]);

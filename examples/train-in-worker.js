@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as kd from 'kindling';
 import { loadDigits } from './lib/digits.js';
-import { runIfMain } from './lib/cli.js';
+import { outputDir, runIfMain } from './lib/cli.js';
 
 const { nn, optim, data } = kd;
 
@@ -64,7 +64,8 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function main({ quick = false, out, seed = 0 }) {
+export async function main({ quick = false, out: outOption, seed = 0 }) {
+  const out = outputDir(outOption);
   const { testX, testY } = splitDigits(seed);
   const state = { status: 'training', epoch: 0, loss: null, model: null };
 

@@ -1,5 +1,6 @@
 // What every example shares as a command: --quick (a fast run, used by the tests), --out
 // (where plots and checkpoints go), --seed; and running main() when the file is executed.
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,12 @@ export function parseOptions(extra = {}) {
     allowPositionals: false,
   });
   return { ...values, seed: Number(values.seed) };
+}
+
+/** The folder an example writes to, created if missing (a fresh clone has no examples/output). */
+export function outputDir(out = DEFAULT_OUT) {
+  mkdirSync(out, { recursive: true });
+  return out;
 }
 
 /** Runs main(options) when `moduleUrl` is the script node was started with. */

@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const out = mkdtempSync(join(tmpdir(), 'kindling-examples-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+// A folder that does not exist yet, as examples/output on a fresh clone: each example creates it.
+const root = mkdtempSync(join(tmpdir(), 'kindling-examples-'));
+const out = join(root, 'output');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 interface PlotFiles {
   svg: string;
