@@ -4,7 +4,7 @@
 import { native } from '../dist/native.js';
 import * as kd from '../dist/index.js';
 import { medianSeconds, medianSecondsPerCall, fmt } from './lib/measure.js';
-import { cProgram, runC, runTorch } from './lib/references.js';
+import { bestTorch, cProgram, describeSetting, runC } from './lib/references.js';
 
 /** Rounds of alternating kindling and reference measurements; each side reports its median. */
 const ROUNDS = 3;
@@ -37,14 +37,15 @@ function sgemmRows(threads) {
       () => medianSeconds(() => native.gemm(a, b, c, layout, 1, 0), { reps }),
       () => (bin ? runC(bin, [m, n, k, reps], threads) : NaN),
     );
-    const torch = runTorch('sgemm', threads, { m, n, k, reps })?.seconds ?? NaN;
+    const best = bestTorch('sgemm', threads, { m, n, k, reps });
+    const torch = best?.result.seconds ?? NaN;
     const gflops = (s) => (2 * m * n * k) / s / 1e9;
     return {
       workload: `sgemm ${m}×${k}·${k}×${n}`,
       kindling: `${gflops(ours).toFixed(1)} GFLOP/s`,
       reference: bin ? `${gflops(blas).toFixed(1)} GFLOP/s (OpenBLAS from C)` : 'C compiler or OpenBLAS missing',
       ratio: bin ? `${fmt.pct(blas / ours)} of OpenBLAS` : '—',
-      torch: Number.isNaN(torch) ? null : `${gflops(torch).toFixed(1)} GFLOP/s`,
+      torch: best ? `${gflops(torch).toFixed(1)} GFLOP/s (${describeSetting(best.setting)})` : null,
       vsTorch: torch / ours,
     };
   });
@@ -67,14 +68,15 @@ function bandwidthRows(threads) {
     const bytes = (op === 'add' ? 3 : 2) * 4 * n;
     const [ours, c] = alternate(() => medianSeconds(kernel, { reps: 50 }), () => (bin ? runC(bin, [n, threads, 50, op], threads) : NaN));
     const withAlloc = medianSeconds(() => (op === 'add' ? a.add(b) : a.relu()), { reps: 50 });
-    const torch = runTorch(op, threads, { n })?.seconds ?? NaN;
+    const best = bestTorch(op, threads, { n });
+    const torch = best?.result.seconds ?? NaN;
     const gbs = (s) => bytes / s / 1e9;
     rows.push({
       workload: `${op}, 2^22 float32 (kernel into a reused buffer)`,
       kindling: `${gbs(ours).toFixed(1)} GB/s`,
       reference: bin ? `${gbs(c).toFixed(1)} GB/s (C loop, ${threads} threads)` : 'C compiler missing',
       ratio: bin ? `${fmt.pct(c / ours)} of the C loop` : '—',
-      torch: Number.isNaN(torch) ? null : `${gbs(torch).toFixed(1)} GB/s`,
+      torch: best ? `${gbs(torch).toFixed(1)} GB/s (${describeSetting(best.setting)})` : null,
       vsTorch: torch / ours,
     });
     rows.push({
@@ -110,14 +112,15 @@ function adamRow(threads) {
     step++;
     for (let i = 0; i < params.length; i++) native.adam(params[i], grads[i], m[i], v[i], null, 1e-3, 0.9, 0.999, 1e-8, 0, step, false, false);
   }, { reps: 50 });
-  const torch = runTorch('adam', threads)?.seconds ?? NaN;
+  const best = bestTorch('adam', threads);
+  const torch = best?.result.seconds ?? NaN;
   const count = params.reduce((s, p) => s + p.length, 0);
   // bytes moved: read p, g, m, v and write p, m, v
   const gbs = (7 * 4 * count) / ours / 1e9;
   return {
     workload: `Adam step, ${count.toLocaleString('en-US')} params`,
     kindling: `${fmt.us(ours)} (${gbs.toFixed(1)} GB/s)`,
-    reference: Number.isNaN(torch) ? 'PyTorch not installed' : `${fmt.us(torch)} (PyTorch optimizer.step())`,
+    reference: best ? `${fmt.us(torch)} (PyTorch optimizer.step(), ${describeSetting(best.setting)})` : 'PyTorch not installed',
     ratio: Number.isNaN(torch) ? '' : `${fmt.ratio(ours / torch)} PyTorch's time`,
     torch: Number.isNaN(torch) ? null : fmt.us(torch),
     vsTorch: torch / ours,

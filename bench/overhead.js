@@ -2,7 +2,7 @@
 // tape bookkeeping and N-API crossings are the whole cost.
 import * as kd from '../dist/index.js';
 import { medianSeconds, medianSecondsPerCall, fmt } from './lib/measure.js';
-import { runTorch } from './lib/references.js';
+import { bestTorch, describeSetting } from './lib/references.js';
 
 /** `y = a.mul(b).add(c).sum(); y.backward()` on 16-element tensors that require grad. */
 export function perOpRow(threads) {
@@ -11,11 +11,12 @@ export function perOpRow(threads) {
     const y = a.mul(b).add(c).sum();
     y.backward();
   }, { inner: 10000, reps: 7 });
-  const torch = runTorch('perop', threads)?.seconds ?? NaN;
+  const best = bestTorch('perop', threads);
+  const torch = best?.result.seconds ?? NaN;
   return {
     workload: '(a*b + c).sum().backward(), 16 elements',
     kindling: fmt.us(ours),
-    reference: Number.isNaN(torch) ? 'PyTorch not installed' : `${fmt.us(torch)} (PyTorch)`,
+    reference: best ? `${fmt.us(torch)} (PyTorch, ${describeSetting(best.setting)})` : 'PyTorch not installed',
     ratio: Number.isNaN(torch) ? '' : `${fmt.ratio(ours / torch)} PyTorch's time`,
     torch: Number.isNaN(torch) ? null : fmt.us(torch),
     vsTorch: torch / ours,
@@ -42,11 +43,12 @@ export function linregRow(threads) {
     }
   };
   const ours = medianSeconds(fit, { reps: 7, warmup: 1 });
-  const torch = runTorch('linreg', threads)?.seconds ?? NaN;
+  const best = bestTorch('linreg', threads);
+  const torch = best?.result.seconds ?? NaN;
   return {
     workload: 'linear regression: 1000 full-batch GD steps, 100 points',
     kindling: fmt.ms(ours),
-    reference: Number.isNaN(torch) ? 'PyTorch not installed' : `${fmt.ms(torch)} (PyTorch)`,
+    reference: best ? `${fmt.ms(torch)} (PyTorch, ${describeSetting(best.setting)})` : 'PyTorch not installed',
     ratio: Number.isNaN(torch) ? '' : `${fmt.ratio(ours / torch)} PyTorch's time`,
     torch: Number.isNaN(torch) ? null : fmt.ms(torch),
     vsTorch: torch / ours,

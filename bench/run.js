@@ -1,5 +1,5 @@
 // `npm run bench`: kindling beside its references (OpenBLAS from C, a C loop, PyTorch when
-// importable), same thread count, one table on stdout and in bench/RESULTS.md.
+// importable, at its fastest thread setting), one table on stdout and in bench/RESULTS.md.
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,8 @@ kd.setNumThreads(threads);
 const torch = torchVersion();
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${native.blasConfig()}`;
 console.log(`kindling benchmarks — ${machine}`);
-console.log(`threads: kindling ${threads}, OpenBLAS ${threads}, PyTorch ${torch ? `${threads} (torch ${torch})` : 'not installed'}\n`);
+const torchThreads = torch ? `torch ${torch} at its fastest of ATen × OpenBLAS threads 1..${threads} each, per workload (the setting is named beside each figure)` : 'not installed';
+console.log(`threads: kindling ${threads}, OpenBLAS ${threads}; PyTorch: ${torchThreads}\n`);
 
 // `node bench/run.js [mlp|kernels|overhead]` runs one section; no argument runs them all.
 const SECTIONS = {
@@ -42,6 +43,6 @@ console.log(md);
 const here = dirname(fileURLToPath(import.meta.url));
 writeFileSync(
   join(here, 'RESULTS.md'),
-  `# Benchmark results\n\nMade by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine}\n\nThreads: ${threads} for kindling, OpenBLAS and PyTorch ${torch ?? '(not installed)'}.\n\n${md}\n`,
+  `# Benchmark results\n\nMade by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine}\n\nThreads: ${threads} for kindling and OpenBLAS-from-C; PyTorch: ${torchThreads}.\n\n${md}\n`,
 );
 console.log(`\nwritten to ${join(here, 'RESULTS.md')}`);

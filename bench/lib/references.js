@@ -50,12 +50,25 @@ export function torchVersion() {
   return torchState;
 }
 
-/** Runs one workload of bench/torch_ref.py with `threads` threads; its JSON result or null. */
-export function runTorch(workload, threads, extra = {}) {
+/**
+ * PyTorch's thread settings to sweep: ATen's intra-op threads (torch.set_num_threads) times
+ * OpenBLAS's own threads, each from 1 to `maxThreads`. They interact (an idle ATen pool can
+ * spin while OpenBLAS works), so no single setting is fastest for every workload.
+ */
+export function torchSettings(maxThreads) {
+  const out = [];
+  for (let aten = 1; aten <= maxThreads; aten++) for (let blas = 1; blas <= maxThreads; blas++) out.push({ aten, blas });
+  return out;
+}
+
+export const describeSetting = (s) => `ATen ${s.aten} × OpenBLAS ${s.blas} threads`;
+
+/** Runs one workload of bench/torch_ref.py with a thread setting ({ aten, blas }); its JSON result or null. */
+export function runTorch(workload, setting, extra = {}) {
   if (!torchVersion()) return null;
-  const r = spawnSync(PYTHON, [join(root, 'bench', 'torch_ref.py'), workload, String(threads), JSON.stringify(extra)], {
+  const r = spawnSync(PYTHON, [join(root, 'bench', 'torch_ref.py'), workload, String(setting.aten), JSON.stringify(extra)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+    env: { ...process.env, OMP_NUM_THREADS: String(setting.aten), MKL_NUM_THREADS: String(setting.aten), OPENBLAS_NUM_THREADS: String(setting.blas) },
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) {
@@ -63,4 +76,27 @@ export function runTorch(workload, threads, extra = {}) {
     return null;
   }
   return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/**
+ * PyTorch at its best: the workload under every setting of torchSettings(maxThreads), and the
+ * fastest by `seconds(result)`. Returns { result, setting, all: [{ setting, result }] }, or
+ * null without PyTorch. `runs` > 1 repeats each setting and keeps its median run.
+ */
+export function bestTorch(workload, maxThreads, extra = {}, { seconds = (r) => r.seconds, runs = 1 } = {}) {
+  if (!torchVersion()) return null;
+  const all = [];
+  for (const setting of torchSettings(maxThreads)) {
+    const results = [];
+    for (let i = 0; i < runs; i++) {
+      const r = runTorch(workload, setting, extra);
+      if (r) results.push(r);
+    }
+    if (results.length === 0) continue;
+    results.sort((a, b) => seconds(a) - seconds(b));
+    all.push({ setting, result: results[Math.floor((results.length - 1) / 2)] });
+  }
+  if (all.length === 0) return null;
+  const best = all.reduce((a, b) => (seconds(b.result) < seconds(a.result) ? b : a));
+  return { ...best, all };
 }
