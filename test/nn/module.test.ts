@@ -156,7 +156,7 @@ describe('layers', () => {
     class Tied extends nn.Module {
       a = new nn.Linear(2, 2);
       b = new nn.Linear(2, 2);
-      shared: nn.Linear;
+      shared: kd.nn.Linear;
       constructor() {
         super();
         this.b.weight = this.a.weight;
