@@ -18,10 +18,17 @@ export interface Binding {
   readonly binaryOps: Readonly<Record<BinaryOp, number>>;
   /** Op codes of `reduce`, by name. */
   readonly reduceOps: Readonly<Record<ReduceOp, number>>;
+  /** Op codes of `scan`, by name. */
+  readonly scanOps: Readonly<Record<ScanOp, number>>;
+  /** Op codes of `order`, by name. */
+  readonly orderOps: Readonly<Record<OrderOp, number>>;
+  /** Modes of `scatter`, by name. */
+  readonly scatterModes: Readonly<Record<ScatterMode, number>>;
 
   /**
    * out = op(x) elementwise. layout: [ndim, shape..., outOffset, outStrides..., xOffset, xStrides...].
-   * p1/p2: clamp's min/max (NaN = none), leakyRelu's slope, powScalar's exponent.
+   * p1/p2: clamp's min/max (NaN = none), leakyRelu's slope, powScalar's exponent. The
+   * predicates (isnan, isinf, isfinite) write a Uint8Array.
    */
   unary(op: number, out: Storage, x: Storage, layout: Float64Array, p1?: number, p2?: number): void;
   /**
@@ -80,6 +87,25 @@ export interface Binding {
   gather(out: Storage, x: Storage, index: Int32Array, layout: Float64Array): void;
   /** target[i with i[dim] = index[i]] += src[i]; layout as in `gather` with (src, index, target). */
   scatterAdd(target: FloatStorage, src: FloatStorage, index: Int32Array, layout: Float64Array): void;
+  /**
+   * target[i with i[dim] = index[i]] (mode)= src[i], serially in index order (the last write
+   * wins for 'assign'); layout as in `scatterAdd`. Any storage kind for 'assign'.
+   */
+  scatter(mode: number, target: Storage, src: Storage, index: Int32Array, layout: Float64Array): void;
+
+  /**
+   * Cumulative op along the middle axis of a contiguous [outer, R, inner] block of x starting at
+   * xOffset; out (x's kind) and, for cummax/cummin, indices are dense from element 0, else null.
+   * layout: [xOffset, outer, R, inner].
+   */
+  scan(op: number, out: Storage, x: Storage, indices: Int32Array | null, layout: Float64Array): void;
+  /**
+   * Orders lanes along the middle axis of [outer, R, inner]: sort (stable, n = R), topk (n = k,
+   * largest when descending), kthvalue (k-th smallest, k from 1, n = 1) or median (lower median,
+   * NaN if the lane has one, n = 1). values/indices are dense [outer, n, inner].
+   * layout: [xOffset, outer, R, inner, k].
+   */
+  order(op: number, values: Storage, indices: Int32Array, x: Storage, layout: Float64Array, descending: boolean): void;
 
   /** One SGD step over a parameter (PyTorch's rule; the momentum buffer is set from the gradient on the first step). */
   sgd(param: FloatStorage, grad: FloatStorage, momentumBuffer: FloatStorage | null, lr: number, momentum: number,
@@ -104,9 +130,15 @@ export interface Binding {
 }
 
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'clamp' | 'leakyRelu'
-  | 'gelu' | 'sign' | 'powScalar' | 'log1p' | 'square' | 'reciprocal';
+  | 'gelu' | 'sign' | 'powScalar' | 'log1p' | 'square' | 'reciprocal'
+  | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh'
+  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'erf' | 'erfinv' | 'floor' | 'ceil' | 'round' | 'trunc' | 'frac' | 'rsqrt'
+  | 'isnan' | 'isinf' | 'isfinite';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
   | 'reluBackward' | 'sigmoidBackward' | 'tanhBackward' | 'clampBackward' | 'leakyReluBackward' | 'geluBackward'
-  | 'powScalarBackward' | 'sqrtBackward' | 'absBackward';
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std';
+  | 'powScalarBackward' | 'sqrtBackward' | 'absBackward' | 'atan2' | 'remainder' | 'fmod' | 'hypot';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod';
+export type ScanOp = 'cumsum' | 'cumprod' | 'cummax' | 'cummin';
+export type OrderOp = 'sort' | 'topk' | 'kthvalue' | 'median';
+export type ScatterMode = 'assign' | 'add' | 'multiply' | 'amax' | 'amin';

@@ -15,7 +15,26 @@ export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp } from './ops/unar
 export { matmul } from './ops/matmul.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { cat, stack, where, gather, indexSelect } from './ops/indexing.js';
-export { sum, mean, argmax, argmin, std, variance as var } from './ops/reduce.js';
+export { sum, mean, argmax, argmin, std, variance as var, prod, amax, amin, aminmax, all, any, countNonzero } from './ops/reduce.js';
+export {
+  sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log1p, log2, log10, erf, erfinv,
+  floor, ceil, round, trunc, frac, sign, reciprocal, rsqrt, square, atan2, remainder, fmod, hypot, logaddexp, lerp,
+  clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot,
+  allclose, isclose, equal,
+} from './ops/math.js';
+export { logsumexp, norm } from './ops/norms.js';
+export { cumsum, cumprod, cummax, cummin } from './ops/scan.js';
+export { sort, argsort, topk, kthvalue, median, mode, unique, searchsorted, bincount, histc } from './ops/sort.js';
+export {
+  chunk, split, unbind, repeatInterleave, flip, roll, movedim, swapaxes, tril, triu, diag, trace, meshgrid, broadcastTo,
+} from './ops/shape.js';
+export { diagonal, select } from './ops/views.js';
+export {
+  maskedFill, maskedSelect, nonzero, scatter, scatterAdd, scatterReduce, indexAdd, indexFill, indexCopy, takeAlongDim, take,
+} from './ops/scatter.js';
+export { mm, bmm, dot, outer, addmm, baddbmm, kron, cross, einsum } from './ops/linalg.js';
+export { index, indexPut_, slice, Slice } from './ops/index_expr.js';
+export type { IndexItem } from './ops/index_expr.js';
 
 /** The largest element, or `{ values, indices }` along dim. */
 export function max(x: Tensor): Tensor;
@@ -39,5 +58,7 @@ export const unsqueeze = (x: Tensor, dim: number): Tensor => self('unsqueeze', x
 export const flatten = (x: Tensor, startDim?: number, endDim?: number): Tensor => self('flatten', x).flatten(startDim, endDim);
 export const narrow = (x: Tensor, dim: number, start: number, length: number): Tensor => self('narrow', x).narrow(dim, start, length);
 export const clone = (x: Tensor): Tensor => self('clone', x).clone();
+export const repeat = (x: Tensor, sizes: number[]): Tensor => self('repeat', x).repeat(sizes);
+export const tile = (x: Tensor, dims: number[]): Tensor => self('tile', x).tile(dims);
 
 export type { TensorLike };

@@ -1,6 +1,7 @@
 // Elementwise kernels over strided operands: unary math, binary arithmetic with broadcasting
 // (stride-0 operands), comparisons, the pointwise backward formulas, where, fill and
 // copy-with-cast. Every entry point reads and checks its layout before touching memory.
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -15,11 +16,20 @@ namespace {
 
 enum Unary {
   U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_RELU, U_SIGMOID, U_TANH, U_CLAMP, U_LEAKY_RELU,
-  U_GELU, U_SIGN, U_POW_SCALAR, U_LOG1P, U_SQUARE, U_RECIPROCAL, U_COUNT
+  U_GELU, U_SIGN, U_POW_SCALAR, U_LOG1P, U_SQUARE, U_RECIPROCAL,
+  U_SIN, U_COS, U_TAN, U_ASIN, U_ACOS, U_ATAN, U_SINH, U_COSH, U_ASINH, U_ACOSH, U_ATANH,
+  U_EXP2, U_EXPM1, U_LOG2, U_LOG10, U_ERF, U_ERFINV, U_FLOOR, U_CEIL, U_ROUND, U_TRUNC, U_FRAC,
+  U_RSQRT,
+  // predicates: output is a Uint8Array (bool)
+  U_ISNAN, U_ISINF, U_ISFINITE,
+  U_COUNT
 };
 const char* kUnaryNames[] = {"neg",  "exp",  "log",       "sqrt",   "abs",   "relu",
                              "sigmoid", "tanh", "clamp", "leakyRelu", "gelu", "sign",
-                             "powScalar", "log1p", "square", "reciprocal"};
+                             "powScalar", "log1p", "square", "reciprocal",
+                             "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+                             "exp2", "expm1", "log2", "log10", "erf", "erfinv", "floor", "ceil", "round", "trunc", "frac",
+                             "rsqrt", "isnan", "isinf", "isfinite"};
 
 enum Binary {
   B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM,
@@ -28,19 +38,24 @@ enum Binary {
   // backward formulas: a is the incoming gradient, b what the forward saved
   B_RELU_BWD, B_SIGMOID_BWD, B_TANH_BWD, B_CLAMP_BWD, B_LEAKY_RELU_BWD, B_GELU_BWD,
   B_POW_SCALAR_BWD, B_SQRT_BWD, B_ABS_BWD,
+  B_ATAN2, B_REMAINDER, B_FMOD, B_HYPOT,
   B_COUNT
 };
 const char* kBinaryNames[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
                               "eq", "ne", "lt", "le", "gt", "ge",
                               "reluBackward", "sigmoidBackward", "tanhBackward", "clampBackward",
                               "leakyReluBackward", "geluBackward", "powScalarBackward", "sqrtBackward",
-                              "absBackward"};
+                              "absBackward", "atan2", "remainder", "fmod", "hypot"};
 
 static_assert(sizeof(kUnaryNames) / sizeof(kUnaryNames[0]) == U_COUNT, "unary names");
 static_assert(sizeof(kBinaryNames) / sizeof(kBinaryNames[0]) == B_COUNT, "binary names");
 
 bool IsComparison(int op) { return op >= B_EQ && op <= B_GE; }
-bool IsTranscendental(int op) { return op == U_EXP || op == U_LOG || op == U_TANH || op == U_SIGMOID || op == U_GELU || op == U_LOG1P; }
+bool IsPredicate(int op) { return op >= U_ISNAN && op <= U_ISFINITE; }
+bool IsTranscendental(int op) {
+  return op == U_EXP || op == U_LOG || op == U_TANH || op == U_SIGMOID || op == U_GELU || op == U_LOG1P ||
+         (op >= U_SIN && op <= U_ERFINV);
+}
 
 // ---- generic strided maps ----------------------------------------------------------------
 
@@ -134,6 +149,34 @@ inline T Clamp(T x, double lo, double hi) {
   return x;
 }
 
+// Inverse error function: Giles' single-precision approximation ("Approximating the erfinv
+// function", GPU Computing Gems, 2011) as a start, then two Newton steps in double, which
+// reach double precision. +-1 give +-inf, outside [-1, 1] NaN.
+inline double ErfInv(double y) {
+  if (!(y >= -1 && y <= 1)) return std::numeric_limits<double>::quiet_NaN();
+  if (y == 1) return std::numeric_limits<double>::infinity();
+  if (y == -1) return -std::numeric_limits<double>::infinity();
+  double w = -std::log((1.0 - y) * (1.0 + y));
+  double x;
+  if (w < 5.0) {
+    w -= 2.5;
+    double p = 2.81022636e-08;
+    p = 3.43273939e-07 + p * w; p = -3.5233877e-06 + p * w; p = -4.39150654e-06 + p * w;
+    p = 0.00021858087 + p * w; p = -0.00125372503 + p * w; p = -0.00417768164 + p * w;
+    p = 0.246640727 + p * w; p = 1.50140941 + p * w;
+    x = p * y;
+  } else {
+    w = std::sqrt(w) - 3.0;
+    double p = -0.000200214257;
+    p = 0.000100950558 + p * w; p = 0.00134934322 + p * w; p = -0.00367342844 + p * w;
+    p = 0.00573950773 + p * w; p = -0.0076224613 + p * w; p = 0.00943887047 + p * w;
+    p = 1.00167406 + p * w; p = 2.83297682 + p * w;
+    x = p * y;
+  }
+  for (int i = 0; i < 2; i++) x -= (std::erf(x) - y) / (1.1283791670955126 * std::exp(-x * x));  // 2/sqrt(pi)
+  return x;
+}
+
 template <typename T>
 void RunUnaryFloat(int op, const Strided<2>& s, T* o, const T* x, double p1, double p2) {
   const int64_t g = IsTranscendental(op) ? kGrainTranscendental : kGrainElementwise;
@@ -158,6 +201,45 @@ void RunUnaryFloat(int op, const Strided<2>& s, T* o, const T* x, double p1, dou
     case U_LOG1P: return Map1(s, o, x, g, [](T v) { return std::log1p(v); });
     case U_SQUARE: return Map1(s, o, x, g, [](T v) { return v * v; });
     case U_RECIPROCAL: return Map1(s, o, x, g, [](T v) { return T(1) / v; });
+    case U_SIN: return Map1(s, o, x, g, [](T v) { return std::sin(v); });
+    case U_COS: return Map1(s, o, x, g, [](T v) { return std::cos(v); });
+    case U_TAN: return Map1(s, o, x, g, [](T v) { return std::tan(v); });
+    case U_ASIN: return Map1(s, o, x, g, [](T v) { return std::asin(v); });
+    case U_ACOS: return Map1(s, o, x, g, [](T v) { return std::acos(v); });
+    case U_ATAN: return Map1(s, o, x, g, [](T v) { return std::atan(v); });
+    case U_SINH: return Map1(s, o, x, g, [](T v) { return std::sinh(v); });
+    case U_COSH: return Map1(s, o, x, g, [](T v) { return std::cosh(v); });
+    case U_ASINH: return Map1(s, o, x, g, [](T v) { return std::asinh(v); });
+    case U_ACOSH: return Map1(s, o, x, g, [](T v) { return std::acosh(v); });
+    case U_ATANH: return Map1(s, o, x, g, [](T v) { return std::atanh(v); });
+    case U_EXP2: return Map1(s, o, x, g, [](T v) { return std::exp2(v); });
+    case U_EXPM1: return Map1(s, o, x, g, [](T v) { return std::expm1(v); });
+    case U_LOG2: return Map1(s, o, x, g, [](T v) { return std::log2(v); });
+    case U_LOG10: return Map1(s, o, x, g, [](T v) { return std::log10(v); });
+    case U_ERF: return Map1(s, o, x, g, [](T v) { return std::erf(v); });
+    case U_ERFINV: return Map1(s, o, x, g, [](T v) { return static_cast<T>(ErfInv(v)); });
+    case U_FLOOR: return Map1(s, o, x, g, [](T v) { return std::floor(v); });
+    case U_CEIL: return Map1(s, o, x, g, [](T v) { return std::ceil(v); });
+    case U_ROUND: return Map1(s, o, x, g, [](T v) { return std::nearbyint(v); });  // halves to even, as PyTorch
+    case U_TRUNC: return Map1(s, o, x, g, [](T v) { return std::trunc(v); });
+    case U_FRAC: return Map1(s, o, x, g, [](T v) { return v - std::trunc(v); });
+    case U_RSQRT: return Map1(s, o, x, g, [](T v) { return T(1) / std::sqrt(v); });
+  }
+}
+
+// isnan/isinf/isfinite into a Uint8Array; integers are always finite.
+template <typename T>
+void RunPredicate(int op, const Strided<2>& s, uint8_t* o, const T* x) {
+  const int64_t g = kGrainElementwise;
+  if constexpr (std::is_floating_point_v<T>) {
+    switch (op) {
+      case U_ISNAN: return Map1(s, o, x, g, [](T v) { return uint8_t(v != v); });
+      case U_ISINF: return Map1(s, o, x, g, [](T v) { return uint8_t(std::isinf(v)); });
+      case U_ISFINITE: return Map1(s, o, x, g, [](T v) { return uint8_t(std::isfinite(v)); });
+    }
+  } else {
+    const uint8_t value = op == U_ISFINITE;
+    return Map1(s, o, x, g, [=](T) { return value; });
   }
 }
 
@@ -170,6 +252,11 @@ void RunUnaryInt(Napi::Env env, int op, const Strided<2>& s, int32_t* o, const i
     case U_RELU: return Map1(s, o, x, g, [](int32_t v) { return v > 0 ? v : 0; });
     case U_SIGN: return Map1(s, o, x, g, [](int32_t v) { return Sign(v); });
     case U_SQUARE: return Map1(s, o, x, g, [](int32_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v) * static_cast<uint32_t>(v)); });
+    case U_FLOOR:
+    case U_CEIL:
+    case U_ROUND:
+    case U_TRUNC: return Map1(s, o, x, g, [](int32_t v) { return v; });
+    case U_FRAC: return Map1(s, o, x, g, [](int32_t) { return 0; });
     case U_CLAMP:
       return Map1(s, o, x, g, [=](int32_t v) {
         double d = v;
@@ -217,6 +304,15 @@ void RunBinaryFloat(int op, const Strided<3>& s, void* out, const T* a, const T*
       return Map2(s, o, a, b, kGrainTranscendental, [=](T gr, T x) { return gr * pa * std::pow(x, static_cast<T>(p1 - 1)); });
     case B_SQRT_BWD: return Map2(s, o, a, b, g, [](T gr, T y) { return gr / (T(2) * y); });
     case B_ABS_BWD: return Map2(s, o, a, b, g, [](T gr, T x) { return gr * Sign(x); });
+    case B_ATAN2: return Map2(s, o, a, b, kGrainTranscendental, [](T y, T x) { return std::atan2(y, x); });
+    // Python's modulo: the result takes the divisor's sign
+    case B_REMAINDER:
+      return Map2(s, o, a, b, g, [](T x, T y) {
+        T r = std::fmod(x, y);
+        return (r != T(0) && ((r < T(0)) != (y < T(0)))) ? r + y : r;
+      });
+    case B_FMOD: return Map2(s, o, a, b, g, [](T x, T y) { return std::fmod(x, y); });
+    case B_HYPOT: return Map2(s, o, a, b, g, [](T x, T y) { return std::hypot(x, y); });
   }
 }
 
@@ -226,6 +322,23 @@ void RunBinaryInt(Napi::Env env, int op, const Strided<3>& s, void* out, const i
   uint8_t* ob = static_cast<uint8_t*>(out);
   using I = int32_t;
   using U = uint32_t;
+  if (op == B_REMAINDER || op == B_FMOD) {
+    // x % 0 is undefined behaviour (a SIGFPE on x86), and so is INT32_MIN % -1: a zero divisor
+    // is reported after the loop, as PyTorch's ZeroDivisionError; % -1 is 0.
+    std::atomic<bool> zero{false};
+    const bool python = op == B_REMAINDER;
+    Map2(s, o, a, b, g, [&](I x, I y) -> I {
+      if (y == 0) {
+        zero.store(true, std::memory_order_relaxed);
+        return 0;
+      }
+      if (y == -1) return 0;
+      I r = x % y;
+      return (python && r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+    });
+    if (zero.load()) ThrowRange(env, "binary", std::string(kBinaryNames[op]) + ": integer division by zero");
+    return;
+  }
   // two's-complement wrap-around like PyTorch's int32 arithmetic, without C++'s UB
   switch (op) {
     case B_ADD: return Map2(s, o, a, b, g, [](I x, I y) { return static_cast<I>(U(x) + U(y)); });
@@ -311,12 +424,25 @@ Napi::Value UnaryFn(const Napi::CallbackInfo& info) {
   int op = static_cast<int>(GetOp(info, fn, U_COUNT));
   Buf out = GetBuf(info, 1, fn, "out");
   Buf x = GetBuf(info, 2, fn, "x");
-  SameDType(env, fn, out, "out", x, "x");
+  if (IsPredicate(op)) {
+    if (out.dtype != DType::Bool) ThrowType(env, fn, std::string("predicate output 'out' must be a Uint8Array, received ") + DTypeName(out.dtype));
+  } else {
+    SameDType(env, fn, out, "out", x, "x");
+  }
   const Buf* bufs[] = {&out, &x};
   const char* names[] = {"out", "x"};
   Strided<2> s = ReadStrided<2>(info, 3, fn, bufs, names);
   double p1 = info.Length() > 4 && !IsNullish(info[4]) ? GetNumber(info, 4, fn, "p1") : 0;
   double p2 = info.Length() > 5 && !IsNullish(info[5]) ? GetNumber(info, 5, fn, "p2") : 0;
+  if (IsPredicate(op)) {
+    switch (x.dtype) {
+      case DType::F32: RunPredicate<float>(op, s, out.as<uint8_t>(), x.as<float>()); break;
+      case DType::F64: RunPredicate<double>(op, s, out.as<uint8_t>(), x.as<double>()); break;
+      case DType::I32: RunPredicate<int32_t>(op, s, out.as<uint8_t>(), x.as<int32_t>()); break;
+      case DType::Bool: RunPredicate<uint8_t>(op, s, out.as<uint8_t>(), x.as<uint8_t>()); break;
+    }
+    return env.Undefined();
+  }
   switch (x.dtype) {
     case DType::F32: RunUnaryFloat<float>(op, s, out.as<float>(), x.as<float>(), p1, p2); break;
     case DType::F64: RunUnaryFloat<double>(op, s, out.as<double>(), x.as<double>(), p1, p2); break;

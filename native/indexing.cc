@@ -118,11 +118,69 @@ Napi::Value ScatterAddFn(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+enum ScatterMode { SC_ASSIGN, SC_ADD, SC_MULTIPLY, SC_AMAX, SC_AMIN, SC_COUNT };
+const char* kScatterNames[] = {"assign", "add", "multiply", "amax", "amin"};
+static_assert(sizeof(kScatterNames) / sizeof(kScatterNames[0]) == SC_COUNT, "scatter names");
+
+// scatter(mode, target, src, index, layout): target[i with i[dim] = index[i]] (op)= src[i],
+// layout as scatterAdd's. Serial, in index order, so the last write wins for assign (as
+// PyTorch on CPU). amax/amin let NaN win. Any storage kind for assign; numbers otherwise.
+Napi::Value ScatterFn(const Napi::CallbackInfo& info) {
+  const char* fn = "scatter";
+  Napi::Env env = info.Env();
+  const int mode = static_cast<int>(GetInt(info, 0, fn, "mode", 0, SC_COUNT - 1));
+  Buf target = GetBuf(info, 1, fn, "target");
+  Buf src = GetBuf(info, 2, fn, "src");
+  Buf index = GetBufOf(info, 3, fn, "index", DType::I32);
+  SameDType(env, fn, target, "target", src, "src");
+  if (mode != SC_ASSIGN && target.dtype == DType::Bool) ThrowType(env, fn, std::string("mode '") + kScatterNames[mode] + "' does not accept a Uint8Array (bool)");
+  IndexPlan p = ReadIndexPlan(info, 4, fn, src, index, target, "src", "target");
+  if (Overlaps(target, 0, target.length, src, 0, src.length)) ThrowRange(env, fn, "'target' overlaps 'src'");
+  const int32_t* idx = index.as<int32_t>();
+  auto run = [&](auto* t, const auto* sp) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    auto apply = [&](auto f) {
+      ForEachRun<3>(p.s, 0, p.s.numel, [&](const int64_t* off, const int64_t* in, int64_t n) {
+        for (int64_t i = 0; i < n; i++) {
+          T& dst = t[off[2] + i * in[2] + static_cast<int64_t>(idx[off[1] + i * in[1]]) * p.dimStride];
+          dst = f(dst, sp[off[0] + i * in[0]]);
+        }
+      });
+    };
+    switch (mode) {
+      case SC_ASSIGN: return apply([](T, T v) { return v; });
+      case SC_ADD:
+        if constexpr (std::is_same_v<T, int32_t>) return apply([](T a, T v) { return static_cast<T>(uint32_t(a) + uint32_t(v)); });
+        else return apply([](T a, T v) { return static_cast<T>(a + v); });
+      case SC_MULTIPLY:
+        if constexpr (std::is_same_v<T, int32_t>) return apply([](T a, T v) { return static_cast<T>(uint32_t(a) * uint32_t(v)); });
+        else return apply([](T a, T v) { return static_cast<T>(a * v); });
+      case SC_AMAX: return apply([](T a, T v) { return (a != a || v != v) ? static_cast<T>(a + v) : (v > a ? v : a); });
+      case SC_AMIN: return apply([](T a, T v) { return (a != a || v != v) ? static_cast<T>(a + v) : (v < a ? v : a); });
+    }
+  };
+  switch (target.dtype) {
+    case DType::F32: run(target.as<float>(), src.as<float>()); break;
+    case DType::F64: run(target.as<double>(), src.as<double>()); break;
+    case DType::I32: run(target.as<int32_t>(), src.as<int32_t>()); break;
+    case DType::Bool: run(target.as<uint8_t>(), src.as<uint8_t>()); break;
+  }
+  return env.Undefined();
+}
+
+Napi::Object ScatterTable(Napi::Env env) {
+  Napi::Object t = Napi::Object::New(env);
+  for (int i = 0; i < SC_COUNT; i++) t.Set(kScatterNames[i], Napi::Number::New(env, i));
+  return t;
+}
+
 }  // namespace
 
 void InitIndexing(Napi::Env env, Napi::Object exports) {
   exports.Set("gather", Napi::Function::New(env, GatherFn, "gather"));
   exports.Set("scatterAdd", Napi::Function::New(env, ScatterAddFn, "scatterAdd"));
+  exports.Set("scatterModes", ScatterTable(env));
+  exports.Set("scatter", Napi::Function::New(env, ScatterFn, "scatter"));
 }
 
 }  // namespace kd

@@ -13,5 +13,7 @@ void InitReduce(Napi::Env env, Napi::Object exports);
 void InitLoss(Napi::Env env, Napi::Object exports);
 void InitIndexing(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
+void InitScan(Napi::Env env, Napi::Object exports);
+void InitSort(Napi::Env env, Napi::Object exports);
 
 }  // namespace kd

@@ -12,8 +12,8 @@
 namespace kd {
 namespace {
 
-enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_COUNT };
-const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std"};
+enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_PROD, R_COUNT };
+const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std", "prod"};
 static_assert(sizeof(kReduceNames) / sizeof(kReduceNames[0]) == R_COUNT, "reduce names");
 
 constexpr int64_t kSumBlock = 65536;  // elements per partial sum of a full reduction
@@ -32,6 +32,23 @@ Acc<T> SumSpan(const T* x, int64_t n) {
     for (int j = 0; j < 8; j++) acc[j] += x[i + j];
   for (; i < n; i++) acc[i & 7] += x[i];
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// Products: floats in double; int32 wraps around modulo 2^32 like PyTorch's integer arithmetic.
+template <typename T>
+using ProdAcc = std::conditional_t<std::is_floating_point_v<T>, double, uint32_t>;
+
+template <typename T>
+ProdAcc<T> ProdSpan(const T* x, int64_t n, int64_t stride = 1) {
+  ProdAcc<T> p = 1;
+  for (int64_t i = 0; i < n; i++) p *= static_cast<ProdAcc<T>>(x[i * stride]);
+  return p;
+}
+
+template <typename T, typename TO>
+TO FromProd(ProdAcc<T> p) {
+  if constexpr (std::is_floating_point_v<T>) return static_cast<TO>(p);
+  else return static_cast<TO>(static_cast<int32_t>(p));
 }
 
 template <typename T>
@@ -87,6 +104,7 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
     const T* p = x + o * R;
     switch (op) {
       case R_SUM: out[o] = static_cast<TO>(SumSpan(p, R)); break;
+      case R_PROD: out[o] = FromProd<T, TO>(ProdSpan(p, R)); break;
       case R_MEAN: out[o] = static_cast<TO>(static_cast<double>(SumSpan(p, R)) / static_cast<double>(R)); break;
       case R_MAX:
       case R_MIN:
@@ -112,6 +130,16 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
     // One long span: fixed blocks of partial results, combined in order.
     const int64_t nb = (R + kSumBlock - 1) / kSumBlock;
     auto blockLen = [&](int64_t b) { return std::min(kSumBlock, R - b * kSumBlock); };
+    if (op == R_PROD) {
+      std::vector<ProdAcc<T>> part(nb);
+      ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; b++) part[b] = ProdSpan(x + b * kSumBlock, blockLen(b));
+      });
+      ProdAcc<T> prod = 1;
+      for (auto v : part) prod *= v;
+      out[0] = FromProd<T, TO>(prod);
+      return;
+    }
     if (op == R_SUM || op == R_MEAN || op == R_VAR || op == R_STD) {
       std::vector<double> part(nb);
       ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
@@ -181,6 +209,16 @@ void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
       const int64_t w = std::min(kColBlock, s.inner - j0);
       const T* base = x + o * s.r * s.inner + j0;
       TO* dst = out + o * s.inner + j0;
+      if (op == R_PROD) {
+        ProdAcc<T> prod[kColBlock];
+        for (int64_t j = 0; j < w; j++) prod[j] = 1;
+        for (int64_t r = 0; r < s.r; r++) {
+          const T* p = base + r * s.inner;
+          for (int64_t j = 0; j < w; j++) prod[j] *= static_cast<ProdAcc<T>>(p[j]);
+        }
+        for (int64_t j = 0; j < w; j++) dst[j] = FromProd<T, TO>(prod[j]);
+        continue;
+      }
       if (op == R_SUM || op == R_MEAN || op == R_VAR || op == R_STD) {
         for (int64_t j = 0; j < w; j++) acc[j] = 0;
         for (int64_t r = 0; r < s.r; r++) {
@@ -234,8 +272,8 @@ void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
 template <typename T, typename TO>
 void RunReduce(int op, const T* x, TO* out, Shape3 s, double correction) {
   if (s.outer == 0 || s.inner == 0) return;
-  if (s.r == 0) {  // empty reductions: sum 0, mean/var NaN (max/min were refused earlier)
-    const TO fillv = op == R_SUM ? TO(0) : static_cast<TO>(std::numeric_limits<double>::quiet_NaN());
+  if (s.r == 0) {  // empty reductions: sum 0, prod 1, mean/var NaN (max/min were refused earlier)
+    const TO fillv = op == R_SUM ? TO(0) : op == R_PROD ? TO(1) : static_cast<TO>(std::numeric_limits<double>::quiet_NaN());
     for (int64_t i = 0; i < s.outer * s.inner; i++) out[i] = fillv;
     return;
   }

@@ -5,10 +5,13 @@ import { rand } from '../tensor/create.js';
 import { mul } from '../ops/binary.js';
 
 export { relu, sigmoid, tanh, leakyRelu, gelu } from '../ops/unary.js';
+export { softplus, elu, selu, celu, silu, mish, logsigmoid, hardtanh, relu6, hardswish, hardsigmoid, softsign } from '../ops/activations.js';
+export { cosineSimilarity, normalize } from '../ops/norms.js';
+export { oneHot } from '../ops/scatter.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
 export {
-  crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, smoothL1Loss, klDiv,
 } from '../ops/loss.js';
 export type { Reduction, ReductionOptions, ClassLossOptions, CrossEntropyOptions } from '../ops/loss.js';
 

@@ -43,14 +43,16 @@ function resultType(a: TensorLike, b: TensorLike): DType {
   return promoteWithScalar((b as Tensor).dtype, a as number);
 }
 
-interface Prepared {
+/** Two operands promoted to one dtype, and their broadcast shape. */
+export interface Prepared {
   a: Tensor | number;
   b: Tensor | number;
   shape: number[];
   dtype: DType;
 }
 
-function prepare(op: string, a: TensorLike, b: TensorLike, computeType?: DType): Prepared {
+/** Checks, promotes (to computeType when given) and broadcasts two operands. */
+export function prepare(op: string, a: TensorLike, b: TensorLike, computeType?: DType): Prepared {
   checkOperand(op, a, 'input');
   checkOperand(op, b, 'other');
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: at least one argument must be a Tensor`);
@@ -85,11 +87,12 @@ export function runBinary(code: number, p: Prepared, outType: DType = p.dtype, p
   return out;
 }
 
-function asTensor(v: Tensor | number): Tensor | null {
+export function asTensor(v: Tensor | number): Tensor | null {
   return v instanceof Tensor ? v : null;
 }
 
-function gradOf(g: Tensor, v: Tensor | number): Tensor | null {
+/** The gradient g summed down to operand v's shape, or null for a number operand. */
+export function gradOf(g: Tensor, v: Tensor | number): Tensor | null {
   return v instanceof Tensor ? sumToShape(g, v.shape) : null;
 }
 
@@ -150,11 +153,11 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** Integer and bool results of true division and powers become float32, as in PyTorch. */
-function floatTypeOf(t: DType): DType {
+export function floatTypeOf(t: DType): DType {
   return t === 'float64' ? 'float64' : 'float32';
 }
 
-function resultTypeChecked(op: string, a: TensorLike, b: TensorLike): DType {
+export function resultTypeChecked(op: string, a: TensorLike, b: TensorLike): DType {
   checkOperand(op, a, 'input');
   checkOperand(op, b, 'other');
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: at least one argument must be a Tensor`);

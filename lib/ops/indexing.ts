@@ -7,21 +7,17 @@ import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout, layoutOf } from './layout.js';
 import { record } from './tape.js';
 import { sumToShape } from './binary.js';
-
-function checkIndex(op: string, index: unknown): asserts index is Tensor {
-  if (!(index instanceof Tensor)) throw new TypeError(`${op}: expected index to be a Tensor, but received ${describe(index)}`);
-  if (index.dtype !== 'int32') throw new TypeError(`${op}: expected index to be an int32 tensor, but got ${index.dtype}; convert with .int()`);
-}
+import { asIndexTensor } from './index_tensor.js';
 
 /** An index read through its own strides (stride 0 broadcasts it). */
-interface IndexView {
+export interface IndexView {
   storage: Int32Array;
   offset: number;
   strides: readonly number[];
 }
 
-/** Layout for gather/scatterAdd: `dense` walks `shape`, `target` is indexed along dim. */
-function indexLayout(dim: number, shape: readonly number[], index: IndexView, targetDimSize: number, dense: Tensor, target: Tensor): Float64Array {
+/** Layout for gather/scatter: `dense` walks `shape`, `target` is indexed along dim. */
+export function indexLayout(dim: number, shape: readonly number[], index: IndexView, targetDimSize: number, dense: Tensor, target: Tensor): Float64Array {
   return layoutOf(
     shape.length, dim, ...shape, targetDimSize,
     dense.offset, ...dense.strides,
@@ -31,7 +27,7 @@ function indexLayout(dim: number, shape: readonly number[], index: IndexView, ta
 }
 
 /** target[i with i[dim] = index[i]] += src[i], in place on target (a fresh gradient buffer). */
-function scatterAddInto(target: Tensor, dim: number, index: IndexView, src: Tensor): Tensor {
+export function scatterAddInto(target: Tensor, dim: number, index: IndexView, src: Tensor): Tensor {
   const tv = target.dim() === 0 ? target.reshape([1]) : target;
   const sc = src.contiguous();
   native.scatterAdd(tv.storage as Float32Array, sc.storage as Float32Array, index.storage,
@@ -40,9 +36,9 @@ function scatterAddInto(target: Tensor, dim: number, index: IndexView, src: Tens
 }
 
 /** out[i] = x[i with i[dim] = index[i]]; index has x's number of dims. */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+export function gather(x: Tensor, dim: number, indexArg: Tensor | number[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`gather: expected input to be a Tensor, but received ${describe(x)}`);
-  checkIndex('gather', index);
+  const index = asIndexTensor('gather', indexArg);
   const nd = Math.max(x.dim(), 1);
   const d = normalizeDim('gather', dim, x.dim());
   const xv = x.dim() === 0 ? x.reshape([1]) : x;
@@ -63,9 +59,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 /** The entries of x at positions `index` (1-D) along dim. */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+export function indexSelect(x: Tensor, dim: number, indexArg: Tensor | number[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`indexSelect: expected input to be a Tensor, but received ${describe(x)}`);
-  checkIndex('indexSelect', index);
+  const index = asIndexTensor('indexSelect', indexArg);
   if (index.dim() > 1) throw new RangeError(`indexSelect: index must be 0-D or 1-D, but has shape ${formatShape(index.shape)}`);
   const d = normalizeDim('indexSelect', dim, x.dim());
   const xv = x.dim() === 0 ? x.reshape([1]) : x;

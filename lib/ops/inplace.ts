@@ -13,7 +13,11 @@ import { needsGrad, record } from './tape.js';
 import { add, div, mul, sub, sumToShape } from './binary.js';
 import { clamp, clampBounds } from './unary.js';
 
-function checkLeaf(op: string, self: Tensor): void {
+/**
+ * Refuses an in-place write that PyTorch refuses: through an expanded view (several positions
+ * share one element), or to a leaf that requires grad while grad mode is on.
+ */
+export function checkInPlace(op: string, self: Tensor): void {
   if (self.shape.some((n, d) => n > 1 && self.strides[d] === 0)) {
     throw new RangeError(
       `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location ` +
@@ -23,6 +27,23 @@ function checkLeaf(op: string, self: Tensor): void {
   if (needsGrad([self]) && self.isLeaf) {
     throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in kd.noGrad(() => ...)`);
   }
+}
+
+/**
+ * An in-place op made from its out-of-place form: checks self can be written, computes
+ * `compute()` and writes it back (taking over its place on the tape when recording).
+ */
+export function fromOutOfPlace<T extends Tensor>(op: string, self: T, compute: () => Tensor): T {
+  checkInPlace(op, self);
+  const result = compute();
+  if (!sameShape(result.shape, self.shape)) throw new RangeError(`${op}: result shape ${formatShape(result.shape)} does not match the tensor's ${formatShape(self.shape)}`);
+  if (result.requiresGrad) {
+    rebase(self, result);
+  } else {
+    copyInto(self, result.detach());
+    self.versionCounter.value++;
+  }
+  return self;
 }
 
 /** Writes a recorded out-of-place result into self and takes over its place on the tape. */
@@ -61,7 +82,7 @@ const OUT_OF_PLACE = { add, sub, mul, div };
 
 function binaryInPlace<T extends Tensor>(name: BinaryName, self: T, other: TensorLike, alpha?: number): T {
   const op = `${name}_`;
-  checkLeaf(op, self);
+  checkInPlace(op, self);
   if (name === 'div' && !isFloating(self.dtype)) {
     throw new TypeError(`${op}: result type float32 can't be cast to the desired output type ${self.dtype}`);
   }
@@ -86,7 +107,7 @@ export const mul_ = <T extends Tensor>(self: T, other: TensorLike): T => binaryI
 export const div_ = <T extends Tensor>(self: T, other: TensorLike): T => binaryInPlace('div', self, other);
 
 export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: number | null): T {
-  checkLeaf('clamp_', self);
+  checkInPlace('clamp_', self);
   if (needsGrad([self])) {
     rebase(self, clamp(self, min, max));
     return self;
@@ -103,7 +124,7 @@ export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: num
 }
 
 export function fill_<T extends Tensor>(self: T, value: number): T {
-  checkLeaf('fill_', self);
+  checkInPlace('fill_', self);
   if (typeof value !== 'number') throw new TypeError(`fill_: expected value to be a number, but received ${describe(value)}`);
   fillView(self, elementOf('fill_', self.dtype, value));
   self.versionCounter.value++;
@@ -116,7 +137,7 @@ export function fill_<T extends Tensor>(self: T, value: number): T {
 
 /** Copies src (broadcast to self's shape, any dtype) into self. */
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
-  checkLeaf('copy_', self);
+  checkInPlace('copy_', self);
   if (!(src instanceof Tensor)) throw new TypeError(`copy_: expected src to be a Tensor, but received ${describe(src)}`);
   const shape = broadcastShapes('copy_', self.shape, src.shape);
   if (!sameShape(shape, self.shape)) {

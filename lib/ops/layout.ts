@@ -47,3 +47,18 @@ export function layoutOf(...values: number[]): Float64Array {
   for (let i = 0; i < values.length; i++) buf[i] = values[i];
   return buf;
 }
+
+/** [outer, r, inner] around dim d: how the axis kernels (softmax, scan, order) see a tensor. */
+export function axisSplit(shape: readonly number[], d: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < d; i++) outer *= shape[i];
+  for (let i = d + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape.length === 0 ? 1 : shape[d], inner];
+}
+
+/** Layout of the axis kernels `scan` and `order`: a contiguous x from xOffset, as [outer, r, inner] (plus k for order). */
+export function axisLayout(x: Tensor, d: number, k?: number): Float64Array {
+  const [outer, r, inner] = axisSplit(x.shape, d);
+  return k === undefined ? layoutOf(x.offset, outer, r, inner) : layoutOf(x.offset, outer, r, inner, k);
+}

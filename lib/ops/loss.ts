@@ -265,3 +265,49 @@ export function binaryCrossEntropyWithLogits(
   const loss = add(mul(sub(1, target), input), logWeight ? mul(logWeight, softplusNeg) : softplusNeg);
   return reduce(elementWeight('binaryCrossEntropyWithLogits', options.weight, loss), reduction);
 }
+
+/**
+ * Squared error scaled by 1/beta below beta, absolute error minus beta/2 above it (PyTorch's
+ * smooth_l1_loss; beta 0 is the L1 loss). Gradient clamp((x - y) / beta, -1, 1).
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  const reduction = reductionOf('smoothL1Loss', options);
+  pair('smoothL1Loss', input, target);
+  const beta = options.beta ?? 1;
+  if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, but got ${beta}`);
+  const d = sub(input.detach(), target.detach());
+  const a = d.abs();
+  const loss = beta === 0 ? a : where(a.lt(beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta));
+  const recorded = record(loss, 'SmoothL1LossBackward', [input, target], (g, needs) => {
+    const gd = mul(g, beta === 0 ? d.sign() : div(d, beta).clamp(-1, 1));
+    return [needs[0] ? gd : null, needs[1] ? gd.neg() : null];
+  }, [input, target]);
+  return reduce(recorded, reduction);
+}
+
+/** Reductions of the KL divergence: 'batchmean' divides the sum by the batch size (the mathematically right mean). */
+export type KlReduction = Reduction | 'batchmean';
+
+/**
+ * KL divergence of `target` from the distribution whose log-probabilities are `input`:
+ * target (log target - input) pointwise, 0 where target is 0; with logTarget, target is
+ * itself given as log-probabilities. Default reduction 'mean' (PyTorch's, averaging every
+ * element); 'batchmean' is usually what is meant.
+ */
+export function klDiv(input: Tensor, target: Tensor, options: { reduction?: KlReduction; logTarget?: boolean } = {}): Tensor {
+  const r = options.reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none' && r !== 'batchmean') throw new RangeError(`klDiv: reduction must be 'mean', 'batchmean', 'sum' or 'none', but got ${String(r)}`);
+  checkFloat('klDiv', 'input', input);
+  checkFloat('klDiv', 'target', target);
+  let loss: Tensor;
+  if (options.logTarget) {
+    loss = mul(target.exp(), sub(target, input));
+  } else {
+    const t = target;
+    // xlogy: 0 * log(0) is 0, not NaN
+    const tlogt = where(t.detach().eq(0), 0, mul(t, where(t.detach().eq(0), 1, t).log()));
+    loss = sub(tlogt, mul(t, input));
+  }
+  if (r === 'batchmean') return input.dim() === 0 ? loss.sum() : loss.sum().div(input.shape[0]);
+  return reduce(loss, r);
+}

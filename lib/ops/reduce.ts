@@ -183,8 +183,12 @@ function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean)
   return { values, indices };
 }
 
-/** Zeros of x's shape with g placed at the given indices along dim. */
-function scatterToIndices(g: Tensor, index: Tensor, x: Tensor, dim: number): Tensor {
+/**
+ * Zeros of x's shape with g added at the given indices along dim (g and index share a shape
+ * with x's number of dims): the gradient of every op that picks elements by index (max over a
+ * dim, topk, sort, kthvalue, cummax).
+ */
+export function scatterToIndices(g: Tensor, index: Tensor, x: Tensor, dim: number): Tensor {
   const gx = zerosTensor(x.shape, g.dtype);
   if (x.dim() === 0) return g.reshape([]).clone();
   const gc = contiguous(g);
@@ -244,3 +248,64 @@ function spread(op: 'var' | 'std', x: Tensor, dim: number | number[] | null | un
 
 export const variance = (x: Tensor, dim?: number | number[] | null, options?: VarOptions) => spread('var', x, dim, options);
 export const std = (x: Tensor, dim?: number | number[] | null, options?: VarOptions) => spread('std', x, dim, options);
+
+/** Product over all elements or the given dims. Bool and int32 give int32 (wrapping on overflow). */
+export function prod(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  checkInput('prod', x);
+  const src = x.dtype === 'bool' ? x.to('int32') : x;
+  const dims = reducedDims('prod', x, dim);
+  const p = plan(src, dims, keepdim);
+  const out = runPlan(R.prod, p, src.dtype);
+  // d prod / dx_i is the product of the others: out / x_i without zeros; with one zero in a
+  // group, only that zero's gradient is non-zero (the product of the rest); with two, none.
+  return record(out, 'ProdBackward', [x], (g) => {
+    const isZero = eq(x, 0);
+    const zeros = expandBack(sum(isZero, dims, true), p, x);
+    const others = expandBack(prod(where(isZero, 1, x.detach()), dims, true), p, x);
+    const gk = expandBack(g, p, x);
+    const noZero = mul(gk, div(expandBack(out, p, x), x));
+    return [where(eq(zeros, 0), noZero, where(eq(zeros, 1).mul(isZero), mul(gk, others), 0))];
+  }, [x, out]);
+}
+
+function extremeOver(op: 'amax' | 'amin', x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean): Tensor {
+  checkInput(op, x);
+  const dims = reducedDims(op, x, dim);
+  const p = plan(x, dims, keepdim);
+  checkNonEmpty(op, x, p);
+  const out = run(op === 'amax' ? R.max : R.min, p, x.dtype);
+  // shared evenly among the elements of a group that reach the extreme, as PyTorch's amax
+  return record(out, op === 'amax' ? 'AmaxBackward' : 'AminBackward', [x], (g) => {
+    const hits = eq(x, expandBack(out, p, x)).to(g.dtype);
+    return [div(mul(hits, expandBack(g, p, x)), expandBack(sum(hits, dims, true), p, x))];
+  }, [x, out]);
+}
+
+/** The largest element over all elements or the given dims (no indices). */
+export const amax = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => extremeOver('amax', x, dim, keepdim);
+/** The smallest element over all elements or the given dims (no indices). */
+export const amin = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => extremeOver('amin', x, dim, keepdim);
+
+/** `{ min, max }` over all elements or one dim (PyTorch's aminmax). */
+export function aminmax(x: Tensor, options: { dim?: number | null; keepdim?: boolean } = {}): { min: Tensor; max: Tensor } {
+  return { min: amin(x, options.dim ?? null, options.keepdim ?? false), max: amax(x, options.dim ?? null, options.keepdim ?? false) };
+}
+
+/** How many elements are non-zero, over all elements or the given dims (int32). */
+export function countNonzero(x: Tensor, dim?: number | number[] | null): Tensor {
+  checkInput('countNonzero', x);
+  return sum(x.dtype === 'bool' ? x : x.ne(0), dim, false);
+}
+
+function truthReduce(op: 'all' | 'any', x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean): Tensor {
+  checkInput(op, x);
+  const dims = reducedDims(op, x, dim);
+  const p = plan(x, dims, keepdim);
+  const count = sum(x.dtype === 'bool' ? x : x.ne(0), dims, keepdim);
+  return op === 'all' ? count.eq(p.r) : count.gt(0);
+}
+
+/** True when every element (over all or the given dims) is non-zero; a bool tensor. */
+export const all = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => truthReduce('all', x, dim, keepdim);
+/** True when some element (over all or the given dims) is non-zero; a bool tensor. */
+export const any = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => truthReduce('any', x, dim, keepdim);

@@ -4,18 +4,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { describe, normalizeDim } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
-import { layoutOf } from './layout.js';
+import { axisSplit, layoutOf } from './layout.js';
 import { record } from './tape.js';
 import { contiguous } from './copy.js';
-
-/** [outer, r, inner] around dim. */
-function split(shape: readonly number[], d: number): [number, number, number] {
-  let outer = 1;
-  let inner = 1;
-  for (let i = 0; i < d; i++) outer *= shape[i];
-  for (let i = d + 1; i < shape.length; i++) inner *= shape[i];
-  return [outer, shape.length === 0 ? 1 : shape[d], inner];
-}
 
 function softmaxAlong(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, but received ${describe(x)}`);
@@ -23,7 +14,7 @@ function softmaxAlong(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Ten
   const d = normalizeDim(op, dim, x.dim());
   const xf = isFloating(x.dtype) ? x : x.to('float32');
   const xc = contiguous(xf.detach());
-  const [outer, r, inner] = split(x.shape, d);
+  const [outer, r, inner] = axisSplit(x.shape, d);
   const log = op === 'logSoftmax';
   const out = emptyTensor(x.shape, xf.dtype);
   native.softmax(log, out.storage as Float32Array, xc.storage as Float32Array, layoutOf(xc.offset, 0, outer, r, inner));

@@ -17,16 +17,17 @@ const B = native.binaryOps;
 const UNARY_NAMES: string[] = [];
 for (const [name, code] of Object.entries(U)) UNARY_NAMES[code] = name;
 
-function checkTensor(op: string, x: unknown): asserts x is Tensor {
+export function checkTensor(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, but received ${describe(x)}`);
 }
 
-function floatInput(x: Tensor): Tensor {
+/** x itself when floating point, else x as float32 (transcendental ops promote as PyTorch does). */
+export function floatInput(x: Tensor): Tensor {
   return isFloating(x.dtype) ? x : x.to('float32');
 }
 
 /** Runs a unary kernel into a fresh tensor. */
-function runUnary(code: number, x: Tensor, p1?: number, p2?: number, dtype: DType = x.dtype): Tensor {
+export function runUnary(code: number, x: Tensor, p1?: number, p2?: number, dtype: DType = x.dtype): Tensor {
   const out = emptyTensor(x.shape, dtype, UNARY_NAMES[code]);
   native.unary(code, out.storage, x.storage, elementwiseLayout(x.shape, [out, x]), p1, p2);
   return out;

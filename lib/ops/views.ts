@@ -246,3 +246,58 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
     return gx;
   });
 }
+
+/**
+ * The diagonal with `offset` of the planes spanned by dim1 and dim2, as a view whose last dim
+ * runs along it (PyTorch's x.diagonal(offset, dim1, dim2)).
+ */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const nd = x.dim();
+  if (nd < 2) throw new RangeError(`diagonal: expected a tensor with at least 2 dimensions, but got ${nd}`);
+  const d1 = normalizeDim('diagonal', dim1, nd);
+  const d2 = normalizeDim('diagonal', dim2, nd);
+  if (d1 === d2) throw new RangeError(`diagonal: dimensions cannot be identical ${dim1}, ${dim2}`);
+  if (!Number.isInteger(offset)) throw new TypeError(`diagonal: expected offset to be an integer, but received ${describe(offset)}`);
+  const len = Math.max(0, offset >= 0 ? Math.min(x.shape[d1], x.shape[d2] - offset) : Math.min(x.shape[d1] + offset, x.shape[d2]));
+  const start = len === 0 ? x.offset : x.offset + (offset >= 0 ? offset * x.strides[d2] : -offset * x.strides[d1]);
+  const keep = x.shape.map((_, i) => i).filter((i) => i !== d1 && i !== d2);
+  const shape = [...keep.map((i) => x.shape[i]), len];
+  const strides = [...keep.map((i) => x.strides[i]), x.strides[d1] + x.strides[d2]];
+  return makeView(x, shape, strides, start, 'DiagonalBackward', (g) => {
+    const gx = zerosTensor(x.shape, g.dtype);
+    copyInto(diagonal(gx, offset, d1, d2), g);
+    return gx;
+  });
+}
+
+/**
+ * Elements start, start + step, … before stop along dim, as a view (Python's x[start:stop:step]
+ * on one dim). start and stop follow Python: negative counts from the end, out-of-range clamps.
+ * step must be positive, as in PyTorch.
+ */
+export function slice(x: Tensor, dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor {
+  if (x.dim() === 0) throw new RangeError('slice: cannot slice a 0-dim tensor');
+  const d = normalizeDim('slice', dim, x.dim());
+  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+    if (v !== null && (typeof v !== 'number' || !Number.isInteger(v))) throw new TypeError(`slice: expected ${name} to be an integer or null, but received ${describe(v)}`);
+  }
+  if (step <= 0) throw new RangeError(`slice: step must be greater than zero, but got ${step} (PyTorch does not support negative steps; use flip)`);
+  const n = x.shape[d];
+  const clampIndex = (v: number | null, fallback: number) => {
+    if (v === null) return fallback;
+    const w = v < 0 ? v + n : v;
+    return Math.min(Math.max(w, 0), n);
+  };
+  const s = clampIndex(start, 0);
+  const e = Math.max(clampIndex(stop, n), s);
+  const len = Math.ceil((e - s) / step);
+  const shape = x.shape.slice();
+  const strides = x.strides.slice();
+  shape[d] = len;
+  strides[d] = x.strides[d] * step;
+  return makeView(x, shape, strides, len === 0 ? x.offset : x.offset + s * x.strides[d], 'SliceBackward', (g) => {
+    const gx = zerosTensor(x.shape, g.dtype);
+    copyInto(slice(gx, d, s, e, step), g);
+    return gx;
+  });
+}

@@ -19,6 +19,14 @@ import * as inplace from '../ops/inplace.js';
 import { matmul } from '../ops/matmul.js';
 import { softmax, logSoftmax } from '../ops/softmax.js';
 import { indexSelect, gather } from '../ops/indexing.js';
+import * as math from '../ops/math.js';
+import * as norms from '../ops/norms.js';
+import * as scan from '../ops/scan.js';
+import * as sorting from '../ops/sort.js';
+import * as shapeOps from '../ops/shape.js';
+import * as scatter from '../ops/scatter.js';
+import * as linalg from '../ops/linalg.js';
+import { index, indexPut_, type IndexItem } from '../ops/index_expr.js';
 
 /** Shared by a storage's views: bumped by every in-place write, checked by backward. */
 export interface VersionCounter {
@@ -166,11 +174,35 @@ export class Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype, this.versionCounter);
   }
 
+  /**
+   * The same storage outside the graph (PyTorch's `x.data`): `p.data.sub_(g.mul(lr))` updates a
+   * parameter without recording. Assigning to it throws: use `x.data.copy_(other)`.
+   */
+  get data(): Tensor {
+    return this.detach();
+  }
+
+  set data(_value: Tensor) {
+    throw new TypeError('data: assigning x.data is not supported (a tensor\'s storage is fixed); write into it with x.data.copy_(other)');
+  }
+
   // ---- conversion and copies -----------------------------------------------------------
 
   clone(): Tensor { return copy.clone(this); }
   contiguous(): Tensor { return copy.contiguous(this); }
-  to(dtype: DType): Tensor { return copy.to(this, dtype); }
+  /** This tensor converted to dtype (itself when it already is); 'cpu' (the only device) is accepted and changes nothing. */
+  to(dtype: DType | 'cpu', options?: { dtype?: DType }): Tensor {
+    if (dtype === 'cpu') return options?.dtype ? copy.to(this, options.dtype) : this;
+    return copy.to(this, dtype);
+  }
+  /** The dtype (no argument), or this tensor converted to dtype. */
+  type(): DType;
+  type(dtype: DType): Tensor;
+  type(dtype?: DType): DType | Tensor {
+    return dtype === undefined ? this.dtype : copy.to(this, dtype);
+  }
+  /** This tensor (kindling runs on the CPU only). */
+  cpu(): Tensor { return this; }
   float(): Tensor { return copy.to(this, 'float32'); }
   double(): Tensor { return copy.to(this, 'float64'); }
   int(): Tensor { return copy.to(this, 'int32'); }
@@ -194,7 +226,71 @@ export class Tensor {
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
   clamp(min?: number | null, max?: number | null): Tensor { return unary.clamp(this, min, max); }
+  clip(min?: number | null, max?: number | null): Tensor { return unary.clamp(this, min, max); }
+  clampMin(min: number): Tensor { return math.clampMin(this, min); }
+  clampMax(max: number): Tensor { return math.clampMax(this, max); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
+  sin(): Tensor { return math.sin(this); }
+  cos(): Tensor { return math.cos(this); }
+  tan(): Tensor { return math.tan(this); }
+  asin(): Tensor { return math.asin(this); }
+  acos(): Tensor { return math.acos(this); }
+  atan(): Tensor { return math.atan(this); }
+  sinh(): Tensor { return math.sinh(this); }
+  cosh(): Tensor { return math.cosh(this); }
+  asinh(): Tensor { return math.asinh(this); }
+  acosh(): Tensor { return math.acosh(this); }
+  atanh(): Tensor { return math.atanh(this); }
+  exp2(): Tensor { return math.exp2(this); }
+  expm1(): Tensor { return math.expm1(this); }
+  log1p(): Tensor { return math.log1p(this); }
+  log2(): Tensor { return math.log2(this); }
+  log10(): Tensor { return math.log10(this); }
+  erf(): Tensor { return math.erf(this); }
+  erfinv(): Tensor { return math.erfinv(this); }
+  floor(): Tensor { return math.floor(this); }
+  ceil(): Tensor { return math.ceil(this); }
+  /** Rounds half to even; `round(2)` or `round({ decimals: 2 })` to decimal places. */
+  round(decimals?: number | { decimals?: number }): Tensor { return math.round(this, decimals); }
+  trunc(): Tensor { return math.trunc(this); }
+  fix(): Tensor { return math.trunc(this); }
+  frac(): Tensor { return math.frac(this); }
+  sign(): Tensor { return math.sign(this); }
+  sgn(): Tensor { return math.sign(this); }
+  reciprocal(): Tensor { return math.reciprocal(this); }
+  rsqrt(): Tensor { return math.rsqrt(this); }
+  square(): Tensor { return math.square(this); }
+  atan2(other: TensorLike): Tensor { return math.atan2(this, other); }
+  remainder(other: TensorLike): Tensor { return math.remainder(this, other); }
+  fmod(other: TensorLike): Tensor { return math.fmod(this, other); }
+  hypot(other: TensorLike): Tensor { return math.hypot(this, other); }
+  logaddexp(other: TensorLike): Tensor { return math.logaddexp(this, other); }
+  /** this + weight * (end - this). */
+  lerp(end: TensorLike, weight: TensorLike): Tensor { return math.lerp(this, end, weight); }
+  isnan(): Tensor { return math.isnan(this); }
+  isinf(): Tensor { return math.isinf(this); }
+  isfinite(): Tensor { return math.isfinite(this); }
+  isposinf(): Tensor { return math.isposinf(this); }
+  isneginf(): Tensor { return math.isneginf(this); }
+  /** NaN, +Infinity and -Infinity replaced (defaults 0, the largest and the smallest finite values). */
+  nanToNum(nan?: number | math.NanToNumOptions, posinf?: number | null, neginf?: number | null): Tensor { return math.nanToNum(this, nan, posinf, neginf); }
+  logicalAnd(other: TensorLike): Tensor { return math.logicalAnd(this, other); }
+  logicalOr(other: TensorLike): Tensor { return math.logicalOr(this, other); }
+  logicalXor(other: TensorLike): Tensor { return math.logicalXor(this, other); }
+  logicalNot(): Tensor { return math.logicalNot(this); }
+  /** |this - other| <= atol + rtol |other| everywhere. */
+  allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean { return math.allclose(this, other, options); }
+  isclose(other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor { return math.isclose(this, other, options); }
+  /** Same shape and same elements. */
+  equal(other: Tensor): boolean { return math.equal(this, other); }
+  mm(other: Tensor): Tensor { return linalg.mm(this, other); }
+  bmm(other: Tensor): Tensor { return linalg.bmm(this, other); }
+  dot(other: Tensor): Tensor { return linalg.dot(this, other); }
+  outer(other: Tensor): Tensor { return linalg.outer(this, other); }
+  addmm(mat1: Tensor, mat2: Tensor, options?: { beta?: number; alpha?: number }): Tensor { return linalg.addmm(this, mat1, mat2, options); }
+  baddbmm(batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }): Tensor { return linalg.baddbmm(this, batch1, batch2, options); }
+  kron(other: Tensor): Tensor { return linalg.kron(this, other); }
+  cross(other: Tensor, dim?: number | null): Tensor { return linalg.cross(this, other, dim); }
 
   // ---- comparisons ---------------------------------------------------------------------
 
@@ -223,8 +319,42 @@ export class Tensor {
   }
   argmax(dim?: number | null, keepdim = false): Tensor { return reduce.argmax(this, dim, keepdim); }
   argmin(dim?: number | null, keepdim = false): Tensor { return reduce.argmin(this, dim, keepdim); }
-  var(dim?: number | number[] | null, options?: reduce.VarOptions): Tensor { return reduce.variance(this, dim, options); }
-  std(dim?: number | number[] | null, options?: reduce.VarOptions): Tensor { return reduce.std(this, dim, options); }
+  /** Variance: `var(dim, unbiased, keepdim)` positionally, or `var(dim, { correction, keepdim })`. */
+  var(dim?: number | number[] | null, options?: reduce.VarOptions | boolean, keepdim?: boolean): Tensor { return reduce.variance(this, dim, varOptions(options, keepdim)); }
+  /** Standard deviation: `std(dim, unbiased, keepdim)` positionally, or `std(dim, { correction, keepdim })`. */
+  std(dim?: number | number[] | null, options?: reduce.VarOptions | boolean, keepdim?: boolean): Tensor { return reduce.std(this, dim, varOptions(options, keepdim)); }
+  prod(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.prod(this, dim, keepdim); }
+  amax(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.amax(this, dim, keepdim); }
+  amin(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.amin(this, dim, keepdim); }
+  aminmax(options?: { dim?: number | null; keepdim?: boolean }): { min: Tensor; max: Tensor } { return reduce.aminmax(this, options); }
+  all(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.all(this, dim, keepdim); }
+  any(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.any(this, dim, keepdim); }
+  countNonzero(dim?: number | number[] | null): Tensor { return reduce.countNonzero(this, dim); }
+  logsumexp(dim: number | number[], keepdim = false): Tensor { return norms.logsumexp(this, dim, keepdim); }
+  /** The p-norm (default 2) over all elements or dims; p may be Infinity, -Infinity, 0, 1 or 'fro'. */
+  norm(p: norms.NormOrder | null = 2, dim?: number | number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
+  cumsum(dim: number): Tensor { return scan.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return scan.cumprod(this, dim); }
+  cummax(dim: number): { values: Tensor; indices: Tensor } { return scan.cummax(this, dim); }
+  cummin(dim: number): { values: Tensor; indices: Tensor } { return scan.cummin(this, dim); }
+  /** Sorted along dim (stable): `{ values, indices }`. */
+  sort(dim: number | sorting.SortOptions = -1, descending = false): { values: Tensor; indices: Tensor } { return sorting.sort(this, dim, descending); }
+  argsort(dim: number | sorting.SortOptions = -1, descending = false): Tensor { return sorting.argsort(this, dim, descending); }
+  /** The k largest (or smallest) along dim: `{ values, indices }`. */
+  topk(k: number, dim: number | sorting.TopkOptions = -1, largest = true, sorted = true): { values: Tensor; indices: Tensor } { return sorting.topk(this, k, dim, largest, sorted); }
+  kthvalue(k: number, dim = -1, keepdim = false): { values: Tensor; indices: Tensor } { return sorting.kthvalue(this, k, dim, keepdim); }
+  /** The (lower) median of all elements, or along dim as `{ values, indices }`. */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  median(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? sorting.median(this) : sorting.median(this, dim, keepdim);
+  }
+  mode(dim = -1, keepdim = false): { values: Tensor; indices: Tensor } { return sorting.mode(this, dim, keepdim); }
+  unique(options?: sorting.UniqueOptions): Tensor | Tensor[] { return sorting.unique(this, options); }
+  /** Indices of the non-zero elements: [count, ndim] int32, or one 1-D tensor per dim with asTuple. */
+  nonzero(options?: { asTuple?: boolean }): Tensor | Tensor[] { return scatter.nonzero(this, options); }
+  bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor { return sorting.bincount(this, options); }
+  histc(bins = 100, min = 0, max = 0): Tensor { return sorting.histc(this, bins, min, max); }
   softmax(dim: number): Tensor { return softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
 
@@ -243,8 +373,51 @@ export class Tensor {
   narrow(dim: number, start: number, length: number): Tensor { return views.narrow(this, dim, start, length); }
   /** The slice at `index` along dim, as a view without that dim (PyTorch's `x[:, i]`). */
   select(dim: number, index: number): Tensor { return views.select(this, dim, index); }
-  indexSelect(dim: number, index: Tensor): Tensor { return indexSelect(this, dim, index); }
-  gather(dim: number, index: Tensor): Tensor { return gather(this, dim, index); }
+  indexSelect(dim: number, index: Tensor | number[]): Tensor { return indexSelect(this, dim, index); }
+  gather(dim: number, index: Tensor | number[]): Tensor { return gather(this, dim, index); }
+  /**
+   * Python's x[...]: `x.index(':, 2:5')`, `x.index('..., -1')`, `x.index('::2')`, `x.index(null)`,
+   * `x.index(idx)` (int tensor or array), `x.index(mask)`, or one item per dim.
+   */
+  index(...items: IndexItem[]): Tensor { return index(this, ...items); }
+  /** Python's x[items] = value (in place); an array lists the per-dim items. */
+  indexPut_(items: IndexItem | IndexItem[], value: TensorLike, options?: { accumulate?: boolean }): this { return indexPut_(this, items, value, options); }
+  /** A view of elements start, start+step, … before stop along dim (Python's x[start:stop:step]). */
+  slice(dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor { return views.slice(this, dim, start, stop, step); }
+  chunk(chunks: number, dim = 0): Tensor[] { return shapeOps.chunk(this, chunks, dim); }
+  split(splitSize: number | number[], dim = 0): Tensor[] { return shapeOps.split(this, splitSize, dim); }
+  unbind(dim = 0): Tensor[] { return shapeOps.unbind(this, dim); }
+  repeat(...sizes: (number | number[])[]): Tensor { return shapeOps.repeat(this, flattenShapeArgs(sizes)); }
+  tile(...dims: (number | number[])[]): Tensor { return shapeOps.tile(this, flattenShapeArgs(dims)); }
+  repeatInterleave(repeats: number | Tensor | number[], dim?: number | null): Tensor { return shapeOps.repeatInterleave(this, repeats, dim); }
+  flip(...dims: (number | number[])[]): Tensor { return shapeOps.flip(this, flattenShapeArgs(dims)); }
+  fliplr(): Tensor { return shapeOps.flip(this, [1]); }
+  flipud(): Tensor { return shapeOps.flip(this, [0]); }
+  roll(shifts: number | number[], dims?: number | number[] | null): Tensor { return shapeOps.roll(this, shifts, dims); }
+  movedim(source: number | number[], destination: number | number[]): Tensor { return shapeOps.movedim(this, source, destination); }
+  moveaxis(source: number | number[], destination: number | number[]): Tensor { return shapeOps.movedim(this, source, destination); }
+  swapaxes(axis0: number, axis1: number): Tensor { return shapeOps.swapaxes(this, axis0, axis1); }
+  swapdims(dim0: number, dim1: number): Tensor { return shapeOps.swapaxes(this, dim0, dim1); }
+  tril(diagonal = 0): Tensor { return shapeOps.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return shapeOps.triu(this, diagonal); }
+  diag(diagonal = 0): Tensor { return shapeOps.diag(this, diagonal); }
+  /** The diagonal as a view (PyTorch's diagonal(offset, dim1, dim2)). */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return views.diagonal(this, offset, dim1, dim2); }
+  trace(): Tensor { return shapeOps.trace(this); }
+  broadcastTo(...shape: (number | number[])[]): Tensor { return shapeOps.broadcastTo(this, flattenShapeArgs(shape)); }
+  expandAs(other: Tensor): Tensor { return views.expand(this, other.shape.slice()); }
+  viewAs(other: Tensor): Tensor { return views.view(this, other.shape.slice()); }
+  reshapeAs(other: Tensor): Tensor { return views.reshape(this, other.shape.slice()); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return scatter.maskedFill(this, mask, value); }
+  maskedSelect(mask: Tensor): Tensor { return scatter.maskedSelect(this, mask); }
+  scatter(dim: number, index: Tensor | number[], src: TensorLike, options?: { reduce?: 'add' | 'multiply' }): Tensor { return scatter.scatter(this, dim, index, src, options); }
+  scatterAdd(dim: number, index: Tensor | number[], src: Tensor): Tensor { return scatter.scatterAdd(this, dim, index, src); }
+  scatterReduce(dim: number, index: Tensor | number[], src: Tensor, reduce: scatter.ScatterReduction, options?: { includeSelf?: boolean }): Tensor { return scatter.scatterReduce(this, dim, index, src, reduce, options); }
+  indexAdd(dim: number, index: Tensor | number[], source: Tensor, options?: { alpha?: number }): Tensor { return scatter.indexAdd(this, dim, index, source, options); }
+  indexFill(dim: number, index: Tensor | number[], value: number | Tensor): Tensor { return scatter.indexFill(this, dim, index, value); }
+  indexCopy(dim: number, index: Tensor | number[], source: Tensor): Tensor { return scatter.indexCopy(this, dim, index, source); }
+  takeAlongDim(indices: Tensor | number[], dim?: number | null): Tensor { return scatter.takeAlongDim(this, indices, dim); }
+  take(index: Tensor | number[]): Tensor { return scatter.take(this, index); }
 
   // ---- in place --------------------------------------------------------------------------
 
@@ -256,6 +429,13 @@ export class Tensor {
   zero_(): this { return inplace.fill_(this, 0); }
   fill_(value: number): this { return inplace.fill_(this, value); }
   copy_(src: Tensor): this { return inplace.copy_(this, src); }
+  maskedFill_(mask: Tensor, value: number | Tensor): this { return inplace.fromOutOfPlace('maskedFill_', this, () => scatter.maskedFill(this, mask, value)); }
+  scatter_(dim: number, index: Tensor | number[], src: TensorLike, options?: { reduce?: 'add' | 'multiply' }): this { return inplace.fromOutOfPlace('scatter_', this, () => scatter.scatter(this, dim, index, src, options)); }
+  scatterAdd_(dim: number, index: Tensor | number[], src: Tensor): this { return inplace.fromOutOfPlace('scatterAdd_', this, () => scatter.scatterAdd(this, dim, index, src)); }
+  scatterReduce_(dim: number, index: Tensor | number[], src: Tensor, reduce: scatter.ScatterReduction, options?: { includeSelf?: boolean }): this { return inplace.fromOutOfPlace('scatterReduce_', this, () => scatter.scatterReduce(this, dim, index, src, reduce, options)); }
+  indexAdd_(dim: number, index: Tensor | number[], source: Tensor, options?: { alpha?: number }): this { return inplace.fromOutOfPlace('indexAdd_', this, () => scatter.indexAdd(this, dim, index, source, options)); }
+  indexFill_(dim: number, index: Tensor | number[], value: number | Tensor): this { return inplace.fromOutOfPlace('indexFill_', this, () => scatter.indexFill(this, dim, index, value)); }
+  indexCopy_(dim: number, index: Tensor | number[], source: Tensor): this { return inplace.fromOutOfPlace('indexCopy_', this, () => scatter.indexCopy(this, dim, index, source)); }
 
   // ---- printing ----------------------------------------------------------------------------
 
@@ -266,6 +446,13 @@ export class Tensor {
   [inspect.custom](): string {
     return formatTensor(this);
   }
+}
+
+/** var/std's options from PyTorch's positional (unbiased, keepdim) or an options object. */
+function varOptions(options: reduce.VarOptions | boolean | undefined, keepdim: boolean | undefined): reduce.VarOptions | undefined {
+  if (typeof options === 'boolean') return { unbiased: options, keepdim: keepdim ?? false };
+  if (keepdim !== undefined) return { ...options, keepdim };
+  return options;
 }
 
 /** Accepts `reshape(2, 3)` and `reshape([2, 3])` alike. */

@@ -47,7 +47,10 @@ describe('shape errors name the op and the shapes', () => {
 
   it('indexing and joining', () => {
     expect(() => x34().indexSelect(0, kd.tensor([0, 3], { dtype: 'int32' }))).toThrow(/index 3 is out of bounds for dimension 0 with size 3/);
-    expect(() => x34().indexSelect(0, kd.tensor([0, 1]))).toThrow(/int32 tensor/);
+    // float tensors of whole numbers are indices too (kd.tensor([0, 1]) is float32); fractions never truncate
+    expect(x34().indexSelect(0, kd.tensor([2, 0])).tolist()).toEqual(x34().indexSelect(0, kd.tensor([2, 0], { dtype: 'int32' })).tolist());
+    expect(() => x34().indexSelect(0, kd.tensor([0, 1.5]))).toThrow(/whole numbers to be used as indices, but element 1 is 1.5/);
+    expect(() => x34().indexSelect(0, kd.tensor([true, false]))).toThrow(/bool tensor \(a mask\)/);
     expect(() => x34().gather(1, kd.tensor([[0, -1]], { dtype: 'int32' }))).toThrow(/index -1 is out of bounds/);
     expect(() => x34().gather(1, kd.tensor([0], { dtype: 'int32' }))).toThrow(/same number of dimensions/);
     expect(() => x34().gather(1, kd.zeros([4, 1], { dtype: 'int32' }))).toThrow(/size does not match at dimension 0/);

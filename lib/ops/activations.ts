@@ -1,0 +1,99 @@
+/**
+ * Activation functions beyond relu/sigmoid/tanh/gelu: softplus, elu, selu, celu, silu, mish,
+ * hardtanh, relu6, hardswish, hardsigmoid, logsigmoid, softsign — compositions of ops with
+ * their gradients recorded where the composed one would be wrong at a kink or unstable.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { record } from './tape.js';
+import { checkTensor, exp, floatInput, sigmoid, tanh } from './unary.js';
+import { add, div, minimum, mul, sub } from './binary.js';
+import { where } from './indexing.js';
+import { log1p, expm1 } from './math.js';
+
+/** log(1 + exp(beta x)) / beta, linear above threshold (beta x > threshold), as PyTorch. */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  checkTensor('softplus', x);
+  const v = floatInput(x).detach();
+  const bx = mul(v, beta);
+  const out = where(bx.gt(threshold), v, div(log1p(exp(bx)), beta));
+  return record(out, 'SoftplusBackward', [floatInput(x)], (g) => [where(bx.gt(threshold), g, mul(g, sigmoid(bx)))], [x]);
+}
+
+/** x for x > 0, alpha (exp(x) - 1) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  checkTensor('elu', x);
+  const v = floatInput(x).detach();
+  const neg = mul(expm1(v), alpha);
+  const out = where(v.gt(0), v, neg);
+  return record(out, 'EluBackward', [floatInput(x)], (g) => [where(v.gt(0), g, mul(g, add(neg, alpha)))], [x]);
+}
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** scale * elu(x, alpha) with the self-normalising constants. */
+export const selu = (x: Tensor): Tensor => mul(elu(x, SELU_ALPHA), SELU_SCALE);
+
+/** max(0, x) + min(0, alpha (exp(x / alpha) - 1)). */
+export function celu(x: Tensor, alpha = 1): Tensor {
+  checkTensor('celu', x);
+  if (alpha === 0) throw new RangeError('celu: alpha cannot be 0');
+  return mul(elu(div(x, alpha), 1), alpha);
+}
+
+/** x * sigmoid(x) (also called swish). */
+export const silu = (x: Tensor): Tensor => {
+  checkTensor('silu', x);
+  return mul(x, sigmoid(x));
+};
+
+/** x * tanh(softplus(x)). */
+export const mish = (x: Tensor): Tensor => {
+  checkTensor('mish', x);
+  return mul(x, tanh(softplus(x)));
+};
+
+/** log(sigmoid(x)), computed stably as min(x, 0) - log1p(exp(-|x|)). */
+export function logsigmoid(x: Tensor): Tensor {
+  checkTensor('logsigmoid', x);
+  const v = floatInput(x).detach();
+  const out = sub(minimum(v, 0), log1p(exp(v.abs().neg())));
+  return record(out, 'LogSigmoidBackward', [floatInput(x)], (g) => [mul(g, sigmoid(v.neg()))], [x]);
+}
+
+/** x clamped to [minVal, maxVal]; gradient 1 strictly inside, 0 at and beyond the bounds (PyTorch's). */
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  checkTensor('hardtanh', x);
+  if (!(minVal <= maxVal)) throw new RangeError(`hardtanh: minVal (${minVal}) must be at most maxVal (${maxVal})`);
+  const v = x.detach();
+  const out = v.clamp(minVal, maxVal);
+  return record(out, 'HardtanhBackward', [x], (g) => [where(v.gt(minVal).mul(v.lt(maxVal)), g, 0)], [x]);
+}
+
+/** min(max(0, x), 6). */
+export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
+
+/** x * relu6(x + 3) / 6. */
+export function hardswish(x: Tensor): Tensor {
+  checkTensor('hardswish', x);
+  const v = floatInput(x).detach();
+  const out = div(mul(v, v.add(3).clamp(0, 6)), 6);
+  // d/dx: 0 below -3, 1 above 3, (2x + 3) / 6 between (PyTorch's, with its boundary choices)
+  return record(out, 'HardswishBackward', [floatInput(x)], (g) => [
+    where(v.lt(-3), 0, where(v.le(3), mul(g, div(add(mul(v, 2), 3), 6)), g)),
+  ], [x]);
+}
+
+/** relu6(x + 3) / 6. */
+export function hardsigmoid(x: Tensor): Tensor {
+  checkTensor('hardsigmoid', x);
+  const v = floatInput(x).detach();
+  const out = div(v.add(3).clamp(0, 6), 6);
+  return record(out, 'HardsigmoidBackward', [floatInput(x)], (g) => [where(v.gt(-3).mul(v.lt(3)), div(g, 6), 0)], [x]);
+}
+
+/** x / (1 + |x|). */
+export const softsign = (x: Tensor): Tensor => {
+  checkTensor('softsign', x);
+  return div(x, add(x.abs(), 1));
+};

@@ -1,0 +1,267 @@
+/**
+ * Pointwise math beyond the basics: trigonometric and hyperbolic functions, exp/log variants,
+ * erf and erfinv, rounding, predicates, nanToNum, and the binary atan2, remainder, fmod, hypot,
+ * logaddexp and lerp. Forwards run on the native elementwise kernels; gradients are
+ * compositions of ops (fused only where a benchmark shows it pays).
+ */
+import { native } from '../native.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { isFloating } from '../tensor/dtype.js';
+import { describe } from '../tensor/shape.js';
+import { record } from './tape.js';
+import { fullTensor } from './alloc.js';
+import { checkTensor, floatInput, runUnary, clamp, exp, sqrt, neg } from './unary.js';
+import {
+  add, asTensor, div, floatTypeOf, gradOf, maximum, minimum, mul, prepare, resultTypeChecked, runBinary, sub,
+} from './binary.js';
+import { where } from './indexing.js';
+
+const U = native.unaryOps;
+const B = native.binaryOps;
+
+type UnaryName = 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh'
+  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'erf' | 'erfinv' | 'rsqrt' | 'reciprocal' | 'square' | 'log1p';
+
+/**
+ * A floating-point unary op: integer inputs promote to float32; `grad(g, x, out)` is the
+ * backward formula, composed of ops.
+ */
+function floatUnary(name: UnaryName, x: Tensor, grad: (g: Tensor, x: Tensor, out: Tensor) => Tensor): Tensor {
+  checkTensor(name, x);
+  const xf = floatInput(x);
+  const out = runUnary(U[name], xf);
+  const backward = `${name[0].toUpperCase()}${name.slice(1)}Backward`;
+  return record(out, backward, [xf], (g) => [grad(g, xf, out)], [xf, out]);
+}
+
+const LN2 = Math.LN2;
+const LN10 = Math.LN10;
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+export const sin = (x: Tensor): Tensor => floatUnary('sin', x, (g, v) => mul(g, cos(v)));
+export const cos = (x: Tensor): Tensor => floatUnary('cos', x, (g, v) => neg(mul(g, sin(v))));
+export const tan = (x: Tensor): Tensor => floatUnary('tan', x, (g, _v, y) => mul(g, add(mul(y, y), 1)));
+export const asin = (x: Tensor): Tensor => floatUnary('asin', x, (g, v) => div(g, sqrt(sub(1, mul(v, v)))));
+export const acos = (x: Tensor): Tensor => floatUnary('acos', x, (g, v) => neg(div(g, sqrt(sub(1, mul(v, v))))));
+export const atan = (x: Tensor): Tensor => floatUnary('atan', x, (g, v) => div(g, add(mul(v, v), 1)));
+export const sinh = (x: Tensor): Tensor => floatUnary('sinh', x, (g, v) => mul(g, cosh(v)));
+export const cosh = (x: Tensor): Tensor => floatUnary('cosh', x, (g, v) => mul(g, sinh(v)));
+export const asinh = (x: Tensor): Tensor => floatUnary('asinh', x, (g, v) => div(g, sqrt(add(mul(v, v), 1))));
+export const acosh = (x: Tensor): Tensor => floatUnary('acosh', x, (g, v) => div(g, mul(sqrt(sub(v, 1)), sqrt(add(v, 1)))));
+export const atanh = (x: Tensor): Tensor => floatUnary('atanh', x, (g, v) => div(g, sub(1, mul(v, v))));
+export const exp2 = (x: Tensor): Tensor => floatUnary('exp2', x, (g, _v, y) => mul(g, mul(y, LN2)));
+export const expm1 = (x: Tensor): Tensor => floatUnary('expm1', x, (g, _v, y) => mul(g, add(y, 1)));
+export const log1p = (x: Tensor): Tensor => floatUnary('log1p', x, (g, v) => div(g, add(v, 1)));
+export const log2 = (x: Tensor): Tensor => floatUnary('log2', x, (g, v) => div(g, mul(v, LN2)));
+export const log10 = (x: Tensor): Tensor => floatUnary('log10', x, (g, v) => div(g, mul(v, LN10)));
+export const erf = (x: Tensor): Tensor => floatUnary('erf', x, (g, v) => mul(g, mul(exp(neg(mul(v, v))), TWO_OVER_SQRT_PI)));
+export const erfinv = (x: Tensor): Tensor => floatUnary('erfinv', x, (g, _v, y) => mul(g, mul(exp(mul(y, y)), Math.sqrt(Math.PI) / 2)));
+export const rsqrt = (x: Tensor): Tensor => floatUnary('rsqrt', x, (g, _v, y) => mul(g, mul(mul(mul(y, y), y), -0.5)));
+export const reciprocal = (x: Tensor): Tensor => floatUnary('reciprocal', x, (g, _v, y) => neg(mul(g, mul(y, y))));
+
+/** x * x; integer tensors stay integer (wrapping on overflow), as in PyTorch. */
+export function square(x: Tensor): Tensor {
+  checkTensor('square', x);
+  if (x.dtype === 'bool') x = x.to('int32');
+  const out = runUnary(U.square, x);
+  return record(out, 'SquareBackward', [x], (g) => [mul(g, mul(x, 2))], [x]);
+}
+
+type StepName = 'floor' | 'ceil' | 'trunc' | 'frac' | 'sign';
+
+/** A rounding-like op: same dtype out; gradient 0 (frac's is 1). */
+function step(name: StepName, x: Tensor): Tensor {
+  checkTensor(name, x);
+  if (x.dtype === 'bool') throw new TypeError(`${name}: not defined for bool tensors`);
+  const out = runUnary(U[name], x);
+  return record(out, `${name[0].toUpperCase()}${name.slice(1)}Backward`, [x], (g) => [name === 'frac' ? g : mul(g, 0)]);
+}
+
+export const floor = (x: Tensor): Tensor => step('floor', x);
+export const ceil = (x: Tensor): Tensor => step('ceil', x);
+export const trunc = (x: Tensor): Tensor => step('trunc', x);
+export const frac = (x: Tensor): Tensor => step('frac', x);
+export const sign = (x: Tensor): Tensor => step('sign', x);
+
+/**
+ * Rounds half to even (PyTorch's rounding); with `decimals`, to that many decimal places
+ * (negative: to tens, hundreds, …) as round(x * 10^d) / 10^d.
+ */
+export function round(x: Tensor, options?: number | { decimals?: number }): Tensor {
+  checkTensor('round', x);
+  const decimals = typeof options === 'number' ? options : options?.decimals ?? 0;
+  if (!Number.isInteger(decimals)) throw new TypeError(`round: expected decimals to be an integer, but received ${describe(decimals)}`);
+  if (x.dtype === 'bool') throw new TypeError('round: not defined for bool tensors');
+  if (decimals === 0) {
+    const out = runUnary(U.round, x);
+    return record(out, 'RoundBackward', [x], (g) => [mul(g, 0)]);
+  }
+  if (!isFloating(x.dtype)) return x.clone();
+  const scale = 10 ** decimals;
+  const out = div(runUnary(U.round, mul(x.detach(), scale)), scale);
+  return record(out, 'RoundBackward', [x], (g) => [mul(g, 0)]);
+}
+
+type PredicateName = 'isnan' | 'isinf' | 'isfinite';
+
+function predicate(name: PredicateName, x: Tensor): Tensor {
+  checkTensor(name, x);
+  return runUnary(U[name], x, undefined, undefined, 'bool');
+}
+
+/** True where x is NaN. */
+export const isnan = (x: Tensor): Tensor => predicate('isnan', x);
+/** True where x is +-Infinity. */
+export const isinf = (x: Tensor): Tensor => predicate('isinf', x);
+/** True where x is neither NaN nor infinite. */
+export const isfinite = (x: Tensor): Tensor => predicate('isfinite', x);
+/** True where x is +Infinity. */
+export const isposinf = (x: Tensor): Tensor => predicate('isinf', x).mul(x.gt(0));
+/** True where x is -Infinity. */
+export const isneginf = (x: Tensor): Tensor => predicate('isinf', x).mul(x.lt(0));
+
+/** A truth-value tensor: bool as it is, other dtypes non-zero, numbers as a 0-d bool. */
+const truth = (v: TensorLike): Tensor => (v instanceof Tensor ? (v.dtype === 'bool' ? v : v.ne(0)) : fullTensor([], v !== 0 ? 1 : 0, 'bool'));
+
+function logical(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${name}: at least one argument must be a Tensor`);
+  return [truth(a), truth(b)];
+}
+
+// On bool tensors the native minimum is AND, maximum is OR, ne is XOR.
+/** Elementwise a AND b of truth values (non-zero is true), as a bool tensor. */
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => minimum(...logical('logicalAnd', a, b));
+/** Elementwise a OR b of truth values, as a bool tensor. */
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => maximum(...logical('logicalOr', a, b));
+/** Elementwise a XOR b of truth values, as a bool tensor. */
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => {
+  const [x, y] = logical('logicalXor', a, b);
+  return x.ne(y);
+};
+/** Elementwise NOT of truth values (zero is false), as a bool tensor. */
+export function logicalNot(x: Tensor): Tensor {
+  checkTensor('logicalNot', x);
+  return x.eq(0);
+}
+
+/** Options of nanToNum (PyTorch's keyword arguments). */
+export interface NanToNumOptions {
+  nan?: number;
+  posinf?: number | null;
+  neginf?: number | null;
+}
+
+const FLOAT_MAX = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
+
+/**
+ * NaN replaced by `nan` (0), +Infinity by `posinf` and -Infinity by `neginf` (default: the
+ * dtype's largest and smallest finite values). Gradient flows where x was finite.
+ */
+export function nanToNum(x: Tensor, nan?: number | NanToNumOptions, posinf?: number | null, neginf?: number | null): Tensor {
+  checkTensor('nanToNum', x);
+  if (typeof nan === 'object' && nan !== null) ({ nan, posinf, neginf } = nan);
+  if (!isFloating(x.dtype)) return x.clone();
+  const big = FLOAT_MAX[x.dtype];
+  const v = x.detach();
+  let out = where(isnan(v), nan ?? 0, v);
+  out = where(out.eq(Infinity), posinf ?? big, out);
+  out = where(out.eq(-Infinity), neginf ?? -big, out);
+  return record(out, 'NanToNumBackward', [x], (g) => [mul(g, isfinite(v).to(g.dtype))]);
+}
+
+/** A binary op promoted to floating point, with its gradient formulas composed of ops. */
+function floatBinary(
+  name: 'atan2' | 'hypot' | 'remainder' | 'fmod',
+  a: TensorLike,
+  b: TensorLike,
+  grads: (g: Tensor, a: TensorLike, b: TensorLike, out: Tensor) => [Tensor | null, Tensor | null],
+  keepIntegers = false,
+): Tensor {
+  const t = resultTypeChecked(name, a, b);
+  const p = prepare(name, a, b, keepIntegers && t === 'int32' ? 'int32' : floatTypeOf(t));
+  const out = runBinary(B[name], p);
+  if (!isFloating(out.dtype)) return out;
+  return record(out, `${name[0].toUpperCase()}${name.slice(1)}Backward`, [asTensor(p.a), asTensor(p.b)], (g, needs) => {
+    const [ga, gb] = grads(g, p.a, p.b, out);
+    return [needs[0] && ga ? gradOf(ga, p.a) : null, needs[1] && gb ? gradOf(gb, p.b) : null];
+  }, [asTensor(p.a), asTensor(p.b), out].filter((v): v is Tensor => v !== null));
+}
+
+/** atan2(a, b): the angle of the point (b, a), in (-pi, pi]. */
+export function atan2(a: TensorLike, b: TensorLike): Tensor {
+  return floatBinary('atan2', a, b, (g, y, x) => {
+    const r2 = add(mul(y, y), mul(x, x));
+    return [div(mul(g, x), r2), neg(div(mul(g, y), r2))];
+  });
+}
+
+/** sqrt(a^2 + b^2) without overflow. */
+export function hypot(a: TensorLike, b: TensorLike): Tensor {
+  return floatBinary('hypot', a, b, (g, x, y, out) => [mul(g, div(x, out)), mul(g, div(y, out))]);
+}
+
+/** Python's modulo: a - floor(a / b) * b, with the divisor's sign. Integer zero divisors throw. */
+export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  return floatBinary('remainder', a, b, (g, x, y) => [g, neg(mul(g, floor(div(x, y) as Tensor)))], true);
+}
+
+/** C's fmod: a - trunc(a / b) * b, with the dividend's sign. Integer zero divisors throw. */
+export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  return floatBinary('fmod', a, b, (g, x, y) => [g, neg(mul(g, trunc(div(x, y) as Tensor)))], true);
+}
+
+/** log(exp(a) + exp(b)), computed stably. */
+export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
+  const t = floatTypeOf(resultTypeChecked('logaddexp', a, b));
+  const p = prepare('logaddexp', a, b, t);
+  const ta = asTensor(p.a)?.detach() ?? p.a;
+  const tb = asTensor(p.b)?.detach() ?? p.b;
+  const m = maximum(ta, tb);
+  // where both are the same infinity, max + log(2) is that infinity; avoid inf - inf
+  const d = where(isinf(m), 0, sub(minimum(ta, tb), m));
+  const out = add(m, log1p(exp(d)));
+  return record(out, 'LogaddexpBackward', [asTensor(p.a), asTensor(p.b)], (g, needs) => [
+    needs[0] ? gradOf(mul(g, exp(sub(ta, out))), p.a) : null,
+    needs[1] ? gradOf(mul(g, exp(sub(tb, out))), p.b) : null,
+  ]);
+}
+
+/** start + weight * (end - start); weight a number or a tensor. */
+export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor {
+  checkTensor('lerp', start);
+  return add(start, mul(sub(end, start), weight));
+}
+
+/** clamp with only a lower bound. */
+export const clampMin = (x: Tensor, min: number): Tensor => clamp(x, min, null);
+/** clamp with only an upper bound. */
+export const clampMax = (x: Tensor, max: number): Tensor => clamp(x, null, max);
+
+/** |a - b| <= atol + rtol |b| everywhere (NaN equal to NaN only with equalNan). */
+export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  return isclose(a, b, options).all().item() === 1;
+}
+
+/** Elementwise |a - b| <= atol + rtol |b| (PyTorch's isclose), as a bool tensor. */
+export function isclose(a: Tensor, b: TensorLike, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+  checkTensor('isclose', a);
+  const rtol = options.rtol ?? 1e-5;
+  const atol = options.atol ?? 1e-8;
+  const t = floatTypeOf(resultTypeChecked('isclose', a, b));
+  const x = a.detach().to(t);
+  const y = b instanceof Tensor ? b.detach().to(t) : b;
+  const exact = x.eq(y);
+  const close = sub(x, y).abs().le(add(mul(y instanceof Tensor ? y.abs() : Math.abs(y), rtol), atol));
+  let ok = logicalOr(exact, logicalAnd(close, isfinite(x)));
+  if (options.equalNan) ok = logicalOr(ok, logicalAnd(isnan(x), y instanceof Tensor ? isnan(y) : Number.isNaN(y) ? 1 : 0));
+  return ok;
+}
+
+/** True when a and b have the same shape and elements (PyTorch's torch.equal). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  checkTensor('equal', a);
+  checkTensor('equal', b);
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  return a.detach().ne(b.detach()).sum().item() === 0;
+}
+

@@ -1,0 +1,86 @@
+/** logsumexp and vector norms over all elements or some dims, with their gradients. */
+import { Tensor } from '../tensor/tensor.js';
+import { isFloating } from '../tensor/dtype.js';
+import { describe, normalizeDim } from '../tensor/shape.js';
+import { record } from './tape.js';
+import { checkTensor, exp, sqrt } from './unary.js';
+import { div, mul, pow, sub } from './binary.js';
+import { where } from './indexing.js';
+import { amax, amin, countNonzero, sum } from './reduce.js';
+import { isinf } from './math.js';
+
+function dimsOf(op: string, x: Tensor, dim: number | number[] | null | undefined): number[] {
+  if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
+  const list = Array.isArray(dim) ? dim : [dim];
+  return list.map((d) => normalizeDim(op, d, x.dim()));
+}
+
+/** The shape x has after reducing dims with keepdim. */
+function keptShape(x: Tensor, dims: number[]): number[] {
+  return x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+}
+
+/**
+ * log(sum(exp(x))) over dim(s), computed stably (the max is taken out first; rows of -Infinity
+ * give -Infinity). Gradient: g * exp(x - out), i.e. softmax.
+ */
+export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): Tensor {
+  checkTensor('logsumexp', x);
+  if (dim === undefined || dim === null) throw new TypeError('logsumexp: expected dim (a number or an array of numbers), as PyTorch requires it');
+  const xf = isFloating(x.dtype) ? x : x.to('float32');
+  const dims = dimsOf('logsumexp', xf, dim);
+  const v = xf.detach();
+  const m = amax(v, dims, true);
+  const shift = where(isinf(m), 0, m);
+  const kept = sum(exp(sub(v, shift)), dims, true).log().add(shift);
+  const out = keepdim ? kept : kept.reshape(xf.shape.filter((_, i) => !dims.includes(i)));
+  return record(out, 'LogsumexpBackward', [xf], (g) => [mul(g.reshape(keptShape(xf, dims)), exp(sub(v, kept)))], [xf]);
+}
+
+/** The p-norm's p: a number, Infinity/-Infinity, or 'fro' (2 over the flattened dims). */
+export type NormOrder = number | 'fro';
+
+/**
+ * The vector p-norm of x over all elements or the given dims: (sum |x|^p)^(1/p); p = Infinity
+ * is max |x|, -Infinity min |x|, 0 the count of non-zeros, 'fro' the same as 2. The
+ * gradient at a zero norm is 0, as in PyTorch.
+ */
+export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[] | null, keepdim = false): Tensor {
+  checkTensor('norm', x);
+  if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating-point tensor, but got ${x.dtype}; convert with .float()`);
+  const order = p === null || p === 'fro' ? 2 : p;
+  if (typeof order !== 'number' || Number.isNaN(order)) throw new TypeError(`norm: expected p to be a number, Infinity or 'fro', but received ${describe(p)}`);
+  const dims = dimsOf('norm', x, dim);
+  const a = x.abs();
+  if (order === Infinity) return amax(a, dims, keepdim);
+  if (order === -Infinity) return amin(a, dims, keepdim);
+  if (order === 0) return countNonzero(x.detach(), dims).to(x.dtype).reshape(keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i)));
+  if (order === 1) return sum(a, dims, keepdim);
+  if (order === 2) {
+    const v = x.detach();
+    const kept = sqrt(sum(mul(v, v), dims, true));
+    const out = keepdim ? kept : kept.reshape(x.shape.filter((_, i) => !dims.includes(i)));
+    return record(out, 'NormBackward', [x], (g) => [where(kept.eq(0), 0, div(mul(v, g.reshape(keptShape(x, dims))), kept))], [x]);
+  }
+  return pow(sum(pow(a, order), dims, keepdim), 1 / order);
+}
+
+
+/**
+ * The cosine of the angle between a and b along dim (they broadcast): a·b / max(|a| |b|, eps),
+ * with each norm clamped at eps first as PyTorch does.
+ */
+export function cosineSimilarity(a: Tensor, b: Tensor, dim = 1, eps = 1e-8): Tensor {
+  checkTensor('cosineSimilarity', a);
+  checkTensor('cosineSimilarity', b);
+  const na = norm(a, 2, dim, true).clamp(eps, null);
+  const nb = norm(b, 2, dim, true).clamp(eps, null);
+  return sum(mul(div(a, na), div(b, nb)), dim);
+}
+
+/** x divided by its p-norm along dim (default 2 and 1), the norm clamped at eps (PyTorch's F.normalize). */
+export function normalize(x: Tensor, options: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  checkTensor('normalize', x);
+  const { p = 2, dim = 1, eps = 1e-12 } = options;
+  return div(x, norm(x, p, dim, true).clamp(eps, null));
+}
