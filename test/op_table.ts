@@ -2,17 +2,19 @@
 // inputs it is tried on. The view property test runs every row; adding an op is adding a row.
 import * as kd from '../lib/index.js';
 import type { Tensor } from '../lib/index.js';
+import { rng } from './helpers.js';
 
 const F = kd.nn.functional;
 
 /**
- * One input: its shape and what its values must be. 'float' is any real, 'positive' is
- * (0.5, 2.5), 'unit' is (0.05, 0.95) (probabilities), 'index' an int32 in [0, bound), 'bool' a
- * random mask, 'label' a class index in [0, bound).
+ * One input: its shape and what its values must be. 'float' is any real in (-2, 2),
+ * 'positive' is (0.5, 2.5), 'unit' is (0.05, 0.95) (probabilities), 'away' is |x| in (0.2, 2)
+ * (away from a kink at 0), 'gt1' is (1.2, 3.2), 'index' an int32 in [0, bound), 'bool' a random
+ * mask.
  */
 export interface InputSpec {
   shape: number[];
-  kind?: 'float' | 'positive' | 'unit' | 'index' | 'bool';
+  kind?: 'float' | 'positive' | 'unit' | 'away' | 'gt1' | 'index' | 'bool';
   /** Exclusive upper bound of 'index' values. */
   bound?: number;
   /** Receives a gradient in the backward checks (floats only; default true). */
@@ -26,6 +28,39 @@ export interface OpRow {
   name: string;
   inputs: InputSpec[];
   fn: (...xs: Tensor[]) => OpOutput;
+  /** Checked against finite differences in float64 (default: when some input takes a gradient). */
+  gradcheck?: boolean;
+}
+
+/** Values of one input, contiguous, in `dtype` for floats (float32 by default). */
+export function sampleInput(spec: InputSpec, shape: number[], seed: number, floatType: 'float32' | 'float64' = 'float32'): Tensor {
+  const r = rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const kind = spec.kind ?? 'float';
+  const data = Array.from({ length: n }, () => {
+    const u = r();
+    switch (kind) {
+      case 'positive': return 0.5 + 2 * u;
+      case 'unit': return 0.05 + 0.9 * u;
+      case 'away': return (u < 0.5 ? -1 : 1) * (0.2 + 3.6 * Math.abs(u - 0.5));
+      case 'gt1': return 1.2 + 2 * u;
+      case 'index': return Math.floor(u * (spec.bound ?? 1));
+      case 'bool': return u < 0.5 ? 1 : 0;
+      default: return 4 * u - 2;
+    }
+  });
+  const dtype = kind === 'index' ? 'int32' : kind === 'bool' ? 'bool' : floatType;
+  return kd.tensor(data, { dtype }).reshape(shape);
+}
+
+/** Whether an input of this spec takes a gradient in the backward checks. */
+export const takesGrad = (spec: InputSpec): boolean => spec.kind !== 'index' && spec.kind !== 'bool' && spec.grad !== false;
+
+/** The outputs of an op as a list. */
+export function outputsOf(o: OpOutput): Tensor[] {
+  if (Array.isArray(o)) return o;
+  if ('values' in o && !(o instanceof kd.Tensor)) return [o.values, o.indices];
+  return [o as Tensor];
 }
 
 const f = (...shape: number[]): InputSpec => ({ shape });
@@ -33,6 +68,8 @@ const pos = (...shape: number[]): InputSpec => ({ shape, kind: 'positive' });
 const unit = (...shape: number[]): InputSpec => ({ shape, kind: 'unit' });
 const idx = (bound: number, ...shape: number[]): InputSpec => ({ shape, kind: 'index', bound });
 const mask = (...shape: number[]): InputSpec => ({ shape, kind: 'bool' });
+const away = (...shape: number[]): InputSpec => ({ shape, kind: 'away' });
+const unitG = (...shape: number[]): InputSpec => ({ shape, kind: 'unit' });
 const noGradF = (...shape: number[]): InputSpec => ({ shape, grad: false });
 
 const unary = (name: string, fn: (x: Tensor) => OpOutput, spec: InputSpec = f(3, 4)): OpRow => ({ name, inputs: [spec], fn });
@@ -138,4 +175,163 @@ export const OPS: OpRow[] = [
   { name: 'huberLoss', inputs: [f(3, 4), noGradF(3, 4)], fn: (a, b) => F.huberLoss(a, b, { delta: 0.5 }) },
   { name: 'binaryCrossEntropy', inputs: [unit(3, 4), { shape: [3, 4], kind: 'unit', grad: false }, { shape: [3, 4], kind: 'positive', grad: false }], fn: (p, y, w) => F.binaryCrossEntropy(p, y, { weight: w }) },
   { name: 'binaryCrossEntropyWithLogits', inputs: [f(3, 4), { shape: [3, 4], kind: 'unit', grad: false }, { shape: [4], kind: 'positive', grad: false }], fn: (x, y, pw) => F.binaryCrossEntropyWithLogits(x, y, { posWeight: pw }) },
+  // pointwise math
+  unary('sin', (x) => x.sin()),
+  unary('cos', (x) => x.cos()),
+  unary('tan', (x) => x.tan(), unitG(3, 4)),
+  unary('asin', (x) => x.asin(), unitG(3, 4)),
+  unary('acos', (x) => x.acos(), unitG(3, 4)),
+  unary('atan', (x) => x.atan()),
+  unary('sinh', (x) => x.sinh()),
+  unary('cosh', (x) => x.cosh()),
+  unary('asinh', (x) => x.asinh()),
+  unary('acosh', (x) => x.acosh(), { shape: [3, 4], kind: 'gt1' }),
+  unary('atanh', (x) => x.atanh(), unitG(3, 4)),
+  unary('exp2', (x) => x.exp2()),
+  unary('expm1', (x) => x.expm1()),
+  unary('log1p', (x) => x.log1p(), pos(3, 4)),
+  unary('log2', (x) => x.log2(), pos(3, 4)),
+  unary('log10', (x) => x.log10(), pos(3, 4)),
+  unary('erf', (x) => x.erf()),
+  unary('erfinv', (x) => x.erfinv(), unitG(3, 4)),
+  unary('floor', (x) => x.floor()),
+  unary('ceil', (x) => x.ceil()),
+  unary('round', (x) => x.round()),
+  unary('round decimals', (x) => x.round(1)),
+  unary('trunc', (x) => x.trunc()),
+  unary('frac', (x) => x.frac()),
+  unary('sign', (x) => x.sign()),
+  unary('reciprocal', (x) => x.reciprocal(), away(3, 4)),
+  unary('rsqrt', (x) => x.rsqrt(), pos(3, 4)),
+  unary('square', (x) => x.square()),
+  unary('isnan', (x) => x.isnan()),
+  unary('isfinite', (x) => x.isfinite()),
+  unary('nanToNum', (x) => x.add(kd.where(x.gt(1), Infinity, kd.where(x.lt(-1), -Infinity, kd.where(x.abs().lt(0.3), NaN, 0)))).nanToNum(0, 5, -5)),
+  unary('clampMax', (x) => x.clampMax(0.3)),
+  ...binary('atan2', (a, b) => a.atan2(b), true),
+  ...binary('remainder', (a, b) => a.remainder(b), true),
+  ...binary('fmod', (a, b) => a.fmod(b), true),
+  ...binary('hypot', (a, b) => a.hypot(b), true),
+  ...binary('logaddexp', (a, b) => a.logaddexp(b)),
+  { name: 'lerp', inputs: [f(3, 4), f(3, 4), unitG(4)], fn: (a, b, w) => a.lerp(b, w) },
+  { name: 'logicalAnd', inputs: [mask(3, 4), mask(4)], fn: (a, b) => a.logicalAnd(b) },
+  { name: 'logicalOr', inputs: [f(3, 4), mask(3, 4)], fn: (a, b) => a.logicalOr(b) },
+  { name: 'isclose', inputs: [f(3, 4), f(3, 4)], fn: (a, b) => a.isclose(b, { atol: 0.5 }) },
+  // activations
+  unary('softplus', (x) => F.softplus(x, 2, 1.5)),
+  unary('elu', (x) => F.elu(x, 0.7), away(3, 4)),
+  unary('selu', (x) => F.selu(x), away(3, 4)),
+  unary('celu', (x) => F.celu(x, 1.3), away(3, 4)),
+  unary('silu', (x) => F.silu(x)),
+  unary('mish', (x) => F.mish(x)),
+  unary('logsigmoid', (x) => F.logsigmoid(x)),
+  unary('hardtanh', (x) => F.hardtanh(x, -0.5, 0.6), away(3, 4)),
+  unary('hardswish', (x) => F.hardswish(x.mul(2)), away(3, 4)),
+  unary('hardsigmoid', (x) => F.hardsigmoid(x.mul(2)), away(3, 4)),
+  unary('softsign', (x) => F.softsign(x)),
+  // reductions and scans
+  unary('prod', (x) => x.prod()),
+  unary('prod dim', (x) => x.prod(1, true)),
+  unary('prod with a zero', (x) => x.mul(x.gt(1.2).logicalNot().float()).prod(1)),
+  unary('amax dims', (x) => x.amax([0, 2]), f(2, 3, 4)),
+  unary('amin', (x) => x.amin(1)),
+  unary('all dim', (x) => x.gt(0).all(1)),
+  unary('any', (x) => x.gt(1.5).any()),
+  unary('countNonzero', (x) => x.gt(0).countNonzero(0)),
+  unary('logsumexp', (x) => x.logsumexp(1)),
+  unary('logsumexp dims keepdim', (x) => x.logsumexp([0, 2], true), f(2, 3, 4)),
+  unary('norm', (x) => x.norm()),
+  unary('norm 1 dim', (x) => x.norm(1, 1), away(3, 4)),
+  unary('norm inf', (x) => x.norm(Infinity, 0)),
+  unary('norm 3', (x) => x.norm(3, 1, true)),
+  unary('cumsum', (x) => x.cumsum(1)),
+  unary('cumsum dim 0', (x) => x.cumsum(0), f(2, 3, 4)),
+  unary('cumprod', (x) => x.cumprod(1)),
+  unary('cumprod with zeros', (x) => x.mul(x.gt(1.2).logicalNot().float()).cumprod(1), f(3, 6)),
+  unary('cummax', (x) => x.cummax(1)),
+  unary('cummin', (x) => x.cummin(0)),
+  unary('var positional', (x) => x.var(1, false, true)),
+  // sorting and selection
+  unary('sort', (x) => x.sort(1)),
+  unary('sort descending dim 0', (x) => x.sort(0, true)),
+  unary('argsort', (x) => x.argsort(-1, true)),
+  unary('topk', (x) => x.topk(2, 1)),
+  unary('topk smallest dim 0', (x) => x.topk(2, 0, false)),
+  unary('kthvalue', (x) => x.kthvalue(2, 1)),
+  unary('median', (x) => x.median()),
+  unary('median dim', (x) => x.median(1, true)),
+  unary('mode', (x) => x.round().mode(1)),
+  unary('unique', (x) => x.round().unique({ returnInverse: true, returnCounts: true }) as Tensor[]),
+  unary('nonzero', (x) => x.gt(0).nonzero() as Tensor),
+  { name: 'searchsorted', inputs: [f(6), f(3, 2)], fn: (s, v) => kd.searchsorted(s.sort().values, v) },
+  // shape
+  unary('chunk', (x) => x.chunk(3, 1)),
+  unary('split sizes', (x) => x.split([1, 3], 1)),
+  unary('unbind', (x) => x.unbind(1)),
+  unary('repeat', (x) => x.repeat(2, 1, 3)),
+  unary('tile', (x) => x.tile([2])),
+  unary('repeatInterleave', (x) => x.repeatInterleave(2, 0)),
+  unary('repeatInterleave counts', (x) => x.repeatInterleave([1, 0, 2], 0)),
+  unary('flip', (x) => x.flip(0, 1)),
+  unary('roll', (x) => x.roll([1, -2], [0, 1])),
+  unary('roll flat', (x) => x.roll(5)),
+  unary('movedim', (x) => x.movedim(0, 2), f(2, 3, 4)),
+  unary('swapaxes', (x) => x.swapaxes(0, 1)),
+  unary('tril', (x) => x.tril(1)),
+  unary('triu', (x) => x.triu(-1)),
+  unary('diag 2-D', (x) => x.diag(1)),
+  { name: 'diag 1-D', inputs: [f(4)], fn: (x) => x.diag(-1) },
+  unary('diagonal', (x) => x.diagonal(0, 1, 2), f(2, 3, 4)),
+  unary('trace', (x) => x.trace()),
+  { name: 'meshgrid', inputs: [f(3), f(4)], fn: (a, b) => kd.meshgrid([a, b], { indexing: 'xy' }) },
+  unary('broadcastTo', (x) => x.broadcastTo(2, 3, 4)),
+  // masking and scattering
+  { name: 'maskedFill', inputs: [f(3, 4), mask(4)], fn: (x, m) => x.maskedFill(m, -1.5) },
+  { name: 'maskedSelect', inputs: [f(3, 4), mask(3, 4)], fn: (x, m) => x.maskedSelect(m) },
+  // distinct indices per row: with repeats, which write wins (and so the gradient) is unspecified, as in PyTorch
+  { name: 'scatter', inputs: [f(3, 4), f(3, 3), noGradF(3, 4)], fn: (x, s, r) => x.scatter(1, r.argsort(1).narrow(1, 0, 2), s) },
+  { name: 'scatter value', inputs: [f(3, 4), idx(3, 2, 4)], fn: (x, i) => x.scatter(0, i, 2.5) },
+  { name: 'scatterAdd', inputs: [f(3, 4), idx(4, 3, 5), f(3, 5)], fn: (x, i, s) => x.scatterAdd(1, i, s) },
+  { name: 'scatterReduce sum', inputs: [f(3, 4), idx(4, 3, 5), f(3, 5)], fn: (x, i, s) => x.scatterReduce(1, i, s, 'sum', { includeSelf: false }) },
+  { name: 'scatterReduce mean', inputs: [f(3, 4), idx(4, 3, 5), f(3, 5)], fn: (x, i, s) => x.scatterReduce(1, i, s, 'mean') },
+  { name: 'scatterReduce amax', inputs: [f(3, 4), idx(4, 3, 5), f(3, 5)], fn: (x, i, s) => x.scatterReduce(1, i, s, 'amax') },
+  { name: 'scatterReduce prod', inputs: [away(3, 4), idx(4, 3, 2), away(3, 2)], fn: (x, i, s) => x.scatterReduce(1, i, s, 'prod', { includeSelf: true }) },
+  { name: 'indexAdd', inputs: [f(5, 3), idx(5, 4), f(4, 3)], fn: (x, i, s) => x.indexAdd(0, i, s, { alpha: 2 }) },
+  { name: 'indexFill', inputs: [f(3, 5), idx(5, 2)], fn: (x, i) => x.indexFill(1, i, -2) },
+  { name: 'indexCopy', inputs: [f(5, 3), { shape: [2], kind: 'index', bound: 5 }, f(2, 3)], fn: (x, i, s) => x.indexCopy(0, i.unique() as Tensor, s.narrow(0, 0, (i.unique() as Tensor).numel())) },
+  { name: 'takeAlongDim', inputs: [f(3, 4), idx(4, 3, 2)], fn: (x, i) => x.takeAlongDim(i, 1) },
+  { name: 'take', inputs: [f(3, 4), idx(12, 2, 3)], fn: (x, i) => x.take(i) },
+  // linear algebra
+  { name: 'mm', inputs: [f(3, 4), f(4, 2)], fn: (a, b) => a.mm(b) },
+  { name: 'bmm', inputs: [f(2, 3, 4), f(2, 4, 2)], fn: (a, b) => a.bmm(b) },
+  { name: 'dot', inputs: [f(5), f(5)], fn: (a, b) => a.dot(b) },
+  { name: 'outer', inputs: [f(3), f(4)], fn: (a, b) => a.outer(b) },
+  { name: 'addmm', inputs: [f(4), f(3, 2), f(2, 4)], fn: (c, a, b) => c.addmm(a, b, { beta: 0.5, alpha: 2 }) },
+  { name: 'baddbmm', inputs: [f(2, 3, 4), f(2, 3, 2), f(2, 2, 4)], fn: (c, a, b) => c.baddbmm(a, b) },
+  { name: 'kron', inputs: [f(2, 3), f(3, 2)], fn: (a, b) => a.kron(b) },
+  { name: 'cross', inputs: [f(4, 3), f(4, 3)], fn: (a, b) => a.cross(b, 1) },
+  { name: 'einsum matmul', inputs: [f(3, 4), f(4, 5)], fn: (a, b) => kd.einsum('ij,jk->ik', a, b) },
+  { name: 'einsum attention', inputs: [f(2, 2, 3, 4), f(2, 2, 5, 4)], fn: (a, b) => kd.einsum('bhqd,bhkd->bhqk', a, b) },
+  { name: 'einsum trace and diagonal', inputs: [f(3, 3)], fn: (a) => [kd.einsum('ii', a), kd.einsum('ii->i', a)] },
+  { name: 'einsum ellipsis broadcast', inputs: [f(2, 3, 4), f(4, 5)], fn: (a, b) => kd.einsum('...ij,jk->...ik', a, b) },
+  { name: 'einsum three operands', inputs: [f(2, 3), f(3, 4), f(4, 2)], fn: (a, b, c) => kd.einsum('ij,jk,kl->il', a, b, c) },
+  { name: 'einsum outer and sum', inputs: [f(3), f(4)], fn: (a, b) => [kd.einsum('i,j->ij', a, b), kd.einsum('i,j', a, b)] },
+  // python-style indexing
+  unary('index slices', (x) => x.index(':, 1:3'), f(3, 4)),
+  unary('index ellipsis last', (x) => x.index('..., -1'), f(2, 3, 4)),
+  unary('index step', (x) => x.index('::2'), f(5, 4)),
+  unary('index newaxis', (x) => x.index(null, ':', 2)),
+  { name: 'index tensor', inputs: [f(3, 4), idx(3, 5)], fn: (x, i) => x.index(i) },
+  { name: 'index tensors separated', inputs: [f(3, 4, 5), idx(3, 2), idx(5, 2)], fn: (x, i, j) => x.index(i, ':', j) },
+  { name: 'index tensors adjacent', inputs: [f(3, 4, 5), idx(4, 2), idx(5, 2)], fn: (x, i, j) => x.index(':', i, j) },
+  { name: 'index mask', inputs: [f(3, 4), mask(3, 4)], fn: (x, m) => x.index(m) },
+  { name: 'indexPut_ out of place', inputs: [f(3, 4), f(2, 4)], fn: (x, v) => x.mul(1).indexPut_([[0, 2]], v) },
+  { name: 'indexPut_ slice', inputs: [f(3, 4), f(2)], fn: (x, v) => x.mul(1).indexPut_(':, 1:3', v.mul(1)) },
+  // losses
+  { name: 'smoothL1Loss', inputs: [f(3, 4), f(3, 4)], fn: (a, b) => F.smoothL1Loss(a, b, { beta: 0.5 }) },
+  { name: 'klDiv batchmean', inputs: [f(3, 4), unitG(3, 4)], fn: (a, b) => F.klDiv(a.logSoftmax(1), b, { reduction: 'batchmean' }) },
+  { name: 'klDiv logTarget', inputs: [f(3, 4), f(3, 4)], fn: (a, b) => F.klDiv(a, b.logSoftmax(1), { logTarget: true, reduction: 'sum' }) },
+  { name: 'cosineSimilarity', inputs: [f(3, 4), f(4)], fn: (a, b) => F.cosineSimilarity(a, b, -1) },
+  unary('normalize', (x) => F.normalize(x, { dim: 0 })),
+  { name: 'oneHot', inputs: [idx(4, 5)], fn: (t) => F.oneHot(t, 4) },
 ];

@@ -6,32 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import * as kd from '../lib/index.js';
 import type { Tensor } from '../lib/index.js';
-import { OPS, type InputSpec, type OpOutput } from './op_table.js';
-import { rng } from './helpers.js';
+import { OPS, outputsOf, sampleInput, takesGrad, type InputSpec } from './op_table.js';
 
 type ViewKind = 'narrow' | 'transpose' | 'expand' | 'select' | 'indexSelect' | 'stepped';
 const VIEW_KINDS: ViewKind[] = ['narrow', 'transpose', 'expand', 'select', 'indexSelect', 'stepped'];
 type Upstream = 'fresh' | 'slice' | 'transposed' | 'broadcast';
 const UPSTREAMS: Upstream[] = ['fresh', 'slice', 'transposed', 'broadcast'];
 
-/** Values of one input, contiguous; `seed` varies them between the data and the filler. */
-function values(spec: InputSpec, shape: number[], seed: number): Tensor {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const kind = spec.kind ?? 'float';
-  const data = Array.from({ length: n }, () => {
-    const u = r();
-    switch (kind) {
-      case 'positive': return 0.5 + 2 * u;
-      case 'unit': return 0.05 + 0.9 * u;
-      case 'index': return Math.floor(u * (spec.bound ?? 1));
-      case 'bool': return u < 0.5 ? 1 : 0;
-      default: return 4 * u - 2;
-    }
-  });
-  const dtype = kind === 'index' ? 'int32' : kind === 'bool' ? 'bool' : 'float32';
-  return kd.tensor(data, { dtype }).reshape(shape);
-}
+const values = (spec: InputSpec, shape: number[], seed: number): Tensor => sampleInput(spec, shape, seed);
 
 /**
  * A storage holding the input's values, and how to take the view of it that shows them
@@ -68,12 +50,6 @@ function viewOf(kind: ViewKind, spec: InputSpec, seed: number): { base: Tensor; 
     case 'stepped':
       return { base: kd.stack([t, filler(shape)], -1), derive: (b) => b.select(-1, 0) };
   }
-}
-
-function outputsOf(o: OpOutput): Tensor[] {
-  if (Array.isArray(o)) return o;
-  if ('values' in o && !(o instanceof kd.Tensor)) return [o.values, o.indices];
-  return [o as Tensor];
 }
 
 /** Equal to 1 ulp of float32 (float64 results: of float64), NaN equal to NaN. */
@@ -117,7 +93,7 @@ describe('every op gives the same result on views as on clone() copies', () => {
         if (made.every((m) => m === null)) continue;
         // Inputs the kind does not apply to stay plain contiguous tensors.
         const parts = made.map((m, i) => m ?? { base: values(row.inputs[i], row.inputs[i].shape, 11 * i + 3), derive: (b: Tensor) => b });
-        const wantsGrad = (i: number) => (row.inputs[i].kind ?? 'float') !== 'index' && row.inputs[i].kind !== 'bool' && row.inputs[i].grad !== false;
+        const wantsGrad = (i: number) => takesGrad(row.inputs[i]);
         for (const upstream of UPSTREAMS) {
           const leavesA = parts.map((p, i) => p.base.detach().requiresGrad_(wantsGrad(i)));
           const leavesB = parts.map((p, i) => p.base.detach().requiresGrad_(wantsGrad(i)));

@@ -115,7 +115,10 @@ function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Te
 function scatterInto(mode: keyof typeof MODES, target: Tensor, d: number, index: Tensor, src: Tensor): Tensor {
   const tv = target.dim() === 0 ? reshape(target, [1]) : target;
   const iv = index.dim() === 0 ? reshape(index, [1]) : index;
-  const sv = src.dim() === 0 ? reshape(src, [1]) : src;
+  // the kernel walks src once per index element and refuses views that repeat elements (they
+  // would let a tiny buffer drive an unbounded loop): a broadcast src is copied first
+  const dense = src.strides.some((st, d) => st === 0 && src.shape[d] > 1) ? src.contiguous() : src;
+  const sv = dense.dim() === 0 ? reshape(dense, [1]) : dense;
   const iview: IndexView = { storage: iv.storage as Int32Array, offset: iv.offset, strides: iv.strides };
   native.scatter(MODES[mode], tv.storage, sv.storage, iview.storage, indexLayout(d, iv.shape, iview, tv.shape[d], sv, tv));
   return target;

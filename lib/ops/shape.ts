@@ -62,6 +62,7 @@ export function split(x: Tensor, sizes: number | number[], dim = 0): Tensor[] {
 /** The slices along dim, each without that dim (PyTorch's unbind). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   checkTensor('unbind', x);
+  if (x.dim() === 0) throw new RangeError('unbind: dimension specified as 0 but tensor has no dimensions');
   const d = normalizeDim('unbind', dim, x.dim());
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }

@@ -26,13 +26,16 @@ const list = (n) => new Float64Array(Array.from({ length: n }, num));
 const elementwise = (nops) => { const nd = int(0, 4); return list(1 + nd + nops * (1 + nd)).map((v, i) => (i === 0 && rnd() < 0.8 ? nd : v)); };
 const arg = () => (rnd() < 0.15 ? pick([null, undefined, 3, 'x', [1, 2], {}]) : buf());
 const calls = [
-  () => b.unary(int(0, 17), arg(), arg(), elementwise(2), num(), num()),
-  () => b.binary(int(0, 23), arg(), rnd() < 0.2 ? num() : arg(), rnd() < 0.2 ? num() : arg(), elementwise(3), num(), num()),
+  () => b.unary(int(0, 44), rnd() < 0.2 ? new Uint8Array(int(0, 20)) : arg(), arg(), elementwise(2), num(), num()),
+  () => b.binary(int(0, 27), arg(), rnd() < 0.2 ? num() : arg(), rnd() < 0.2 ? num() : arg(), elementwise(3), num(), num()),
   () => b.where(arg(), rnd() < 0.5 ? new Uint8Array(int(0, 20)) : arg(), arg(), rnd() < 0.3 ? num() : arg(), elementwise(4)),
   () => b.fill(arg(), num(), elementwise(2)),
   () => b.copy(arg(), arg(), elementwise(2)),
   () => { const nb = int(0, 2); b.gemm(arg(), arg(), arg(), list(12 + 4 * nb).map((v, i) => (i === 11 && rnd() < 0.8 ? nb : i < 2 ? int(0, 1) : v)), num(), num()); },
-  () => b.reduce(int(0, 8), arg(), arg(), list(5), num()),
+  () => b.reduce(int(0, 9), arg(), arg(), list(5), num()),
+  () => b.scan(int(-1, 4), arg(), arg(), rnd() < 0.5 ? null : new Int32Array(int(0, 40)), list(4)),
+  () => b.order(int(-1, 4), arg(), rnd() < 0.8 ? new Int32Array(int(0, 40)) : arg(), arg(), list(5), rnd() < 0.5),
+  () => { const nd = int(1, 3); b.scatter(int(-1, 5), arg(), arg(), new Int32Array(int(0, 20)).map(() => int(-2, 8)), list(3 + nd + 3 * (1 + nd)).map((v, i) => (i === 0 && rnd() < 0.8 ? nd : v))); },
   () => b.softmax(rnd() < 0.5, arg(), arg(), list(5)),
   () => b.softmaxBackward(rnd() < 0.5, arg(), arg(), arg(), list(6)),
   () => b.crossEntropy(arg(), new Int32Array(int(0, 12)).map(() => int(-2, 6)), rnd() < 0.5 ? null : arg(), int(-3, 3), list(3), arg(), arg(), arg(), arg()),
