@@ -112,6 +112,22 @@ elif workload == "mlp":
             steps += 1
         epochs.append({"seconds": time.perf_counter() - t0, "steps": steps, **split})
     result = {"epochs": epochs, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+elif workload == "surface":
+    torch.manual_seed(0)
+    op = opts["op"]
+    if op == "einsum":
+        a, b = torch.randn(8, 8, 128, 128), torch.randn(8, 8, 128, 128)
+        fn = lambda: torch.einsum("bhqd,bhkd->bhqk", a, b)
+    else:
+        x = torch.randn(1024, 1024)
+        fn = {
+            "sin": lambda: x.sin(),
+            "cumsum": lambda: x.cumsum(1),
+            "logsumexp": lambda: x.logsumexp(1),
+            "topk": lambda: x.topk(10, 1),
+            "sort": lambda: x.sort(1),
+        }[op]
+    result = {"seconds": median_seconds(fn, reps=20)}
 else:
     raise SystemExit(f"unknown workload {workload}")
 

@@ -3,7 +3,11 @@
 // copy-with-cast. Every entry point reads and checks its layout before touching memory.
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "kernels.h"
 #include "strided.h"
@@ -59,6 +63,49 @@ bool IsTranscendental(int op) {
 
 // ---- generic strided maps ----------------------------------------------------------------
 
+// Long contiguous runs of floating-point output are written with non-temporal (streaming)
+// stores: an op's output is usually a fresh buffer that is not in cache, and a normal store
+// first reads every line from memory (a third more traffic for add). Runs below the
+// threshold, which may well be in cache, use normal stores.
+constexpr int64_t kStreamMinBytes = 1 << 19;
+
+// In-place runs (out is x) take the plain per-element loops, which read before they write.
+inline bool Overlapping(const void* o, const void* x, int64_t n) {
+  return o == x || (static_cast<const char*>(o) < static_cast<const char*>(x) + n * 4 && static_cast<const char*>(x) < static_cast<const char*>(o) + n * 4);
+}
+
+#if defined(__SSE2__)
+inline void Stream(float* p, const float* v) {
+  for (int k = 0; k < 16; k += 4) _mm_stream_ps(p + k, _mm_loadu_ps(v + k));
+}
+inline void Stream(double* p, const double* v) {
+  for (int k = 0; k < 8; k += 2) _mm_stream_pd(p + k, _mm_loadu_pd(v + k));
+}
+#endif
+
+template <typename TO, typename F>
+inline void StoreRun(TO* o, int64_t n, F value) {
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<TO, float> || std::is_same_v<TO, double>) {
+    if (n * static_cast<int64_t>(sizeof(TO)) >= kStreamMinBytes) {
+      constexpr int64_t kLanes = 64 / sizeof(TO);  // one cache line
+      int64_t i = 0;
+      for (; i < n && (reinterpret_cast<uintptr_t>(o + i) & 63) != 0; i++) o[i] = value(i);
+      alignas(64) TO line[kLanes];
+      for (; i + kLanes <= n; i += kLanes) {
+        for (int64_t j = 0; j < kLanes; j++) line[j] = value(i + j);
+        Stream(o + i, line);
+      }
+      for (; i < n; i++) o[i] = value(i);
+      // streaming stores are weakly ordered: make them visible before the pool reports done
+      _mm_sfence();
+      return;
+    }
+  }
+#endif
+  for (int64_t i = 0; i < n; i++) o[i] = value(i);
+}
+
 // out[i] = f(a[i]); contiguous runs get a plain loop GCC can vectorise.
 template <typename TO, typename TA, typename F>
 void Map1(Strided<2> s, TO* out, const TA* a, int64_t grain, F f) {
@@ -68,7 +115,7 @@ void Map1(Strided<2> s, TO* out, const TA* a, int64_t grain, F f) {
       TO* o = out + off[0];
       const TA* x = a + off[1];
       if (in[0] == 1 && in[1] == 1) {
-        for (int64_t i = 0; i < n; i++) o[i] = f(x[i]);
+        StoreRun(o, n, [&](int64_t i) { return f(x[i]); });
       } else if (in[0] == 1 && in[1] == 0) {
         const TO v = f(*x);
         for (int64_t i = 0; i < n; i++) o[i] = v;
@@ -89,13 +136,13 @@ void Map2(Strided<3> s, TO* out, const T* a, const T* b, int64_t grain, F f) {
       const T* x = a + off[1];
       const T* y = b + off[2];
       if (in[0] == 1 && in[1] == 1 && in[2] == 1) {
-        for (int64_t i = 0; i < n; i++) o[i] = f(x[i], y[i]);
+        StoreRun(o, n, [&](int64_t i) { return f(x[i], y[i]); });
       } else if (in[0] == 1 && in[1] == 1 && in[2] == 0) {
         const T yv = *y;
-        for (int64_t i = 0; i < n; i++) o[i] = f(x[i], yv);
+        StoreRun(o, n, [&](int64_t i) { return f(x[i], yv); });
       } else if (in[0] == 1 && in[1] == 0 && in[2] == 1) {
         const T xv = *x;
-        for (int64_t i = 0; i < n; i++) o[i] = f(xv, y[i]);
+        StoreRun(o, n, [&](int64_t i) { return f(xv, y[i]); });
       } else {
         for (int64_t i = 0; i < n; i++) o[i * in[0]] = f(x[i * in[1]], y[i * in[2]]);
       }
@@ -177,8 +224,151 @@ inline double ErfInv(double y) {
   return x;
 }
 
+// sin and cos in float, branch-free so GCC vectorises them: x = k pi + r with k the nearest
+// integer, the reduction done in double with pi in two parts (exact for the k that occur),
+// then sin(r) = r + r^3 P(r^2) on [-pi/2, pi/2] in float (coefficients fitted for relative
+// error: under 2 ulp) and the sign (-1)^k. Past |x| = 8192 the elements are redone with
+// std::sin; NaN and Infinity come out NaN by themselves. The block loop is compiled for AVX2
+// too and picked at run time where the CPU has it.
+constexpr float kInvPi = 0.318309886183790671538f;
+constexpr double kPiHi = 3.1415926535883045;  // 40 significant bits: k * kPiHi is exact
+constexpr double kPiLo = 1.4887094960973246e-12;
+constexpr float kSinBig = 8192.f;
+
+inline float SinPoly(float r, int32_t k) {
+  const float z = r * r;
+  float p = 2.6060608888656134e-06f;
+  p = p * z - 0.00019809705554507673f;
+  p = p * z + 0.008333067409694195f;
+  p = p * z - 0.16666659712791443f;
+  const float s = r + r * z * p;
+  return (k & 1) ? -s : s;
+}
+
+inline float FastSin(float x) {
+  const float k = (x * kInvPi + 12582912.f) - 12582912.f;  // nearest integer (1.5 * 2^23 trick)
+  const double r = (static_cast<double>(x) - static_cast<double>(k) * kPiHi) - static_cast<double>(k) * kPiLo;
+  const float s = SinPoly(static_cast<float>(r), static_cast<int32_t>(k));
+  return x == 0 ? x : s;  // sin(-0) is -0
+}
+
+// cos(x) = sin(x + pi/2): with x = (j - 1/2) pi + r, cos(x) = (-1)^j sin(r)
+inline float FastCos(float x) {
+  const float j = (x * kInvPi + 0.5f + 12582912.f) - 12582912.f;
+  const double h = static_cast<double>(j) - 0.5;
+  const double r = (static_cast<double>(x) - h * kPiHi) - h * kPiLo;
+  return SinPoly(static_cast<float>(r), static_cast<int32_t>(j));
+}
+
+// exp in float, branch-free: x = k ln2 + r (Cody-Waite, ln2 in two parts), e^r by a degree-6
+// polynomial on [-ln2/2, ln2/2] (about 1 ulp), times 2^k built in the exponent bits in two
+// halves so that subnormal results come out right; overflow gives Infinity, NaN stays NaN.
+inline float Pow2Int(int32_t k) {
+  const int32_t bits = (k + 127) << 23;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+inline float FastExp(float x) {
+  const float xc = std::min(std::max(x, -104.f), 89.f);
+  const float k = (xc * 1.44269504088896341f + 12582912.f) - 12582912.f;
+  const float r = (xc - k * 0.693359375f) + k * 2.12194440e-4f;
+  float p = 0.0013819477753713727f;
+  p = p * r + 0.008368666283786297f;
+  p = p * r + 0.041668299585580826f;
+  p = p * r + 0.1666652113199234f;
+  p = p * r + 0.4999999403953552f;
+  const float e = 1.f + r + r * r * p;
+  const int32_t ki = static_cast<int32_t>(k);
+  const int32_t k1 = ki >> 1;
+  const float y = e * Pow2Int(k1) * Pow2Int(ki - k1);
+  return x != x ? x : y;
+}
+
+// tanh: x + x^3 P(x^2) below |x| = 0.625 (Cephes' tanhf coefficients), 1 - 2 / (e^2|x| + 1)
+// with x's sign above; both are computed and one selected, which keeps the loop vectorised.
+inline float FastTanh(float x) {
+  const float a = std::abs(x);
+  const float z = x * x;
+  float p = -5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const float small = x + x * z * p;
+  const float big = 1.f - 2.f / (FastExp(2.f * a) + 1.f);
+  const float t = x < 0 ? -big : big;
+  return x == 0 ? x : a < 0.625f ? small : t;  // tanh(-0) is -0
+}
+
+// 1 / (1 + e^-x), as e^x / (1 + e^x) for negative x so the far tail keeps its precision.
+inline float FastSigmoid(float x) {
+  const float e = FastExp(-std::abs(x));
+  const float s = 1.f / (1.f + e);
+  return x < 0 ? e * s : s;
+}
+
+#if defined(__x86_64__) && defined(__GLIBC__)
+#define KD_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define KD_MULTIVERSION
+#endif
+
+// One contiguous block of a float op with a vectorised fast form; compiled for AVX2 too and
+// picked at run time. Returns whether some element needs redoing (sin/cos past kSinBig).
+KD_MULTIVERSION bool FastBlock(int op, float* __restrict o, const float* __restrict x, int64_t n) {
+  switch (op) {
+    case U_SIN: for (int64_t i = 0; i < n; i++) o[i] = FastSin(x[i]); break;
+    case U_COS: for (int64_t i = 0; i < n; i++) o[i] = FastCos(x[i]); break;
+    case U_EXP: for (int64_t i = 0; i < n; i++) o[i] = FastExp(x[i]); return false;
+    case U_TANH: for (int64_t i = 0; i < n; i++) o[i] = FastTanh(x[i]); return false;
+    case U_SIGMOID: for (int64_t i = 0; i < n; i++) o[i] = FastSigmoid(x[i]); return false;
+  }
+  int big = 0;
+  for (int64_t i = 0; i < n; i++) big |= std::abs(x[i]) > kSinBig;
+  return big != 0;
+}
+
+inline bool HasFastForm(int op) { return op == U_SIN || op == U_COS || op == U_EXP || op == U_TANH || op == U_SIGMOID; }
+
+inline float FastScalar(int op, float v) {
+  switch (op) {
+    case U_SIN: return std::abs(v) > kSinBig ? std::sin(v) : FastSin(v);
+    case U_COS: return std::abs(v) > kSinBig ? std::cos(v) : FastCos(v);
+    case U_EXP: return FastExp(v);
+    case U_TANH: return FastTanh(v);
+    default: return FastSigmoid(v);
+  }
+}
+
+void MapFast(int op, Strided<2> s, float* out, const float* a) {
+  Collapse(s);
+  ParallelFor(s.numel, kGrainTranscendental, [&](int64_t begin, int64_t end) {
+    ForEachRun<2>(s, begin, end, [&](const int64_t* off, const int64_t* in, int64_t n) {
+      float* o = out + off[0];
+      const float* x = a + off[1];
+      if (in[0] == 1 && in[1] == 1 && !Overlapping(o, x, n)) {
+        constexpr int64_t kBlock = 1024;
+        for (int64_t b = 0; b < n; b += kBlock) {
+          const int64_t e = std::min(n, b + kBlock);
+          if (!FastBlock(op, o + b, x + b, e - b)) continue;
+          for (int64_t i = b; i < e; i++) {
+            if (std::abs(x[i]) > kSinBig) o[i] = op == U_COS ? std::cos(x[i]) : std::sin(x[i]);
+          }
+        }
+      } else {
+        for (int64_t i = 0; i < n; i++) o[i * in[0]] = FastScalar(op, x[i * in[1]]);
+      }
+    });
+  });
+}
+
 template <typename T>
 void RunUnaryFloat(int op, const Strided<2>& s, T* o, const T* x, double p1, double p2) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (HasFastForm(op)) return MapFast(op, s, o, x);
+  }
   const int64_t g = IsTranscendental(op) ? kGrainTranscendental : kGrainElementwise;
   const T a = static_cast<T>(p1);
   switch (op) {
