@@ -138,7 +138,7 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'mini
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
   | 'reluBackward' | 'sigmoidBackward' | 'tanhBackward' | 'clampBackward' | 'leakyReluBackward' | 'geluBackward'
   | 'powScalarBackward' | 'sqrtBackward' | 'absBackward' | 'atan2' | 'remainder' | 'fmod' | 'hypot';
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod' | 'logsumexp';
 export type ScanOp = 'cumsum' | 'cumprod' | 'cummax' | 'cummin';
 export type OrderOp = 'sort' | 'topk' | 'kthvalue' | 'median';
 export type ScatterMode = 'assign' | 'add' | 'multiply' | 'amax' | 'amin';

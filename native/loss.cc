@@ -6,11 +6,15 @@
 // where x - (max + logSum) would lose the small part to rounding.
 #include <cmath>
 
+#include "fast_math.h"
 #include "kernels.h"
 #include "thread_pool.h"
 
 namespace kd {
 namespace {
+
+inline float Exp(float x) { return FastExp(x); }
+inline double Exp(double x) { return std::exp(x); }
 
 struct Rows {
   int64_t off, n, c;
@@ -59,7 +63,7 @@ void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignor
       for (int64_t c = 1; c < r.c; c++) mx = std::max(mx, row[c]);
       if (std::isinf(mx) && mx < 0) mx = 0;
       double s = 0;
-      for (int64_t c = 0; c < r.c; c++) s += std::exp(static_cast<double>(row[c] - mx));
+      for (int64_t c = 0; c < r.c; c++) s += static_cast<double>(Exp(static_cast<T>(row[c] - mx)));
       const T logSum = static_cast<T>(std::log(s));
       stats[2 * n] = mx;
       stats[2 * n + 1] = logSum;
@@ -100,7 +104,7 @@ void CrossEntropyBackward(T* dx, const T* x, const int32_t* t, const T* w, int64
       const T gbw = gb * static_cast<T>(wsum);
       const T mx = stats[2 * n], logSum = stats[2 * n + 1];
       for (int64_t c = 0; c < r.c; c++) {
-        const T p = std::exp((row[c] - mx) - logSum);
+        const T p = Exp(static_cast<T>((row[c] - mx) - logSum));
         out[c] = ga * p + gbw * p - gb * (w ? w[c] : T(1));
       }
       out[t[n]] -= ga;

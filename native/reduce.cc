@@ -6,14 +6,15 @@
 #include <limits>
 #include <vector>
 
+#include "fast_math.h"
 #include "kernels.h"
 #include "thread_pool.h"
 
 namespace kd {
 namespace {
 
-enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_PROD, R_COUNT };
-const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std", "prod"};
+enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_PROD, R_LOGSUMEXP, R_COUNT };
+const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std", "prod", "logsumexp"};
 static_assert(sizeof(kReduceNames) / sizeof(kReduceNames[0]) == R_COUNT, "reduce names");
 
 constexpr int64_t kSumBlock = 65536;  // elements per partial sum of a full reduction
@@ -32,6 +33,65 @@ Acc<T> SumSpan(const T* x, int64_t n) {
     for (int j = 0; j < 8; j++) acc[j] += x[i + j];
   for (; i < n; i++) acc[i & 7] += x[i];
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// e^x: the vectorised form for float, libm's for double.
+inline float Exp(float x) { return FastExp(x); }
+inline double Exp(double x) { return std::exp(x); }
+
+// sum(exp(x - shift)) of a contiguous float span: exponentials a block at a time (a vectorised
+// loop), summed with eight double accumulators (a single one would serialise the adds).
+KD_MULTIVERSION double SumExpShifted(const float* x, int64_t n, float shift) {
+  constexpr int64_t kBlock = 256;
+  float e[kBlock];
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t m = std::min(kBlock, n - b);
+    for (int64_t i = 0; i < m; i++) e[i] = FastExp(x[b + i] - shift);
+    int64_t i = 0;
+    for (; i + 8 <= m; i += 8)
+      for (int j = 0; j < 8; j++) acc[j] += e[i + j];
+    for (; i < m; i++) acc[i & 7] += e[i];
+  }
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// log(sum(exp(x))) of a span: its max taken out first (an all -inf span gives -inf, a +inf or
+// NaN element gives itself), the exponentials summed in double.
+template <typename T>
+T LogSumExpSpan(const T* x, int64_t n, int64_t stride) {
+  T mx = x[0];
+  bool nan = false;
+  int64_t i = 1;
+  if (stride == 1 && n >= 16) {
+    // eight running maxima: independent lanes the compiler can keep in vector registers
+    T m[8];
+    int bad[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int j = 0; j < 8; j++) m[j] = x[j];
+    for (i = 8; i + 8 <= n; i += 8)
+      for (int j = 0; j < 8; j++) {
+        const T v = x[i + j];
+        m[j] = v > m[j] ? v : m[j];
+        bad[j] |= v != v;
+      }
+    for (int j = 0; j < 8; j++) {
+      mx = m[j] > mx ? m[j] : mx;
+      nan |= bad[j] != 0 || m[j] != m[j];
+    }
+  }
+  for (; i < n; i++) {
+    const T v = x[i * stride];
+    mx = v > mx ? v : mx;
+    nan |= v != v;
+  }
+  if (nan || x[0] != x[0]) return std::numeric_limits<T>::quiet_NaN();
+  if (std::isinf(mx)) return mx;
+  double sum = 0;
+  if constexpr (std::is_same_v<T, float>) {
+    if (stride == 1) return static_cast<T>(static_cast<double>(mx) + std::log(SumExpShifted(x, n, mx)));
+  }
+  for (int64_t i = 0; i < n; i++) sum += static_cast<double>(Exp(static_cast<T>(x[i * stride] - mx)));
+  return static_cast<T>(static_cast<double>(mx) + std::log(sum));
 }
 
 // Products: floats in double; int32 wraps around modulo 2^32 like PyTorch's integer arithmetic.
@@ -105,6 +165,9 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
     switch (op) {
       case R_SUM: out[o] = static_cast<TO>(SumSpan(p, R)); break;
       case R_PROD: out[o] = FromProd<T, TO>(ProdSpan(p, R)); break;
+      case R_LOGSUMEXP:
+        if constexpr (std::is_floating_point_v<T>) out[o] = static_cast<TO>(LogSumExpSpan(p, R, 1));
+        break;
       case R_MEAN: out[o] = static_cast<TO>(static_cast<double>(SumSpan(p, R)) / static_cast<double>(R)); break;
       case R_MAX:
       case R_MIN:
@@ -126,7 +189,7 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
       }
     }
   };
-  if (s.outer == 1 && R > kSumBlock) {
+  if (s.outer == 1 && R > kSumBlock && op != R_LOGSUMEXP) {
     // One long span: fixed blocks of partial results, combined in order.
     const int64_t nb = (R + kSumBlock - 1) / kSumBlock;
     auto blockLen = [&](int64_t b) { return std::min(kSumBlock, R - b * kSumBlock); };
@@ -209,6 +272,12 @@ void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
       const int64_t w = std::min(kColBlock, s.inner - j0);
       const T* base = x + o * s.r * s.inner + j0;
       TO* dst = out + o * s.inner + j0;
+      if (op == R_LOGSUMEXP) {
+        if constexpr (std::is_floating_point_v<T>) {
+          for (int64_t j = 0; j < w; j++) dst[j] = static_cast<TO>(LogSumExpSpan(base + j, s.r, s.inner));
+        }
+        continue;
+      }
       if (op == R_PROD) {
         ProdAcc<T> prod[kColBlock];
         for (int64_t j = 0; j < w; j++) prod[j] = 1;
@@ -272,8 +341,10 @@ void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
 template <typename T, typename TO>
 void RunReduce(int op, const T* x, TO* out, Shape3 s, double correction) {
   if (s.outer == 0 || s.inner == 0) return;
-  if (s.r == 0) {  // empty reductions: sum 0, prod 1, mean/var NaN (max/min were refused earlier)
-    const TO fillv = op == R_SUM ? TO(0) : op == R_PROD ? TO(1) : static_cast<TO>(std::numeric_limits<double>::quiet_NaN());
+  if (s.r == 0) {  // empty reductions: sum 0, prod 1, logsumexp -inf, mean/var NaN (max/min were refused earlier)
+    const TO fillv = op == R_SUM ? TO(0) : op == R_PROD ? TO(1)
+                     : op == R_LOGSUMEXP ? static_cast<TO>(-std::numeric_limits<double>::infinity())
+                                         : static_cast<TO>(std::numeric_limits<double>::quiet_NaN());
     for (int64_t i = 0; i < s.outer * s.inner; i++) out[i] = fillv;
     return;
   }
@@ -308,7 +379,7 @@ Napi::Value ReduceFn(const Napi::CallbackInfo& info) {
   CheckShape3(env, fn, s);
   const double correction = info.Length() > 4 && !IsNullish(info[4]) ? GetNumber(info, 4, fn, "correction") : 1.0;
   const bool isIndex = op == R_ARGMAX || op == R_ARGMIN;
-  const bool needsFloat = op == R_MEAN || op == R_VAR || op == R_STD;
+  const bool needsFloat = op == R_MEAN || op == R_VAR || op == R_STD || op == R_LOGSUMEXP;
   if (x.dtype == DType::Bool || (needsFloat && x.dtype == DType::I32)) {
     ThrowType(env, fn, std::string("op '") + kReduceNames[op] + "' does not accept a " + DTypeName(x.dtype));
   }
@@ -352,13 +423,13 @@ void SoftmaxRow(bool log, const T* x, T* y, int64_t R, int64_t st) {
   if (std::isinf(mx) && mx < 0) mx = 0;  // an all -inf row: keep exp finite-free of NaN from inf - inf
   double sum = 0;
   if (log) {
-    for (int64_t r = 0; r < R; r++) sum += std::exp(static_cast<double>(x[r * st] - mx));
+    for (int64_t r = 0; r < R; r++) sum += static_cast<double>(Exp(static_cast<T>(x[r * st] - mx)));
     // (x - max) - logSum, not x - (max + logSum): the sum would round away logSum at large x.
     const T logSum = static_cast<T>(std::log(sum));
     for (int64_t r = 0; r < R; r++) y[r * st] = (x[r * st] - mx) - logSum;
   } else {
     for (int64_t r = 0; r < R; r++) {
-      T e = std::exp(x[r * st] - mx);
+      T e = Exp(static_cast<T>(x[r * st] - mx));
       y[r * st] = e;
       sum += e;
     }
@@ -374,7 +445,7 @@ void SoftmaxBackwardRow(bool log, const T* g, const T* y, T* dx, int64_t R, int6
   if (log) {
     for (int64_t r = 0; r < R; r++) acc += g[r * st];
     const T s = static_cast<T>(acc);
-    for (int64_t r = 0; r < R; r++) dx[r * st] = g[r * st] - std::exp(y[r * st]) * s;
+    for (int64_t r = 0; r < R; r++) dx[r * st] = g[r * st] - Exp(y[r * st]) * s;
   } else {
     for (int64_t r = 0; r < R; r++) acc += static_cast<double>(g[r * st]) * y[r * st];
     const T s = static_cast<T>(acc);

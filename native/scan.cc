@@ -9,6 +9,7 @@
 // a layout builder in lib/ops/layout.ts; an entry in test/native/fuzz.test.ts.
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "kernels.h"
 #include "thread_pool.h"
@@ -35,9 +36,10 @@ inline bool TakesOver(T v, T best) {
   return IsMax ? v >= best : v <= best;
 }
 
-// One block of w adjacent lanes starting at x (stride `inner` between steps of r).
+// One block of w lanes starting at x: lane j's step r is at j * laneStride + r * step. Several
+// lanes at once hide the latency of each lane's serial chain of additions.
 template <typename T>
-void ScanBlock(int op, const T* x, T* out, int32_t* idx, int64_t R, int64_t inner, int64_t w) {
+void ScanBlock(int op, const T* x, T* out, int32_t* idx, int64_t R, int64_t laneStride, int64_t step, int64_t w) {
   Acc<T> acc[kColBlock];
   T best[kColBlock];
   int32_t at[kColBlock];
@@ -46,35 +48,87 @@ void ScanBlock(int op, const T* x, T* out, int32_t* idx, int64_t R, int64_t inne
     at[j] = 0;
   }
   for (int64_t r = 0; r < R; r++) {
-    const T* p = x + r * inner;
-    T* q = out + r * inner;
+    const T* p = x + r * step;
+    T* q = out + r * step;
     if (op == S_CUMSUM) {
       for (int64_t j = 0; j < w; j++) {
-        acc[j] += static_cast<Acc<T>>(p[j]);
-        q[j] = static_cast<T>(acc[j]);
+        acc[j] += static_cast<Acc<T>>(p[j * laneStride]);
+        q[j * laneStride] = static_cast<T>(acc[j]);
       }
     } else if (op == S_CUMPROD) {
       for (int64_t j = 0; j < w; j++) {
-        acc[j] *= static_cast<Acc<T>>(p[j]);
-        q[j] = static_cast<T>(acc[j]);
+        acc[j] *= static_cast<Acc<T>>(p[j * laneStride]);
+        q[j * laneStride] = static_cast<T>(acc[j]);
       }
     } else {
       const bool isMax = op == S_CUMMAX;
-      int32_t* qi = idx + r * inner;
+      int32_t* qi = idx + r * step;
       for (int64_t j = 0; j < w; j++) {
-        if (r == 0 || (isMax ? TakesOver<T, true>(p[j], best[j]) : TakesOver<T, false>(p[j], best[j]))) {
-          best[j] = p[j];
+        const T v = p[j * laneStride];
+        if (r == 0 || (isMax ? TakesOver<T, true>(v, best[j]) : TakesOver<T, false>(v, best[j]))) {
+          best[j] = v;
           at[j] = static_cast<int32_t>(r);
         }
-        q[j] = best[j];
-        qi[j] = at[j];
+        q[j * laneStride] = best[j];
+        qi[j * laneStride] = at[j];
       }
     }
   }
 }
 
+// A contiguous row's cumsum/cumprod: one running total is a serial chain of dependent adds
+// (a few cycles each), so the row is cut into kChunks pieces scanned side by side, and each
+// piece then gets the total of the pieces before it. Partial sums stay in double.
+constexpr int64_t kChunks = 8;
+
+template <typename T, bool Prod>
+void ScanRow(const T* x, T* out, int64_t R, std::vector<double>& buf) {
+  const int64_t L = R / kChunks;
+  if (L < 8) {
+    double acc = Prod ? 1 : 0;
+    for (int64_t i = 0; i < R; i++) {
+      acc = Prod ? acc * static_cast<double>(x[i]) : acc + static_cast<double>(x[i]);
+      out[i] = static_cast<T>(acc);
+    }
+    return;
+  }
+  buf.resize(static_cast<size_t>(R));
+  double acc[kChunks];
+  for (int64_t c = 0; c < kChunks; c++) acc[c] = Prod ? 1 : 0;
+  for (int64_t i = 0; i < L; i++) {
+    for (int64_t c = 0; c < kChunks; c++) {
+      const int64_t k = c * L + i;
+      acc[c] = Prod ? acc[c] * static_cast<double>(x[k]) : acc[c] + static_cast<double>(x[k]);
+      buf[k] = acc[c];
+    }
+  }
+  // the tail past kChunks * L belongs to the last piece
+  for (int64_t k = kChunks * L; k < R; k++) {
+    acc[kChunks - 1] = Prod ? acc[kChunks - 1] * static_cast<double>(x[k]) : acc[kChunks - 1] + static_cast<double>(x[k]);
+    buf[k] = acc[kChunks - 1];
+  }
+  double before = Prod ? 1 : 0;
+  for (int64_t c = 0; c < kChunks; c++) {
+    const int64_t b = c * L, e = c == kChunks - 1 ? R : b + L;
+    for (int64_t k = b; k < e; k++) out[k] = static_cast<T>(Prod ? buf[k] * before : buf[k] + before);
+    before = Prod ? before * acc[c] : before + acc[c];
+  }
+}
+
 template <typename T>
 void RunScan(int op, const T* x, T* out, int32_t* idx, int64_t outer, int64_t R, int64_t inner) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (inner == 1 && (op == S_CUMSUM || op == S_CUMPROD)) {
+      ParallelFor(outer, std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(R, 1)), [&](int64_t o0, int64_t o1) {
+        std::vector<double> buf;
+        for (int64_t o = o0; o < o1; o++) {
+          if (op == S_CUMSUM) ScanRow<T, false>(x + o * R, out + o * R, R, buf);
+          else ScanRow<T, true>(x + o * R, out + o * R, R, buf);
+        }
+      });
+      return;
+    }
+  }
   const int64_t blocks = (inner + kColBlock - 1) / kColBlock;
   const int64_t items = outer * blocks;
   const int64_t perItem = R * std::min(inner, kColBlock);
@@ -84,7 +138,7 @@ void RunScan(int op, const T* x, T* out, int32_t* idx, int64_t outer, int64_t R,
       const int64_t j0 = (it % blocks) * kColBlock;
       const int64_t w = std::min(kColBlock, inner - j0);
       const int64_t base = o * R * inner + j0;
-      ScanBlock<T>(op, x + base, out + base, idx ? idx + base : nullptr, R, inner, w);
+      ScanBlock<T>(op, x + base, out + base, idx ? idx + base : nullptr, R, 1, inner, w);
     }
   });
 }

@@ -1,10 +1,12 @@
-// Ordering along one axis of a contiguous block viewed as [outer, R, inner]: a stable sort,
-// top-k, the k-th smallest value and the median, each writing values and int32 indices.
-// NaN orders above every number, as in PyTorch (last ascending, first descending); the
-// median of a lane holding NaN is NaN. Each lane is copied into a per-thread buffer of
-// (value, index) pairs, ordered there, and written back; lanes are spread over the pool.
+// Ordering along one axis of a contiguous block viewed as [outer, R, inner]: a stable sort
+// (LSD radix on orderable keys), top-k (one pass keeping the k best; a partial sort for large
+// k), the k-th smallest value and the median (nth_element on (value, index) pairs), each
+// writing values and int32 indices. NaN orders above every number, as in PyTorch (last
+// ascending, first descending); the median of a lane holding NaN is NaN. Lanes are spread
+// over the pool, each thread with its own buffers.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "kernels.h"
@@ -45,6 +47,93 @@ struct Descending {
   }
 };
 
+// Orderable unsigned keys: a float's bits with the sign handled so that unsigned order is
+// numeric order, every NaN above +Infinity; int32 with its sign bit flipped. Descending
+// order uses the complement, so a stable ascending sort of keys is the stable sort wanted.
+inline uint32_t Key(float v) {
+  if (v != v) return 0xFFFFFFFFu;
+  uint32_t b;
+  std::memcpy(&b, &v, 4);
+  if (b == 0x80000000u) b = 0;  // -0 sorts with +0
+  return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+}
+inline uint64_t Key(double v) {
+  if (v != v) return ~uint64_t(0);
+  uint64_t b;
+  std::memcpy(&b, &v, 8);
+  if (b == (uint64_t(1) << 63)) b = 0;
+  return (b >> 63) ? ~b : (b | (uint64_t(1) << 63));
+}
+inline uint32_t Key(int32_t v) { return static_cast<uint32_t>(v) ^ 0x80000000u; }
+
+// A stable LSD radix sort of one lane by its keys, 8 bits a pass (passes whose byte is the
+// same for every key are skipped): O(R) per lane where a comparison sort is O(R log R).
+template <typename T>
+void RadixSortLane(const T* lane, int64_t R, int64_t stride, bool descending, T* values, int32_t* indices, int64_t outStride,
+                   std::vector<uint64_t>& keys, std::vector<int32_t>& idx, std::vector<uint64_t>& keys2, std::vector<int32_t>& idx2) {
+  using K = decltype(Key(T()));
+  keys.resize(R);
+  idx.resize(R);
+  keys2.resize(R);
+  idx2.resize(R);
+  for (int64_t r = 0; r < R; r++) {
+    const K k = Key(lane[r * stride]);
+    keys[r] = descending ? static_cast<K>(~k) : k;
+    idx[r] = static_cast<int32_t>(r);
+  }
+  // NaN sorts first when descending (as the largest): its complement is 0, already first
+  for (int shift = 0; shift < static_cast<int>(sizeof(K) * 8); shift += 8) {
+    int64_t count[257] = {0};
+    for (int64_t r = 0; r < R; r++) count[((keys[r] >> shift) & 0xFF) + 1]++;
+    bool trivial = false;
+    for (int b = 1; b <= 256; b++) if (count[b] == R) trivial = true;
+    if (trivial) continue;
+    for (int b = 0; b < 256; b++) count[b + 1] += count[b];
+    for (int64_t r = 0; r < R; r++) {
+      const int64_t at = count[(keys[r] >> shift) & 0xFF]++;
+      keys2[at] = keys[r];
+      idx2[at] = idx[r];
+    }
+    keys.swap(keys2);
+    idx.swap(idx2);
+  }
+  for (int64_t r = 0; r < R; r++) {
+    values[r * outStride] = lane[static_cast<int64_t>(idx[r]) * stride];
+    indices[r * outStride] = idx[r];
+  }
+}
+
+// The k best of a lane by one pass: a sorted list of the best so far, entered only by an
+// element strictly better than its worst (so earlier indices win ties, as the sort's order).
+// Most elements of a long lane fail one comparison with the worst value, kept in a register.
+template <typename T, typename Better>
+void TopKLane(const T* lane, int64_t R, int64_t stride, int64_t k, bool largest, T* values, int32_t* indices,
+              int64_t outStride, std::vector<std::pair<T, int32_t>>& best, Better better) {
+  best.clear();
+  int64_t r = 0;
+  for (; r < R && static_cast<int64_t>(best.size()) < k; r++) {
+    const std::pair<T, int32_t> e{lane[r * stride], static_cast<int32_t>(r)};
+    best.insert(std::upper_bound(best.begin(), best.end(), e, better), e);
+  }
+  if (k > 0) {
+    T worst = best.back().first;
+    for (; r < R; r++) {
+      const T v = lane[r * stride];
+      // a quick test equivalent to better({v, r}, back) for an index r after every kept one
+      const bool wins = largest ? (IsNan(v) ? !IsNan(worst) : v > worst) : (!IsNan(v) && (IsNan(worst) || v < worst));
+      if (!wins) continue;
+      best.pop_back();
+      const std::pair<T, int32_t> e{v, static_cast<int32_t>(r)};
+      best.insert(std::upper_bound(best.begin(), best.end(), e, better), e);
+      worst = best.back().first;
+    }
+  }
+  for (int64_t i = 0; i < k; i++) {
+    values[i * outStride] = best[i].first;
+    indices[i * outStride] = best[i].second;
+  }
+}
+
 template <typename T>
 void OrderLanes(int op, const T* x, T* values, int32_t* indices, int64_t outer, int64_t R, int64_t inner, int64_t k,
                 bool descending) {
@@ -52,18 +141,27 @@ void OrderLanes(int op, const T* x, T* values, int32_t* indices, int64_t outer, 
   const int64_t outLen = op == O_SORT ? R : op == O_TOPK ? k : 1;
   const int64_t cost = std::max<int64_t>(1, R * 8);
   ParallelFor(lanes, std::max<int64_t>(1, kGrainElementwise / cost), [&](int64_t l0, int64_t l1) {
-    std::vector<std::pair<T, int32_t>> buf(static_cast<size_t>(R));
+    std::vector<std::pair<T, int32_t>> buf;
+    std::vector<uint64_t> keys, keys2;
+    std::vector<int32_t> idx, idx2;
     for (int64_t l = l0; l < l1; l++) {
       const int64_t o = l / inner, j = l % inner;
       const T* lane = x + o * R * inner + j;
+      T* v = values + o * outLen * inner + j;
+      int32_t* ix = indices + o * outLen * inner + j;
+      if (op == O_SORT) {
+        RadixSortLane<T>(lane, R, inner, descending, v, ix, inner, keys, idx, keys2, idx2);
+        continue;
+      }
+      if (op == O_TOPK && k <= 64) {
+        if (descending) TopKLane<T>(lane, R, inner, k, true, v, ix, inner, buf, Descending<T>());
+        else TopKLane<T>(lane, R, inner, k, false, v, ix, inner, buf, Ascending<T>());
+        continue;
+      }
+      buf.resize(static_cast<size_t>(R));
       for (int64_t r = 0; r < R; r++) buf[r] = {lane[r * inner], static_cast<int32_t>(r)};
       auto begin = buf.begin();
       switch (op) {
-        case O_SORT:
-          // Index order breaks ties, so std::sort is as stable as a stable sort here.
-          if (descending) std::sort(begin, buf.end(), Descending<T>());
-          else std::sort(begin, buf.end(), Ascending<T>());
-          break;
         case O_TOPK:
           if (descending) std::partial_sort(begin, begin + k, buf.end(), Descending<T>());
           else std::partial_sort(begin, begin + k, buf.end(), Ascending<T>());
@@ -83,8 +181,6 @@ void OrderLanes(int op, const T* x, T* values, int32_t* indices, int64_t outer, 
           break;
         }
       }
-      T* v = values + o * outLen * inner + j;
-      int32_t* ix = indices + o * outLen * inner + j;
       for (int64_t r = 0; r < outLen; r++) {
         v[r * inner] = buf[r].first;
         ix[r * inner] = buf[r].second;

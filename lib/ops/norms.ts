@@ -6,8 +6,8 @@ import { record } from './tape.js';
 import { checkTensor, exp, sqrt } from './unary.js';
 import { div, mul, pow, sub } from './binary.js';
 import { where } from './indexing.js';
-import { amax, amin, countNonzero, sum } from './reduce.js';
-import { isinf } from './math.js';
+import { amax, amin, countNonzero, reduceDims, sum } from './reduce.js';
+import { native } from '../native.js';
 
 function dimsOf(op: string, x: Tensor, dim: number | number[] | null | undefined): number[] {
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
@@ -29,12 +29,9 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): T
   if (dim === undefined || dim === null) throw new TypeError('logsumexp: expected dim (a number or an array of numbers), as PyTorch requires it');
   const xf = isFloating(x.dtype) ? x : x.to('float32');
   const dims = dimsOf('logsumexp', xf, dim);
-  const v = xf.detach();
-  const m = amax(v, dims, true);
-  const shift = where(isinf(m), 0, m);
-  const kept = sum(exp(sub(v, shift)), dims, true).log().add(shift);
+  const kept = reduceDims(native.reduceOps.logsumexp, xf, dims, true);
   const out = keepdim ? kept : kept.reshape(xf.shape.filter((_, i) => !dims.includes(i)));
-  return record(out, 'LogsumexpBackward', [xf], (g) => [mul(g.reshape(keptShape(xf, dims)), exp(sub(v, kept)))], [xf]);
+  return record(out, 'LogsumexpBackward', [xf], (g) => [mul(g.reshape(keptShape(xf, dims)), exp(sub(xf.detach(), kept)))], [xf]);
 }
 
 /** The p-norm's p: a number, Infinity/-Infinity, or 'fro' (2 over the flattened dims). */

@@ -309,3 +309,8 @@ function truthReduce(op: 'all' | 'any', x: Tensor, dim: number | number[] | null
 export const all = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => truthReduce('all', x, dim, keepdim);
 /** True when some element (over all or the given dims) is non-zero; a bool tensor. */
 export const any = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => truthReduce('any', x, dim, keepdim);
+
+/** A native reduction over the given dims, its value only: for ops that record their own gradient. */
+export function reduceDims(code: number, x: Tensor, dims: number[], keepdim: boolean): Tensor {
+  return run(code, plan(x, dims, keepdim), x.dtype);
+}
