@@ -42,9 +42,12 @@ const md = [
 ].join('\n');
 console.log(md);
 
-const here = dirname(fileURLToPath(import.meta.url));
-writeFileSync(
-  join(here, 'RESULTS.md'),
-  `# Benchmark results\n\nMade by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine}\n\nThreads: ${threads} for kindling and OpenBLAS-from-C; PyTorch: ${torchThreads}.\n\n${md}\n`,
-);
-console.log(`\nwritten to ${join(here, 'RESULTS.md')}`);
+// Only a full run replaces bench/RESULTS.md: a single section would drop the others' rows.
+if (only === undefined) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  writeFileSync(
+    join(here, 'RESULTS.md'),
+    `# Benchmark results\n\nMade by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${machine}\n\nThreads: ${threads} for kindling and OpenBLAS-from-C; PyTorch: ${torchThreads}.\n\n${md}\n`,
+  );
+  console.log(`\nwritten to ${join(here, 'RESULTS.md')}`);
+}
