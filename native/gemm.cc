@@ -86,12 +86,20 @@ void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, doub
             static_cast<int>(p.ldc));
   };
   if (p.m == 0 || p.n == 0 || p.batch == 0) return;
+  const int64_t work = p.m * p.n * std::max<int64_t>(p.k, 1);
+  const int threads = NumThreads();
   // OpenBLAS runs products under 64^3 on one thread; spread many of those over the pool.
-  const bool small = p.m * p.n * std::max<int64_t>(p.k, 1) < 262144;
-  if (p.batch > 1 && small) {
-    ParallelFor(p.batch, std::max<int64_t>(1, 262144 / (p.m * p.n * std::max<int64_t>(p.k, 1))), [&](int64_t b0, int64_t b1) {
+  const bool small = work < 262144;
+  // Batches of medium products (up to 256^3) split better over the batch, each product on one
+  // thread, than each product over all threads: OpenBLAS's per-call threading costs more than
+  // such a product. OpenBLAS is set to one thread meanwhile, since the pool's threads call it.
+  const bool medium = !small && work <= (int64_t(1) << 24) && p.batch >= threads && threads > 1;
+  if (p.batch > 1 && (small || medium)) {
+    if (medium) SetBlasThreads(1);
+    ParallelFor(p.batch, small ? std::max<int64_t>(1, 262144 / work) : 1, [&](int64_t b0, int64_t b1) {
       for (int64_t bi = b0; bi < b1; bi++) one(bi);
     });
+    if (medium) SetBlasThreads(threads);
   } else {
     for (int64_t bi = 0; bi < p.batch; bi++) one(bi);
   }

@@ -168,18 +168,12 @@ Napi::Value ScatterFn(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Object ScatterTable(Napi::Env env) {
-  Napi::Object t = Napi::Object::New(env);
-  for (int i = 0; i < SC_COUNT; i++) t.Set(kScatterNames[i], Napi::Number::New(env, i));
-  return t;
-}
-
 }  // namespace
 
 void InitIndexing(Napi::Env env, Napi::Object exports) {
   exports.Set("gather", Napi::Function::New(env, GatherFn, "gather"));
   exports.Set("scatterAdd", Napi::Function::New(env, ScatterAddFn, "scatterAdd"));
-  exports.Set("scatterModes", ScatterTable(env));
+  exports.Set("scatterModes", OpTable(env, kScatterNames, SC_COUNT));
   exports.Set("scatter", Napi::Function::New(env, ScatterFn, "scatter"));
 }
 

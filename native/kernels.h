@@ -7,6 +7,13 @@
 
 namespace kd {
 
+// An op-code table for JS ({ name: code }), so both sides share one numbering.
+inline Napi::Object OpTable(Napi::Env env, const char* const* names, int count) {
+  Napi::Object t = Napi::Object::New(env);
+  for (int i = 0; i < count; i++) t.Set(names[i], Napi::Number::New(env, i));
+  return t;
+}
+
 void InitElementwise(Napi::Env env, Napi::Object exports);
 void InitGemm(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);

@@ -521,9 +521,7 @@ Napi::Value SoftmaxBackwardFn(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitReduce(Napi::Env env, Napi::Object exports) {
-  Napi::Object t = Napi::Object::New(env);
-  for (int i = 0; i < R_COUNT; i++) t.Set(kReduceNames[i], Napi::Number::New(env, i));
-  exports.Set("reduceOps", t);
+  exports.Set("reduceOps", OpTable(env, kReduceNames, R_COUNT));
   exports.Set("reduce", Napi::Function::New(env, ReduceFn, "reduce"));
   exports.Set("softmax", Napi::Function::New(env, SoftmaxFn, "softmax"));
   exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackwardFn, "softmaxBackward"));

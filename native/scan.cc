@@ -183,16 +183,10 @@ Napi::Value ScanFn(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Object ScanTable(Napi::Env env) {
-  Napi::Object t = Napi::Object::New(env);
-  for (int i = 0; i < S_COUNT; i++) t.Set(kScanNames[i], Napi::Number::New(env, i));
-  return t;
-}
-
 }  // namespace
 
 void InitScan(Napi::Env env, Napi::Object exports) {
-  exports.Set("scanOps", ScanTable(env));
+  exports.Set("scanOps", OpTable(env, kScanNames, S_COUNT));
   exports.Set("scan", Napi::Function::New(env, ScanFn, "scan"));
 }
 

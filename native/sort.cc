@@ -232,16 +232,10 @@ Napi::Value OrderFn(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Object OrderTable(Napi::Env env) {
-  Napi::Object t = Napi::Object::New(env);
-  for (int i = 0; i < O_COUNT; i++) t.Set(kOrderNames[i], Napi::Number::New(env, i));
-  return t;
-}
-
 }  // namespace
 
 void InitSort(Napi::Env env, Napi::Object exports) {
-  exports.Set("orderOps", OrderTable(env));
+  exports.Set("orderOps", OpTable(env, kOrderNames, O_COUNT));
   exports.Set("order", Napi::Function::New(env, OrderFn, "order"));
 }
 

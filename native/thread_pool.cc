@@ -160,6 +160,8 @@ Pool& ThePool() {
 
 int NumThreads() { return ThePool().Threads(); }
 void SetNumThreads(int n) { ThePool().Resize(n); }
+void SetBlasThreads(int n) { openblas_set_num_threads(n); }
+
 void ParallelForPooled(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   ThePool().Run(n, grain, fn);
 }

@@ -14,6 +14,10 @@ int NumThreads();
 // Resizes the pool and gives OpenBLAS the same count.
 void SetNumThreads(int n);
 
+// Sets OpenBLAS's own thread count (the pool's stays): for a caller that runs several
+// single-threaded products side by side on the pool, and then sets it back.
+void SetBlasThreads(int n);
+
 // The pooled path of ParallelFor.
 void ParallelForPooled(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 

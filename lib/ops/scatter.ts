@@ -241,17 +241,22 @@ function broadcastIndex(op: string, x: Tensor, d: number, indexArg: Tensor | num
   return new Tensor(index.storage, shape, strides, index.offset, 'int32', index.versionCounter);
 }
 
+/** index_add/index_copy's rule: source is x's shape with dim d as long as the index. */
+function checkSource(op: string, x: Tensor, d: number, index: Tensor, source: Tensor): void {
+  const expected = x.shape.slice();
+  if (x.dim() > 0) expected[d] = index.numel();
+  if (!sameShape(source.shape, x.dim() === 0 ? source.shape : expected)) {
+    throw new RangeError(`${op}: source must have shape ${formatShape(expected)} (self's with dim ${d} of the index's length), but has ${formatShape(source.shape)}`);
+  }
+}
+
 /** x with alpha * source added at the positions index (1-D) along dim. */
 export function indexAdd(x: Tensor, dim: number, indexArg: Tensor | number[], source: Tensor, options: { alpha?: number } = {}): Tensor {
   checkTensor('indexAdd', x);
   checkTensor('indexAdd', source);
   const d = normalizeDim('indexAdd', dim, x.dim());
   const index = asIndexTensor('indexAdd', indexArg);
-  const expected = x.shape.slice();
-  if (x.dim() > 0) expected[d] = index.numel();
-  if (!sameShape(source.shape, x.dim() === 0 ? source.shape : expected)) {
-    throw new RangeError(`indexAdd: source must have shape ${formatShape(expected)} (self's with dim ${d} of the index's length), but has ${formatShape(source.shape)}`);
-  }
+  checkSource('indexAdd', x, d, index, source);
   const alpha = options.alpha ?? 1;
   const src = alpha === 1 ? source.detach() : mul(source.detach(), alpha);
   const out = scatterInto('add', clone(x.detach()), d, broadcastIndex('indexAdd', x, d, index, source.shape), src.to(x.dtype));
@@ -280,11 +285,7 @@ export function indexCopy(x: Tensor, dim: number, indexArg: Tensor | number[], s
   checkTensor('indexCopy', source);
   const d = normalizeDim('indexCopy', dim, x.dim());
   const index = asIndexTensor('indexCopy', indexArg);
-  const expected = x.shape.slice();
-  if (x.dim() > 0) expected[d] = index.numel();
-  if (!sameShape(source.shape, x.dim() === 0 ? source.shape : expected)) {
-    throw new RangeError(`indexCopy: source must have shape ${formatShape(expected)}, but has ${formatShape(source.shape)}`);
-  }
+  checkSource('indexCopy', x, d, index, source);
   const out = scatterInto('assign', clone(x.detach()), d, broadcastIndex('indexCopy', x, d, index, source.shape), source.detach().to(x.dtype));
   return record(out, 'IndexCopyBackward', [x, source], (g, needs) => [
     needs[0] ? indexFill(g, d, index, 0) : null,
