@@ -1,5 +1,6 @@
 /** Sequential and ModuleList: modules held in order, named '0', '1', … as in PyTorch. */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Parameter } from './parameter.js';
 import { describe } from '../tensor/shape.js';
 import { Module } from './module.js';
 
@@ -24,7 +25,7 @@ export class ModuleList extends Module {
     return this;
   }
 
-  get length(): number {
+  override get length(): number {
     return this.count;
   }
 
@@ -52,7 +53,119 @@ export class Sequential extends ModuleList {
 
   override forward(x: Tensor): Tensor {
     let y: unknown = x;
-    for (const m of this) y = (m.forward as (v: unknown) => unknown)(y);
+    for (const m of this) y = m(y);
     return y as Tensor;
+  }
+
+  /** A Sequential of the modules from start to end (exclusive), as PyTorch's seq[start:end]. */
+  slice(start = 0, end = this.length): Sequential {
+    const n = this.length;
+    const s = Math.max(0, start < 0 ? start + n : start);
+    const e = Math.min(n, end < 0 ? end + n : end);
+    const out: Module[] = [];
+    for (let i = s; i < e; i++) out.push(this[i]);
+    return new Sequential(...out);
+  }
+}
+
+/** Submodules by name (PyTorch's ModuleDict); registered like fields, in insertion order. */
+export class ModuleDict extends Module {
+  constructor(modules: Record<string, Module> | [string, Module][] = {}) {
+    super();
+    for (const [k, m] of Array.isArray(modules) ? modules : Object.entries(modules)) this.set(k, m);
+  }
+
+  /** Adds or replaces the module under key. */
+  set(key: string, module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError(`ModuleDict: expected '${key}' to be a Module, but received ${describe(module)}`);
+    if (typeof key !== 'string' || key === '' || key.includes('.')) throw new TypeError(`ModuleDict: keys must be non-empty strings without '.', but received ${describe(key)}`);
+    (this as unknown as Record<string, Module>)[key] = module;
+    return this;
+  }
+
+  /** The module under key, or undefined. */
+  get(key: string): Module | undefined {
+    const v = (this as unknown as Record<string, unknown>)[key];
+    return v instanceof Module ? v : undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  keys(): string[] {
+    return this.namedChildren().map(([k]) => k);
+  }
+
+  values(): Module[] {
+    return this.children();
+  }
+
+  entries(): [string, Module][] {
+    return this.namedChildren();
+  }
+
+  forward(..._inputs: never[]): unknown {
+    throw new Error('ModuleDict has no forward(); pick its modules in your own module');
+  }
+}
+
+/** Parameters in a list (PyTorch's ParameterList), registered as '0', '1', …. */
+export class ParameterList extends Module {
+  [index: number]: Parameter;
+  private count = 0;
+
+  constructor(params: Iterable<Parameter | Tensor> = []) {
+    super();
+    for (const p of params) this.append(p);
+  }
+
+  /** Adds a parameter (a plain tensor is wrapped in one, as PyTorch does). */
+  append(p: Parameter | Tensor): this {
+    if (!(p instanceof Tensor)) throw new TypeError(`ParameterList: expected a Parameter or a Tensor, but received ${describe(p)}`);
+    this[this.count] = p instanceof Parameter ? p : new Parameter(p);
+    this.count++;
+    return this;
+  }
+
+  override get length(): number {
+    return this.count;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Parameter> {
+    for (let i = 0; i < this.count; i++) yield this[i];
+  }
+
+  forward(..._inputs: never[]): unknown {
+    throw new Error('ParameterList has no forward(); use its parameters in your own module');
+  }
+}
+
+/** Parameters by name (PyTorch's ParameterDict). */
+export class ParameterDict extends Module {
+  constructor(params: Record<string, Parameter | Tensor> = {}) {
+    super();
+    for (const [k, p] of Object.entries(params)) this.set(k, p);
+  }
+
+  /** Adds or replaces the parameter under key (a plain tensor is wrapped in one). */
+  set(key: string, p: Parameter | Tensor): this {
+    if (!(p instanceof Tensor)) throw new TypeError(`ParameterDict: expected '${key}' to be a Parameter or a Tensor, but received ${describe(p)}`);
+    if (typeof key !== 'string' || key === '' || key.includes('.')) throw new TypeError(`ParameterDict: keys must be non-empty strings without '.', but received ${describe(key)}`);
+    (this as unknown as Record<string, Parameter>)[key] = p instanceof Parameter ? p : new Parameter(p);
+    return this;
+  }
+
+  get(key: string): Parameter | undefined {
+    const v = (this as unknown as Record<string, unknown>)[key];
+    return v instanceof Parameter ? v : undefined;
+  }
+
+  keys(): string[] {
+    return this.namedParameters(false).map(([k]) => k);
+  }
+
+  forward(..._inputs: never[]): unknown {
+    throw new Error('ParameterDict has no forward(); use its parameters in your own module');
   }
 }

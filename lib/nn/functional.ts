@@ -5,7 +5,10 @@ import { rand } from '../tensor/create.js';
 import { mul } from '../ops/binary.js';
 
 export { relu, sigmoid, tanh, leakyRelu, gelu } from '../ops/unary.js';
-export { softplus, elu, selu, celu, silu, mish, logsigmoid, hardtanh, relu6, hardswish, hardsigmoid, softsign } from '../ops/activations.js';
+export {
+  softplus, elu, selu, celu, silu, mish, logsigmoid, hardtanh, relu6, hardswish, hardsigmoid, softsign, softmin, glu, threshold,
+  prelu,
+} from '../ops/activations.js';
 export { cosineSimilarity, normalize } from '../ops/norms.js';
 export { oneHot } from '../ops/scatter.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';

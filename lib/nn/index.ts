@@ -1,9 +1,15 @@
 /** `kd.nn`: modules, layers, losses, initialisers and the functional forms. */
 export { Module } from './module.js';
-export type { StateDict, LoadStateDictResult } from './module.js';
+export type { StateDict, LoadStateDictResult, RemovableHandle, ForwardHook, ForwardPreHook } from './module.js';
 export { Parameter } from './parameter.js';
-export { Linear, ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, Dropout, Flatten, Identity } from './layers.js';
-export { Sequential, ModuleList } from './containers.js';
+export { Linear, Identity } from './linear.js';
+export {
+  ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, SiLU, ELU, SELU, CELU, Softplus, Softsign, Mish, Hardtanh,
+  ReLU6, Hardswish, Hardsigmoid, LogSigmoid, Softmin, GLU, Threshold, PReLU,
+} from './activation.js';
+export { Dropout } from './dropout.js';
+export { Flatten } from './flatten.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
 export { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss } from './losses.js';
 export * as init from './init.js';
 export * as functional from './functional.js';

@@ -2,11 +2,23 @@
  * nn.Module: the base of every layer and model. Submodules and parameters are whatever
  * Module and Parameter values the instance's own fields hold, in the order the fields were
  * first assigned — so `this.fc1 = new nn.Linear(...)` registers fc1 with no extra call.
+ *
+ * Modules are callable, as in PyTorch: `model(x)` runs forward with the registered hooks.
+ * The constructor returns a function whose prototype is the module's class, so `instanceof`,
+ * fields, methods and printing work as for any object.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, sameShape } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { Parameter } from './parameter.js';
+import { isDType, isFloating, type DType } from '../tensor/dtype.js';
+
+function checkName(op: string, m: Module, name: string): void {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) {
+    throw new TypeError(`${op}: a name must be a non-empty string without '.', but received ${describe(name)}`);
+  }
+  if (name in m && !Object.hasOwn(m, name)) throw new RangeError(`${op}: attribute '${name}' already exists`);
+}
 
 /** A state dict: parameter and buffer names (PyTorch's dotted names) to tensors, in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -16,19 +28,88 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/** What register*Hook returns: `remove()` unregisters the hook. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/** A forward pre-hook: sees the inputs; may return replacements (an array, or one value). */
+export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | unknown | void;
+/** A forward hook: sees inputs and output; may return a replacement output. */
+export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown | void;
+
+/** Calling a module runs forward with its hooks; R is what forward returns (a Tensor for most layers). */
+export interface Module {
+  <R = Tensor>(...inputs: unknown[]): R;
+}
+
+/** Per-module state that is not a field users see: hidden from Object.entries and printing. */
+interface Internals {
+  bufferNames: Set<string>;
+  preHooks: Map<number, ForwardPreHook>;
+  hooks: Map<number, ForwardHook>;
+}
+
+let nextHookId = 0;
+
 export abstract class Module {
   /** True in training mode (the default); eval() clears it. Affects Dropout and similar layers. */
-  training = true;
-  /** Names of fields holding buffers: tensors saved in the state dict that are not learned. */
-  private readonly bufferNames = new Set<string>();
+  declare training: boolean;
+  declare private readonly internals: Internals;
+
+  constructor() {
+    const call = (...inputs: unknown[]): unknown => (call as unknown as Module).callForward(inputs);
+    // A function's own name and length would shadow fields and getters of those names.
+    delete (call as { name?: string }).name;
+    delete (call as { length?: number }).length;
+    Object.setPrototypeOf(call, new.target.prototype);
+    // Set here, not as field initialisers: those would land on the object `new` made, not on `call`.
+    Object.defineProperty(call, 'training', { value: true, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(call, 'internals', {
+      value: { bufferNames: new Set<string>(), preHooks: new Map(), hooks: new Map() } satisfies Internals,
+    });
+    return call as unknown as Module;
+  }
 
   /** The layer's computation. */
   abstract forward(...inputs: never[]): unknown;
 
+  /** forward with the forward pre-hooks before and the forward hooks after (what `module(x)` does). */
+  private callForward(inputs: unknown[]): unknown {
+    let args = inputs;
+    for (const hook of this.internals.preHooks.values()) {
+      const r = hook(this, args);
+      if (r !== undefined) args = Array.isArray(r) ? r : [r];
+    }
+    let out = (this.forward as (...a: unknown[]) => unknown)(...args);
+    for (const hook of this.internals.hooks.values()) {
+      const r = hook(this, args, out);
+      if (r !== undefined) out = r;
+    }
+    return out;
+  }
+
+  /** Calls hook(module, inputs) before every forward; it may return replacement inputs. */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    return this.addHook('registerForwardPreHook', this.internals.preHooks, hook);
+  }
+
+  /** Calls hook(module, inputs, output) after every forward; it may return a replacement output. */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    return this.addHook('registerForwardHook', this.internals.hooks, hook);
+  }
+
+  private addHook<H>(op: string, into: Map<number, H>, hook: H): RemovableHandle {
+    if (typeof hook !== 'function') throw new TypeError(`${op}: expected a function, but received ${describe(hook)}`);
+    const id = nextHookId++;
+    into.set(id, hook);
+    return { remove: () => void into.delete(id) };
+  }
+
   /** Registers a non-learned tensor (e.g. running statistics) as field `name`, saved in stateDict. */
   registerBuffer(name: string, tensor: Tensor | null): void {
     (this as unknown as Record<string, unknown>)[name] = tensor;
-    this.bufferNames.add(name);
+    this.internals.bufferNames.add(name);
   }
 
   /** Direct submodules as [name, module], in registration order. */
@@ -88,7 +169,7 @@ export abstract class Module {
   namedBuffers(): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [prefix, m] of this.namedModules()) {
-      for (const name of m.bufferNames) {
+      for (const name of m.internals.bufferNames) {
         const t = (m as unknown as Record<string, unknown>)[name];
         if (t instanceof Tensor) out.push([prefix ? `${prefix}.${name}` : name, t]);
       }
@@ -108,11 +189,82 @@ export abstract class Module {
   }
 
   /** Clears every parameter's gradient: to null (default, like PyTorch 2), or to zeros. */
-  zeroGrad(setToNone = true): void {
+  zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
+    const none = typeof setToNone === 'object' ? setToNone.setToNone ?? true : setToNone;
     for (const p of this.parameters()) {
-      if (setToNone) p.grad = null;
-      else if (p.grad) p.grad.zero_();
+      if (none) p.grad = null;
+      else if (p.grad) noGrad(() => p.grad!.zero_());
     }
+  }
+
+  /** Sets requiresGrad on every parameter (e.g. false to freeze a pretrained part); returns this. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /**
+   * Converts every floating-point parameter and buffer to dtype ('cpu', the only device, changes
+   * nothing). Parameters are replaced by converted ones (tied ones stay tied), so create the
+   * optimizer after converting, as in PyTorch. Returns this.
+   */
+  to(dtype: DType | 'cpu'): this {
+    if (dtype === 'cpu') return this;
+    if (!isDType(dtype)) throw new TypeError(`to: unknown dtype ${String(dtype)} (expected 'float32', 'float64', 'int32' or 'bool', or 'cpu')`);
+    if (!isFloating(dtype)) throw new TypeError(`to: a module converts to a floating-point dtype, not ${dtype}`);
+    const converted = new Map<Tensor, Tensor>();
+    for (const m of this.modules()) {
+      const fields = m as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(m)) {
+        if (!(v instanceof Tensor) || !isFloating(v.dtype) || v.dtype === dtype) continue;
+        if (!(v instanceof Parameter) && !m.internals.bufferNames.has(k)) continue;
+        let c = converted.get(v);
+        if (c === undefined) {
+          c = v instanceof Parameter ? new Parameter(v.detach().to(dtype), v.requiresGrad) : v.detach().to(dtype);
+          converted.set(v, c);
+        }
+        fields[k] = c;
+      }
+    }
+    return this;
+  }
+
+  /** to('float32'). */
+  float(): this {
+    return this.to('float32');
+  }
+
+  /** to('float64'). */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /** Adds a parameter (or null) as field `name`, as assigning it would. */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName('registerParameter', this, name);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(`registerParameter: cannot assign ${describe(param)} as parameter '${name}' (nn.Parameter or null expected)`);
+    }
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /** Adds a submodule (or null) as field `name`, as assigning it would. */
+  addModule(name: string, module: Module | null): void {
+    checkName('addModule', this, name);
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`addModule: ${describe(module)} is not a Module`);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** The submodule at a dotted path ('encoder.layers.0'); throws naming the missing part. */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    let m: Module = this;
+    for (const part of target.split('.')) {
+      const next = (m as unknown as Record<string, unknown>)[part];
+      if (!(next instanceof Module)) throw new RangeError(`getSubmodule: ${m.constructor.name} has no submodule '${part}' (in '${target}')`);
+      m = next;
+    }
+    return m;
   }
 
   /** Calls fn on every submodule and then this one (e.g. for custom initialisation); returns this. */
@@ -133,7 +285,7 @@ export abstract class Module {
     const out: [string, Tensor][] = [];
     const name = (k: string) => (prefix ? `${prefix}.${k}` : k);
     for (const [k, p] of this.ownParameters()) out.push([name(k), p]);
-    for (const k of this.bufferNames) {
+    for (const k of this.internals.bufferNames) {
       const t = (this as unknown as Record<string, unknown>)[k];
       if (t instanceof Tensor) out.push([name(k), t]);
     }

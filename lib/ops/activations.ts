@@ -4,6 +4,9 @@
  * their gradients recorded where the composed one would be wrong at a kink or unstable.
  */
 import { Tensor } from '../tensor/tensor.js';
+import { formatShape, normalizeDim } from '../tensor/shape.js';
+import { softmax } from './softmax.js';
+import { chunk } from './shape.js';
 import { record } from './tape.js';
 import { checkTensor, exp, floatInput, sigmoid, tanh } from './unary.js';
 import { add, div, minimum, mul, sub } from './binary.js';
@@ -97,3 +100,36 @@ export const softsign = (x: Tensor): Tensor => {
   checkTensor('softsign', x);
   return div(x, add(x.abs(), 1));
 };
+
+/** softmax(-x) along dim. */
+export function softmin(x: Tensor, dim: number): Tensor {
+  checkTensor('softmin', x);
+  return softmax(x.neg(), dim);
+}
+
+/** The gated linear unit: the first half of dim times the sigmoid of the second half. */
+export function glu(x: Tensor, dim = -1): Tensor {
+  checkTensor('glu', x);
+  const d = normalizeDim('glu', dim, x.dim());
+  if (x.shape[d] % 2 !== 0) throw new RangeError(`glu: halving dimension must be even, but dimension ${d} is size ${x.shape[d]}`);
+  const [a, b] = chunk(x, 2, d);
+  return mul(a, sigmoid(b));
+}
+
+/** x where x > threshold, else value. */
+export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
+  checkTensor('threshold', x);
+  return where(x.gt(thresholdValue), x, value);
+}
+
+/** max(0, x) + weight * min(0, x), weight one shared slope [1] or one per channel [C] (dim 1). */
+export function prelu(x: Tensor, weight: Tensor): Tensor {
+  checkTensor('prelu', x);
+  checkTensor('prelu', weight);
+  const n = weight.numel();
+  if (n !== 1 && (x.dim() < 2 ? x.shape[0] !== n : x.shape[1] !== n)) {
+    throw new RangeError(`prelu: weight has ${n} slopes but the input ${formatShape(x.shape)} has ${x.dim() < 2 ? x.shape[0] : x.shape[1]} channels`);
+  }
+  const w = n === 1 ? weight.reshape([]) : x.dim() < 2 ? weight : weight.reshape([n, ...x.shape.slice(2).map(() => 1)]);
+  return where(x.ge(0), x, mul(w, x));
+}

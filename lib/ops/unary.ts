@@ -9,7 +9,7 @@ import { describe } from '../tensor/shape.js';
 import { emptyTensor, fullTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
 import { record } from './tape.js';
-import { div, mul } from './binary.js';
+import { add, div, mul } from './binary.js';
 
 const U = native.unaryOps;
 const B = native.binaryOps;
@@ -133,8 +133,18 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return pointwiseOp('LeakyReluBackward', floatInput(x), U.leakyRelu, B.leakyReluBackward, 'input', negativeSlope);
 }
 
-/** GELU with the exact erf form (PyTorch's default approximate='none'). */
-export function gelu(x: Tensor): Tensor {
+/**
+ * GELU: x * Phi(x) with the exact erf form (PyTorch's default), or with `approximate: 'tanh'`
+ * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+ */
+export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   checkTensor('gelu', x);
+  const approximate = options.approximate ?? 'none';
+  if (approximate === 'tanh') {
+    const xf = floatInput(x);
+    const inner = mul(add(xf, mul(mul(mul(xf, xf), xf), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(xf, 0.5), add(tanh(inner), 1));
+  }
+  if (approximate !== 'none') throw new RangeError(`gelu: approximate must be 'none' or 'tanh', but got ${String(approximate)}`);
   return pointwiseOp('GeluBackward', floatInput(x), U.gelu, B.geluBackward, 'input');
 }
