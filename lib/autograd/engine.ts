@@ -1,85 +1,159 @@
 /**
- * The backward pass: walks the tape from a root in reverse topological order, sums the
- * gradients reaching each node, and accumulates leaves' gradients into `.grad`.
+ * The backward pass: walks the tape from one or more roots in reverse topological order, sums
+ * the gradients reaching each node (per output of the node), runs tensor hooks, and either
+ * accumulates leaves' gradients into `.grad` (backward) or hands back the gradients of chosen
+ * tensors (autograd.grad).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { GradFn } from './node.js';
+import { GradFn, isNodeEdge, type GradHook, type OutputMeta } from './node.js';
 import { noGrad } from './grad_mode.js';
+import { isAnomalyEnabled } from './anomaly.js';
+import { zerosTensor } from '../ops/alloc.js';
 
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (PyTorch's retain_graph). */
   retainGraph?: boolean;
 }
 
+/** How one run of the graph ends. */
+interface RunOptions extends BackwardOptions {
+  /** Tensors whose gradients to hand back (autograd.grad); when set, no `.grad` is touched. */
+  capture?: readonly Tensor[];
+}
+
 /** Reachable nodes and how many edges point at each (its count of pending contributions). */
-function countDependencies(root: GradFn): Map<GradFn, number> {
-  const deps = new Map<GradFn, number>([[root, 0]]);
-  const stack: GradFn[] = [root];
+function countDependencies(starts: readonly GradFn[]): Map<GradFn, number> {
+  const deps = new Map<GradFn, number>();
+  const stack: GradFn[] = [];
+  for (const s of starts) {
+    if (!deps.has(s)) {
+      deps.set(s, 0);
+      stack.push(s);
+    }
+  }
   while (stack.length > 0) {
     const fn = stack.pop()!;
     for (const e of fn.next) {
-      if (e instanceof GradFn) {
-        const seen = deps.get(e);
-        deps.set(e, (seen ?? 0) + 1);
-        if (seen === undefined) stack.push(e);
-      }
+      if (!isNodeEdge(e)) continue;
+      const seen = deps.get(e.fn);
+      deps.set(e.fn, (seen ?? 0) + 1);
+      if (seen === undefined) stack.push(e.fn);
     }
   }
   return deps;
 }
 
+function runHooks(hooks: readonly GradHook[] | undefined, g: Tensor): Tensor {
+  if (!hooks) return g;
+  for (const h of hooks) {
+    const r = h(g);
+    if (r !== undefined && r !== null) {
+      if (typeof (r as Tensor).shape !== 'object') throw new TypeError('registerHook: a hook must return a Tensor or nothing');
+      if ((r as Tensor).shape.length !== g.shape.length || (r as Tensor).shape.some((s, i) => s !== g.shape[i])) {
+        throw new RangeError(`registerHook: the hook returned a gradient of shape [${(r as Tensor).shape.join(', ')}] for one of shape [${g.shape.join(', ')}]`);
+      }
+      g = r as Tensor;
+    }
+  }
+  return g;
+}
+
+function checkFinite(fn: GradFn, grads: readonly (Tensor | null)[]): void {
+  grads.forEach((g, i) => {
+    if (!g || (g.dtype !== 'float32' && g.dtype !== 'float64')) return;
+    const data = g.toTypedArray();
+    for (let k = 0; k < data.length; k++) {
+      if (!Number.isFinite(data[k])) {
+        const where = fn.creationStack ? `\nThe forward call that created it:\n${fn.creationStack}` : '';
+        throw new Error(`detectAnomaly: Function '${fn.name}' returned ${Number.isNaN(data[k]) ? 'nan' : 'inf'} values in its gradient for input ${i}${where}`);
+      }
+    }
+  });
+}
+
+const zerosOf = (m: OutputMeta): Tensor => zerosTensor(m.shape, m.dtype);
+
 /**
- * Computes d(root)/d(leaf) for every leaf that requires grad, seeding with `gradient`.
- * Gradients stored into `.grad` are always contiguous tensors of their own, never shared
- * with another tensor (several edges often receive the very same gradient object).
+ * Runs the graph backward from `roots`, each seeded with its gradient. Without `capture`,
+ * gradients of leaves that require grad accumulate into `.grad` (contiguous tensors of their
+ * own, never shared). With it, returns the gradient reaching each captured tensor (null where
+ * none did) and leaves every `.grad` alone.
  */
-export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOptions = {}): void {
-  const rootFn = root.gradFn;
+export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], options: RunOptions = {}): (Tensor | null)[] {
+  const capture = options.capture;
   const leafGrads = new Map<Tensor, Tensor>();
+  const captured = new Map<Tensor, Tensor>();
+  // non-leaf tensors captured by the node output they came from
+  const captureAt = new Map<GradFn, Map<number, Tensor>>();
+  for (const t of capture ?? []) {
+    if (!t.gradFn) continue;
+    let m = captureAt.get(t.gradFn);
+    if (!m) captureAt.set(t.gradFn, (m = new Map()));
+    m.set(t.outputNr, t);
+  }
   const toLeaf = (leaf: Tensor, g: Tensor) => {
     const prev = leafGrads.get(leaf);
     leafGrads.set(leaf, prev ? prev.add(g) : g);
   };
 
   noGrad(() => {
-    if (rootFn === null) {
-      toLeaf(root, gradient);
-    } else {
-      const deps = countDependencies(rootFn);
-      const grads = new Map<GradFn, Tensor>([[rootFn, gradient]]);
-      const ready: GradFn[] = [rootFn];
-      // Every edge counts down its node once, whether or not a gradient flowed along it.
-      const arrive = (fn: GradFn, g: Tensor | null) => {
-        if (g) {
-          const prev = grads.get(fn);
-          grads.set(fn, prev ? prev.add(g) : g);
-        }
-        const left = deps.get(fn)! - 1;
-        deps.set(fn, left);
-        if (left > 0) return;
-        if (grads.has(fn)) {
-          ready.push(fn);
-        } else {
-          if (!options.retainGraph) fn.release();
-          for (const e of fn.next) if (e instanceof GradFn) arrive(e, null);
-        }
-      };
-      while (ready.length > 0) {
-        const fn = ready.pop()!;
-        const g = grads.get(fn)!;
-        grads.delete(fn);
-        const inputGrads = fn.apply(g);
+    const grads = new Map<GradFn, (Tensor | null)[]>();
+    const addGrad = (fn: GradFn, nr: number, g: Tensor) => {
+      let slots = grads.get(fn);
+      if (!slots) grads.set(fn, (slots = new Array<Tensor | null>(fn.numOutputs).fill(null)));
+      slots[nr] = slots[nr] ? slots[nr]!.add(g) : g;
+    };
+    const starts: GradFn[] = [];
+    roots.forEach((root, i) => {
+      if (root.gradFn === null) toLeaf(root, seeds[i]);
+      else {
+        addGrad(root.gradFn, root.outputNr, seeds[i]);
+        starts.push(root.gradFn);
+      }
+    });
+    const deps = countDependencies(starts);
+    const ready = [...new Set(starts)].filter((fn) => deps.get(fn) === 0);
+    // Every edge counts down its node once, whether or not a gradient flowed along it.
+    const arrive = (fn: GradFn) => {
+      const left = deps.get(fn)! - 1;
+      deps.set(fn, left);
+      if (left > 0) return;
+      if (grads.has(fn)) {
+        ready.push(fn);
+      } else {
         if (!options.retainGraph) fn.release();
-        for (let i = 0; i < fn.next.length; i++) {
-          const edge = fn.next[i];
-          if (edge instanceof GradFn) arrive(edge, inputGrads[i] ?? null);
-          else if (edge !== null && inputGrads[i]) toLeaf(edge, inputGrads[i]!);
+        for (const e of fn.next) if (isNodeEdge(e)) arrive(e.fn);
+      }
+    };
+    while (ready.length > 0) {
+      const fn = ready.pop()!;
+      const slots = grads.get(fn)!;
+      grads.delete(fn);
+      for (let nr = 0; nr < slots.length; nr++) {
+        if (slots[nr] === null) continue;
+        slots[nr] = runHooks(fn.hooks.get(nr), slots[nr]!);
+        const t = captureAt.get(fn)?.get(nr);
+        if (t) captured.set(t, slots[nr]!);
+      }
+      const inputGrads = fn.apply(slots, zerosOf);
+      if (isAnomalyEnabled()) checkFinite(fn, inputGrads);
+      if (!options.retainGraph) fn.release();
+      for (let i = 0; i < fn.next.length; i++) {
+        const edge = fn.next[i];
+        const g = inputGrads[i] ?? null;
+        if (isNodeEdge(edge)) {
+          if (g) addGrad(edge.fn, edge.nr, g);
+          arrive(edge.fn);
+        } else if (edge !== null && g) {
+          toLeaf(edge, g);
         }
       }
     }
+    for (const [leaf, g] of leafGrads) leafGrads.set(leaf, runHooks(leaf.leafHooks, g));
+    if (capture) return;
     // Leaves get contiguous gradients of their own: several edges often carry one tensor, or
     // views of one storage (which share the storage object).
-    const handedOut = new Set<ArrayBufferView>([gradient.storage]);
+    const handedOut = new Set<ArrayBufferView>(seeds.map((s) => s.storage));
     for (const [leaf, g0] of leafGrads) {
       let g = g0.dtype === leaf.dtype ? g0 : g0.to(leaf.dtype);
       if (leaf.grad !== null) {
@@ -93,4 +167,11 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       leaf.grad = g;
     }
   });
+  if (!capture) return [];
+  return capture.map((t) => (t.gradFn ? captured.get(t) : leafGrads.get(t)) ?? null);
+}
+
+/** d(root)/d(leaf) for every leaf that requires grad, accumulated into `.grad`. */
+export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOptions = {}): void {
+  runGraph([root], [gradient], options);
 }

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { formatShape, normalizeDim } from '../tensor/shape.js';
 import { softmax } from './softmax.js';
 import { chunk } from './shape.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { checkTensor, exp, floatInput, sigmoid, tanh } from './unary.js';
 import { add, div, minimum, mul, sub } from './binary.js';
 import { where } from './indexing.js';

@@ -8,7 +8,7 @@ import { fitsInt32, promoteTypes, promoteWithScalar, type DType } from '../tenso
 import { broadcastShapes, describe, sameShape } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { sum } from './reduce.js';
 import { log, neg } from './unary.js';
 import { where } from './indexing.js';

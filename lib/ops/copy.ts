@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { isDType, isFloating, type DType } from '../tensor/dtype.js';
 import { copyInto, emptyTensor, fullTensor } from './alloc.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 
 /** A copy with its own contiguous storage; gradients flow back unchanged. */
 export function clone(x: Tensor): Tensor {

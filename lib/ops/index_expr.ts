@@ -11,7 +11,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { describe, formatShape, broadcastShapes } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
 import { arange, tensor } from '../tensor/create.js';
-import { needsGrad, record } from './tape.js';
+import { needsGrad, record } from '../autograd/record.js';
 import { checkInPlace } from './inplace.js';
 import { copyInto, fullTensor } from './alloc.js';
 import { clone } from './copy.js';
@@ -280,6 +280,7 @@ export function indexPut_<T extends Tensor>(x: T, items: IndexItem | IndexItem[]
     copyInto(x, recorded.detach());
     x.versionCounter.value++;
     x.gradFn = recorded.gradFn;
+    x.outputNr = recorded.outputNr;
     x.requiresGrad = true;
     return x;
   }

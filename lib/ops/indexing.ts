@@ -5,7 +5,7 @@ import { fitsInt32, promoteTypes, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout, layoutOf } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { sumToShape } from './binary.js';
 import { asIndexTensor } from './index_tensor.js';
 

@@ -9,7 +9,7 @@ import { elementOf, fitsInt32, isFloating, sharesMemory } from '../tensor/dtype.
 import { broadcastShapes, describe, formatShape, sameShape } from '../tensor/shape.js';
 import { copyInto, fillView } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
-import { needsGrad, record } from './tape.js';
+import { needsGrad, record } from '../autograd/record.js';
 import { add, div, mul, sub, sumToShape } from './binary.js';
 import { clamp, clampBounds } from './unary.js';
 
@@ -51,6 +51,7 @@ function rebase(self: Tensor, result: Tensor): void {
   copyInto(self, result.detach());
   self.versionCounter.value++;
   self.gradFn = result.gradFn;
+  self.outputNr = result.outputNr;
   self.requiresGrad = result.requiresGrad;
 }
 

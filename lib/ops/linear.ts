@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { copyInto, emptyTensor } from './alloc.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { gemmInto, transposedView } from './matmul.js';
 import { sum } from './reduce.js';
 

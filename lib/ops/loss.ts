@@ -9,7 +9,7 @@ import { isFloating } from '../tensor/dtype.js';
 import { describe, formatShape, sameShape } from '../tensor/shape.js';
 import { emptyTensor, fullTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { denseFloat, denseInt32 } from './dense.js';
 import { add, div, mul, sub } from './binary.js';
 import { where } from './indexing.js';

@@ -8,7 +8,7 @@ import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { fullTensor } from './alloc.js';
 import { checkTensor, floatInput, runUnary, clamp, exp, sqrt, neg } from './unary.js';
 import {

@@ -8,7 +8,7 @@ import { isFloating } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { contiguous } from './copy.js';
 import { sumToShape } from './binary.js';
 

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { describe, normalizeDim } from '../tensor/shape.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { checkTensor, exp, sqrt } from './unary.js';
 import { div, mul, pow, sub } from './binary.js';
 import { where } from './indexing.js';

@@ -9,7 +9,7 @@ import { isFloating, type DType } from '../tensor/dtype.js';
 import { describe, normalizeDim } from '../tensor/shape.js';
 import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { contiguous } from './copy.js';
 import { reshape } from './views.js';
 import { div, eq, mul, sub } from './binary.js';

@@ -5,7 +5,7 @@ import { isFloating, type DType } from '../tensor/dtype.js';
 import { normalizeDim } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
 import { axisLayout, axisSplit } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { contiguous } from './copy.js';
 import { checkTensor } from './unary.js';
 import { scatterToIndices } from './reduce.js';

@@ -10,7 +10,7 @@ import { isFloating } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
 import { tensor } from '../tensor/create.js';
 import { copyInto, fullTensor, zerosTensor } from './alloc.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { clone } from './copy.js';
 import { checkTensor } from './unary.js';
 import { div, eq, mul } from './binary.js';

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { arange } from '../tensor/create.js';
 import { zerosTensor, copyInto } from './alloc.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { checkTensor } from './unary.js';
 import { cat, indexSelect, where } from './indexing.js';
 import { diagonal, expand, narrow, permute, reshape, select, transpose } from './views.js';

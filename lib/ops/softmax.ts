@@ -5,7 +5,7 @@ import { isFloating } from '../tensor/dtype.js';
 import { describe, normalizeDim } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
 import { axisSplit, layoutOf } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { contiguous } from './copy.js';
 
 function softmaxAlong(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tensor {

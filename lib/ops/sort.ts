@@ -10,7 +10,7 @@ import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { tensor } from '../tensor/create.js';
 import { emptyTensor } from './alloc.js';
 import { axisLayout, axisSplit } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { contiguous } from './copy.js';
 import { checkTensor } from './unary.js';
 import { scatterToIndices } from './reduce.js';

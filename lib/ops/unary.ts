@@ -8,7 +8,7 @@ import { isFloating, type DType } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
 import { emptyTensor, fullTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { add, div, mul } from './binary.js';
 
 const U = native.unaryOps;

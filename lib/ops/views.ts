@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { contiguousStrides, describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
-import { record } from './tape.js';
+import { record } from '../autograd/record.js';
 import { contiguous } from './copy.js';
 import { zerosTensor, copyInto } from './alloc.js';
 import { sumToShape } from './binary.js';

@@ -8,7 +8,7 @@ import type { Storage } from '../native.js';
 import type { DType } from './dtype.js';
 import { contiguousStrides, numelOf, normalizeDim, type Shape } from './shape.js';
 import { formatTensor } from './print.js';
-import type { GradFn } from '../autograd/node.js';
+import type { GradFn, GradHook } from '../autograd/node.js';
 import { runBackward, type BackwardOptions } from '../autograd/engine.js';
 import * as binary from '../ops/binary.js';
 import * as unary from '../ops/unary.js';
@@ -46,6 +46,10 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The tape node that made this tensor, or null for leaves. */
   gradFn: GradFn | null = null;
+  /** @internal Which of gradFn's outputs this tensor is (0 but for multi-output functions). */
+  outputNr = 0;
+  /** @internal Hooks on a leaf's gradient (registerHook), run before it accumulates into `.grad`. */
+  leafHooks: GradHook[] | undefined = undefined;
 
   /** @internal Use kd.tensor / kd.zeros / … to create tensors. */
   constructor(
