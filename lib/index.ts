@@ -14,7 +14,7 @@ export {
 } from './tensor/create.js';
 export type { TensorOptions, RandomOptions } from './tensor/create.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode } from './autograd/grad_mode.js';
 export { setNumThreads, getNumThreads } from './threads.js';
 export * from './functional.js';
 export * as autograd from './autograd/index.js';

@@ -36,3 +36,11 @@ function withGradMode<T>(on: boolean, fn: () => T): T {
     enabled = prev;
   }
 }
+
+/**
+ * Runs fn without recording (PyTorch's torch.inference_mode); kindling has no separate
+ * inference tensors, so this is noGrad under PyTorch's name.
+ */
+export function inferenceMode<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}

@@ -1,6 +1,6 @@
 /** `kd.nn`: modules, layers, losses, initialisers and the functional forms. */
 export { Module } from './module.js';
-export type { StateDict, LoadStateDictResult, RemovableHandle, ForwardHook, ForwardPreHook } from './module.js';
+export type { StateDict, LoadStateDictResult, RemovableHandle, ForwardHook, ForwardPreHook, FullBackwardHook } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, Identity } from './linear.js';
 export {

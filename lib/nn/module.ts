@@ -9,7 +9,8 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, sameShape } from '../tensor/shape.js';
-import { noGrad } from '../autograd/grad_mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad_mode.js';
+import { Function, type FunctionCtx } from '../autograd/function.js';
 import { Parameter } from './parameter.js';
 import { isDType, isFloating, type DType } from '../tensor/dtype.js';
 
@@ -38,6 +39,58 @@ export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | 
 /** A forward hook: sees inputs and output; may return a replacement output. */
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown | void;
 
+/**
+ * A full backward hook: sees the gradients with respect to the module's tensor inputs (null
+ * where an input needs none) and outputs; may return replacement input gradients.
+ */
+export type FullBackwardHook = (module: Module, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void;
+
+/** Shared by the two identity functions that bracket a module with backward hooks. */
+interface HookState {
+  module: Module;
+  hooks: FullBackwardHook[];
+  gradOutput: (Tensor | null)[];
+  inputsTracked: boolean;
+}
+
+function runBackwardHooks(state: HookState, gradInput: (Tensor | null)[]): (Tensor | null)[] {
+  let current = gradInput;
+  for (const hook of state.hooks) {
+    const r = hook(state.module, current, state.gradOutput);
+    if (r === undefined) continue;
+    if (!Array.isArray(r) || r.length !== current.length) {
+      throw new TypeError(`registerFullBackwardHook: a hook must return nothing or an array of ${current.length} gradients (one per tensor input)`);
+    }
+    current = r;
+  }
+  return current;
+}
+
+/** Identity over a module's outputs: its backward sees the output gradients first. */
+class BackwardHookOutputs extends Function {
+  static override forward(ctx: FunctionCtx, state: HookState, ...outs: Tensor[]): Tensor[] {
+    ctx.state = state;
+    return outs;
+  }
+  static override backward(ctx: FunctionCtx, ...grads: Tensor[]): (Tensor | null)[] {
+    const state = ctx.state as HookState;
+    state.gradOutput = grads;
+    if (!state.inputsTracked) runBackwardHooks(state, []);
+    return [null, ...grads];
+  }
+}
+
+/** Identity over a module's tensor inputs: its backward sees their gradients and runs the hooks. */
+class BackwardHookInputs extends Function {
+  static override forward(ctx: FunctionCtx, state: HookState, ...ins: Tensor[]): Tensor[] {
+    ctx.state = state;
+    return ins;
+  }
+  static override backward(ctx: FunctionCtx, ...grads: Tensor[]): (Tensor | null)[] {
+    return [null, ...runBackwardHooks(ctx.state as HookState, grads)];
+  }
+}
+
 /** Calling a module runs forward with its hooks; R is what forward returns (a Tensor for most layers). */
 export interface Module {
   <R = Tensor>(...inputs: unknown[]): R;
@@ -48,6 +101,7 @@ interface Internals {
   bufferNames: Set<string>;
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
+  backwardHooks: Map<number, FullBackwardHook>;
 }
 
 let nextHookId = 0;
@@ -66,7 +120,7 @@ export abstract class Module {
     // Set here, not as field initialisers: those would land on the object `new` made, not on `call`.
     Object.defineProperty(call, 'training', { value: true, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(call, 'internals', {
-      value: { bufferNames: new Set<string>(), preHooks: new Map(), hooks: new Map() } satisfies Internals,
+      value: { bufferNames: new Set<string>(), preHooks: new Map(), hooks: new Map(), backwardHooks: new Map() } satisfies Internals,
     });
     return call as unknown as Module;
   }
@@ -81,12 +135,37 @@ export abstract class Module {
       const r = hook(this, args);
       if (r !== undefined) args = Array.isArray(r) ? r : [r];
     }
+    const backwardHooks = this.internals.backwardHooks;
+    let state: HookState | null = null;
+    if (backwardHooks.size > 0 && isGradEnabled()) {
+      // bracket forward with identities whose backward sees the output and input gradients
+      const tensorAt = args.map((a, i) => (a instanceof Tensor && a.requiresGrad ? i : -1)).filter((i) => i >= 0);
+      state = { module: this, hooks: [...backwardHooks.values()], gradOutput: [], inputsTracked: tensorAt.length > 0 };
+      if (tensorAt.length > 0) {
+        const wrapped = BackwardHookInputs.apply(state, ...tensorAt.map((i) => args[i])) as Tensor[];
+        args = args.slice();
+        tensorAt.forEach((i, k) => (args[i] = wrapped[k]));
+      }
+    }
     let out = (this.forward as (...a: unknown[]) => unknown)(...args);
+    if (state) {
+      if (out instanceof Tensor) out = (BackwardHookOutputs.apply(state, out) as Tensor[])[0];
+      else if (Array.isArray(out) && out.every((o) => o instanceof Tensor)) out = BackwardHookOutputs.apply(state, ...(out as Tensor[]));
+    }
     for (const hook of this.internals.hooks.values()) {
       const r = hook(this, args, out);
       if (r !== undefined) out = r;
     }
     return out;
+  }
+
+  /**
+   * Calls hook(module, gradInput, gradOutput) during backward, once the gradients with respect
+   * to the module's tensor inputs are known (PyTorch's register_full_backward_hook); it may
+   * return replacement input gradients.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+    return this.addHook('registerFullBackwardHook', this.internals.backwardHooks, hook);
   }
 
   /** Calls hook(module, inputs) before every forward; it may return replacement inputs. */

@@ -9,6 +9,8 @@ import type { DType } from './dtype.js';
 import { contiguousStrides, numelOf, normalizeDim, type Shape } from './shape.js';
 import { formatTensor } from './print.js';
 import type { GradFn, GradHook } from '../autograd/node.js';
+import * as autogradHooks from '../autograd/grad.js';
+import type { HookHandle } from '../autograd/grad.js';
 import { runBackward, type BackwardOptions } from '../autograd/engine.js';
 import * as binary from '../ops/binary.js';
 import * as unary from '../ops/unary.js';
@@ -50,6 +52,8 @@ export class Tensor {
   outputNr = 0;
   /** @internal Hooks on a leaf's gradient (registerHook), run before it accumulates into `.grad`. */
   leafHooks: GradHook[] | undefined = undefined;
+  /** True when retainGrad() made this non-leaf keep its gradient in `.grad`. */
+  retainsGrad = false;
 
   /** @internal Use kd.tensor / kd.zeros / … to create tensors. */
   constructor(
@@ -160,6 +164,15 @@ export class Tensor {
     }
     runBackward(this, gradient.detach(), options);
   }
+
+  /**
+   * Calls hook(grad) with this tensor's gradient during backward; it may return a replacement.
+   * Returns a handle whose remove() unregisters it. Throws for a tensor that doesn't require grad.
+   */
+  registerHook(hook: GradHook): HookHandle { return autogradHooks.registerHook(this, hook); }
+
+  /** Keeps a non-leaf tensor's gradient in `.grad` after backward (leaves always keep theirs). */
+  retainGrad(): void { autogradHooks.retainGrad(this); }
 
   /** Sets whether this leaf records gradients (in place); returns this. */
   requiresGrad_(on = true): this {
