@@ -13,3 +13,4 @@ export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from
 export { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss } from './losses.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
+export * as utils from './utils/index.js';
