@@ -15,12 +15,15 @@ interface Trajectory { optimizer: string; options: Record<string, unknown>; init
 
 const OPTIMIZERS: Record<string, new (p: kd.Tensor[], o: any) => kd.optim.Optimizer<{ lr: number }>> = {
   SGD: kd.optim.SGD, Adagrad: kd.optim.Adagrad, RMSprop: kd.optim.RMSprop, Adam: kd.optim.Adam, AdamW: kd.optim.AdamW,
+  Adadelta: kd.optim.Adadelta, Adamax: kd.optim.Adamax, NAdam: kd.optim.NAdam, RAdam: kd.optim.RAdam, Rprop: kd.optim.Rprop,
+  ASGD: kd.optim.ASGD,
 };
 
 const fromFlat = (f: Flat) => kd.tensor(f.data).reshape(f.shape).detach();
 
 describe('optimizers follow PyTorch trajectories', () => {
-  const { trajectories } = load('optim.json') as { trajectories: Trajectory[] };
+  // optim.json and optim2.json from shared/fixtures; extra_optim.json from make_extra_optim.py
+  const trajectories = ['optim.json', 'optim2.json', 'extra_optim.json'].flatMap((f) => (load(f) as { trajectories: Trajectory[] }).trajectories);
   for (const t of trajectories) {
     it(`${t.optimizer} ${JSON.stringify(t.options)}`, () => {
       const params = t.init.map((f) => new kd.nn.Parameter(fromFlat(f)));

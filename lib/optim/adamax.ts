@@ -1,0 +1,47 @@
+/** Adamax (Adam with the infinity norm): PyTorch's rule, as tensor ops. */
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, require, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { effectiveGrad } from './effective_grad.js';
+
+export interface AdamaxOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  maximize?: boolean;
+}
+
+type Full = Required<AdamaxOptions>;
+
+export class Adamax extends Optimizer<Full> {
+  /** Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8. */
+  constructor(params: ParamsInput<Full>, options: AdamaxOptions = {}) {
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...options });
+  }
+
+  protected validate(o: Full): void {
+    require(o.lr >= 0, 'learning rate', o.lr);
+    require(o.eps >= 0, 'epsilon value', o.eps);
+    require(Array.isArray(o.betas) && o.betas.length === 2, 'betas', o.betas);
+    require(o.betas[0] >= 0 && o.betas[0] < 1, 'beta parameter at index 0', o.betas[0]);
+    require(o.betas[1] >= 0 && o.betas[1] < 1, 'beta parameter at index 1', o.betas[1]);
+    require(o.weightDecay >= 0, 'weight_decay value', o.weightDecay);
+  }
+
+  protected update(p: Tensor, grad: Tensor, s: ParamState, o: ParamGroup<Full>): void {
+    if (s.expAvg === undefined) {
+      s.step = 0;
+      s.expAvg = this.zerosLike(p);
+      s.expInf = this.zerosLike(p);
+    }
+    s.step = (s.step as number) + 1;
+    const [b1, b2] = o.betas;
+    const g = effectiveGrad(p, grad, o.weightDecay, o.maximize);
+    const m = s.expAvg as Tensor;
+    const u = s.expInf as Tensor;
+    m.mul_(b1).add_(g, { alpha: 1 - b1 });
+    u.copy_(u.mul(b2).maximum(g.abs().add(o.eps)));
+    const clr = o.lr / (1 - b1 ** (s.step as number));
+    p.sub_(m.div(u), { alpha: clr });
+  }
+}

@@ -1,0 +1,58 @@
+/** NAdam (Adam with Nesterov momentum and momentum decay): PyTorch's rule, as tensor ops. */
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, require, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { effectiveGrad } from './effective_grad.js';
+
+export interface NAdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  momentumDecay?: number;
+  maximize?: boolean;
+}
+
+type Full = Required<NAdamOptions>;
+
+export class NAdam extends Optimizer<Full> {
+  /** Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, momentumDecay 4e-3. */
+  constructor(params: ParamsInput<Full>, options: NAdamOptions = {}) {
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false, ...options });
+  }
+
+  protected validate(o: Full): void {
+    require(o.lr >= 0, 'learning rate', o.lr);
+    require(o.eps >= 0, 'epsilon value', o.eps);
+    require(Array.isArray(o.betas) && o.betas.length === 2, 'betas', o.betas);
+    require(o.betas[0] >= 0 && o.betas[0] < 1, 'beta parameter at index 0', o.betas[0]);
+    require(o.betas[1] >= 0 && o.betas[1] < 1, 'beta parameter at index 1', o.betas[1]);
+    require(o.weightDecay >= 0, 'weight_decay value', o.weightDecay);
+    require(o.momentumDecay >= 0, 'momentum_decay value', o.momentumDecay);
+  }
+
+  protected update(p: Tensor, grad: Tensor, s: ParamState, o: ParamGroup<Full>): void {
+    if (s.expAvg === undefined) {
+      s.step = 0;
+      s.muProduct = 1;
+      s.expAvg = this.zerosLike(p);
+      s.expAvgSq = this.zerosLike(p);
+    }
+    const step = (s.step as number) + 1;
+    s.step = step;
+    const [b1, b2] = o.betas;
+    const g = effectiveGrad(p, grad, o.weightDecay, o.maximize);
+    const mu = b1 * (1 - 0.5 * 0.96 ** (step * o.momentumDecay));
+    const muNext = b1 * (1 - 0.5 * 0.96 ** ((step + 1) * o.momentumDecay));
+    const muProduct = (s.muProduct as number) * mu;
+    s.muProduct = muProduct;
+    const m = s.expAvg as Tensor;
+    const v = s.expAvgSq as Tensor;
+    m.mul_(b1).add_(g, { alpha: 1 - b1 });
+    v.mul_(b2).add_(g.mul(g), { alpha: 1 - b2 });
+    const denom = v.div(1 - b2 ** step).sqrt().add(o.eps);
+    p.sub_(g.div(denom), { alpha: (o.lr * (1 - mu)) / (1 - muProduct) });
+    // PyTorch 1.13's rule (its single-tensor path, the default) multiplies mu in twice here;
+    // later versions use muProduct * muNext. Kept so trajectories match 1.13 step for step.
+    p.sub_(m.div(denom), { alpha: (o.lr * muNext) / (1 - muProduct * mu * muNext) });
+  }
+}
