@@ -52,6 +52,13 @@ export abstract class LRScheduler {
     this.lastLr = this.groups.map((g) => g.lr);
   }
 
+  /** Starts the schedule over from its initial learning rates (SequentialLR's step(0)). */
+  restart(): void {
+    this.groups.forEach((g, i) => (g.lr = this.baseLrs[i]));
+    this.lastEpoch = -1;
+    this.step();
+  }
+
   /** The learning rates the last step() set, one per parameter group. */
   getLastLr(): number[] {
     return this.lastLr.slice();
@@ -371,5 +378,319 @@ export class ReduceLROnPlateau {
 
   loadStateDict(state: Record<string, unknown>): void {
     Object.assign(this, structuredClone(state));
+  }
+}
+
+function lambdasFor(name: string, groups: number, fn: unknown): ((epoch: number) => number)[] {
+  const list = Array.isArray(fn) ? fn : new Array(groups).fill(fn);
+  if (list.length !== groups) throw new RangeError(`${name}: expected ${groups} lambdas (one per parameter group), but got ${list.length}`);
+  list.forEach((f, i) => {
+    if (typeof f !== 'function') throw new TypeError(`${name}: lrLambda ${i} is ${describe(f)}, not a function`);
+  });
+  return list as ((epoch: number) => number)[];
+}
+
+/** lr = initial lr * lrLambda(epoch), one lambda or one per group. */
+export class LambdaLR extends LRScheduler {
+  private readonly lambdas: ((epoch: number) => number)[];
+  constructor(optimizer: AnyOptimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] }) {
+    super(optimizer);
+    this.lambdas = lambdasFor('LambdaLR', this.groups.length, options?.lrLambda);
+    this.initialStep();
+  }
+  protected computeLr(): number[] {
+    return this.baseLrs.map((b, i) => b * this.lambdas[i](this.lastEpoch));
+  }
+  /** Functions are not data: the state dict leaves the lambdas out, as PyTorch does. */
+  override stateDict(): Record<string, unknown> {
+    const { lambdas: _l, ...rest } = super.stateDict();
+    return rest;
+  }
+}
+
+/** lr *= lrLambda(epoch) at every step after the first. */
+export class MultiplicativeLR extends LRScheduler {
+  private readonly lambdas: ((epoch: number) => number)[];
+  constructor(optimizer: AnyOptimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] }) {
+    super(optimizer);
+    this.lambdas = lambdasFor('MultiplicativeLR', this.groups.length, options?.lrLambda);
+    this.initialStep();
+  }
+  protected computeLr(): number[] {
+    if (this.lastEpoch <= 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g, i) => g.lr * this.lambdas[i](this.lastEpoch));
+  }
+  override stateDict(): Record<string, unknown> {
+    const { lambdas: _l, ...rest } = super.stateDict();
+    return rest;
+  }
+}
+
+/** lr * factor for the first totalIters epochs, then lr (default factor 1/3, 5 epochs). */
+export class ConstantLR extends LRScheduler {
+  readonly factor: number;
+  readonly totalIters: number;
+  constructor(optimizer: AnyOptimizer, options: { factor?: number; totalIters?: number } = {}) {
+    super(optimizer);
+    this.factor = options.factor ?? 1 / 3;
+    if (!(this.factor >= 0 && this.factor <= 1)) throw new RangeError(`ConstantLR: factor must be between 0 and 1, but got ${this.factor}`);
+    this.totalIters = options.totalIters ?? 5;
+    this.initialStep();
+  }
+  protected computeLr(): number[] {
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr * this.factor);
+    if (this.lastEpoch !== this.totalIters) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * (1 / this.factor));
+  }
+}
+
+/** lr decayed as (1 - epoch / totalIters)^power, reaching 0 at totalIters (default 5 and 1). */
+export class PolynomialLR extends LRScheduler {
+  readonly totalIters: number;
+  readonly power: number;
+  constructor(optimizer: AnyOptimizer, options: { totalIters?: number; power?: number } = {}) {
+    super(optimizer);
+    this.totalIters = options.totalIters ?? 5;
+    this.power = options.power ?? 1;
+    positive('PolynomialLR', 'totalIters', this.totalIters);
+    this.initialStep();
+  }
+  protected computeLr(): number[] {
+    if (this.lastEpoch === 0 || this.lastEpoch > this.totalIters) return this.groups.map((g) => g.lr);
+    const factor = ((1 - this.lastEpoch / this.totalIters) / (1 - (this.lastEpoch - 1) / this.totalIters)) ** this.power;
+    return this.groups.map((g) => g.lr * factor);
+  }
+}
+
+/**
+ * Cosine annealing with warm restarts (SGDR): the lr falls from the initial lr to etaMin over
+ * t0 epochs, then restarts, each period tMult times longer than the last.
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  readonly t0: number;
+  readonly tMult: number;
+  readonly etaMin: number;
+  /** The current period's length and the epochs since its start. */
+  tI: number;
+  tCur = 0;
+  constructor(optimizer: AnyOptimizer, options: { t0: number; tMult?: number; etaMin?: number }) {
+    super(optimizer);
+    this.t0 = options?.t0;
+    if (!Number.isInteger(this.t0) || this.t0 <= 0) throw new RangeError(`CosineAnnealingWarmRestarts: t0 must be a positive integer, but got ${String(this.t0)}`);
+    this.tMult = options.tMult ?? 1;
+    if (!Number.isInteger(this.tMult) || this.tMult < 1) throw new RangeError(`CosineAnnealingWarmRestarts: tMult must be an integer >= 1, but got ${this.tMult}`);
+    this.etaMin = options.etaMin ?? 0;
+    this.tI = this.t0;
+    this.tCur = -1;
+    this.initialStep();
+  }
+  protected computeLr(): number[] {
+    return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2);
+  }
+  /** Advances one epoch, or jumps to `epoch` (fractional allowed, e.g. per batch: epoch + i / batches). */
+  override step(epoch?: number): void {
+    if (epoch === undefined) {
+      this.tCur++;
+      if (this.tCur >= this.tI) {
+        this.tCur -= this.tI;
+        this.tI *= this.tMult;
+      }
+    } else {
+      if (!(epoch >= 0)) throw new RangeError(`CosineAnnealingWarmRestarts: expected a non-negative epoch, but got ${epoch}`);
+      if (epoch >= this.t0) {
+        if (this.tMult === 1) {
+          this.tCur = epoch % this.t0;
+        } else {
+          const n = Math.floor(Math.log((epoch / this.t0) * (this.tMult - 1) + 1) / Math.log(this.tMult));
+          this.tCur = epoch - (this.t0 * (this.tMult ** n - 1)) / (this.tMult - 1);
+          this.tI = this.t0 * this.tMult ** n;
+        }
+      } else {
+        this.tI = this.t0;
+        this.tCur = epoch;
+      }
+      this.lastEpoch = Math.floor(epoch) - 1;
+    }
+    super.step();
+  }
+}
+
+export interface CyclicLROptions {
+  baseLr: number | number[];
+  maxLr: number | number[];
+  stepSizeUp?: number;
+  stepSizeDown?: number | null;
+  mode?: 'triangular' | 'triangular2' | 'exp_range';
+  gamma?: number;
+  scaleFn?: ((x: number) => number) | null;
+  scaleMode?: 'cycle' | 'iterations';
+  cycleMomentum?: boolean;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
+}
+
+/**
+ * Cyclical learning rates (step per batch): between baseLr and maxLr, up over stepSizeUp
+ * steps and down over stepSizeDown, scaled per cycle ('triangular', 'triangular2') or per
+ * step ('exp_range'); with cycleMomentum the momentum (or Adam's beta1) moves the other way.
+ */
+export class CyclicLR extends LRScheduler {
+  private readonly maxLrs: number[];
+  private readonly totalSize: number;
+  private readonly stepRatio: number;
+  private readonly mode: 'triangular' | 'triangular2' | 'exp_range';
+  private readonly gamma: number;
+  private readonly scaleMode: 'cycle' | 'iterations';
+  private readonly customScale: ((x: number) => number) | null;
+  private readonly cycleMomentum: boolean;
+  private readonly useBeta1: boolean;
+  private readonly baseMomentums: number[];
+  private readonly maxMomentums: number[];
+
+  constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
+    const opt = checkOptimizer('CyclicLR', optimizer);
+    const n = opt.paramGroups.length;
+    const perGroup = (name: string, v: number | number[] | undefined, fallback: number): number[] => {
+      const list = Array.isArray(v) ? v : new Array(n).fill(v ?? fallback);
+      if (list.length !== n) throw new RangeError(`CyclicLR: expected ${n} values for ${name} (one per group), but got ${list.length}`);
+      return list as number[];
+    };
+    // the cycle starts from baseLr: groups begin there (PyTorch sets it before the base init)
+    const baseLrs = perGroup('baseLr', options?.baseLr, NaN);
+    if (baseLrs.some((v) => !(v >= 0))) throw new RangeError(`CyclicLR: baseLr must be given and non-negative, but got ${String(options?.baseLr)}`);
+    opt.paramGroups.forEach((g, i) => {
+      (g as Group).lr = baseLrs[i];
+      (g as Group).initialLr = baseLrs[i];
+    });
+    super(opt);
+    this.maxLrs = perGroup('maxLr', options.maxLr, NaN);
+    const up = options.stepSizeUp ?? 2000;
+    const down = options.stepSizeDown ?? up;
+    positive('CyclicLR', 'stepSizeUp', up);
+    positive('CyclicLR', 'stepSizeDown', down);
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.mode = options.mode ?? 'triangular';
+    if (!['triangular', 'triangular2', 'exp_range'].includes(this.mode)) throw new RangeError(`CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range', but got ${String(this.mode)}`);
+    this.gamma = options.gamma ?? 1;
+    this.customScale = options.scaleFn ?? null;
+    this.scaleMode = this.customScale ? options.scaleMode ?? 'cycle' : this.mode === 'exp_range' ? 'iterations' : 'cycle';
+    this.cycleMomentum = options.cycleMomentum ?? true;
+    const defaults = opt.defaults as unknown as Record<string, unknown>;
+    this.useBeta1 = 'betas' in defaults;
+    this.baseMomentums = perGroup('baseMomentum', options.baseMomentum, 0.8);
+    this.maxMomentums = perGroup('maxMomentum', options.maxMomentum, 0.9);
+    if (this.cycleMomentum) {
+      if (!('momentum' in defaults) && !this.useBeta1) throw new RangeError('CyclicLR: optimizer must support momentum or betas with cycleMomentum enabled');
+      this.groups.forEach((g, i) => this.setMomentum(g, this.maxMomentums[i]));
+    }
+    this.initialStep();
+  }
+
+  private setMomentum(g: Group, m: number): void {
+    if (this.useBeta1) g.betas = [m, (g.betas as [number, number])[1]];
+    else g.momentum = m;
+  }
+
+  private scale(x: number): number {
+    if (this.customScale) return this.customScale(x);
+    if (this.mode === 'triangular') return 1;
+    if (this.mode === 'triangular2') return 1 / 2 ** (x - 1);
+    return this.gamma ** x;
+  }
+
+  protected computeLr(): number[] {
+    const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
+    const x = 1 + this.lastEpoch / this.totalSize - cycle;
+    const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const s = this.scale(this.scaleMode === 'cycle' ? cycle : this.lastEpoch);
+    if (this.cycleMomentum) {
+      this.groups.forEach((g, i) => {
+        const height = (this.maxMomentums[i] - this.baseMomentums[i]) * scaleFactor;
+        this.setMomentum(g, this.maxMomentums[i] - height * s);
+      });
+    }
+    return this.baseLrs.map((b, i) => b + (this.maxLrs[i] - b) * scaleFactor * s);
+  }
+
+  override stateDict(): Record<string, unknown> {
+    const { customScale: _f, ...rest } = super.stateDict();
+    return rest;
+  }
+}
+
+/** Runs schedulers one after another, switching at the milestone epochs (PyTorch's SequentialLR). */
+export class SequentialLR {
+  readonly optimizer: AnyOptimizer;
+  lastEpoch: number;
+  private lastLr: number[];
+
+  constructor(optimizer: AnyOptimizer, readonly schedulers: LRScheduler[], readonly milestones: number[]) {
+    this.optimizer = checkOptimizer('SequentialLR', optimizer);
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {
+      throw new TypeError('SequentialLR: expected a non-empty array of schedulers');
+    }
+    if (schedulers.some((s) => s.optimizer !== optimizer)) throw new RangeError('SequentialLR: every scheduler must belong to the optimizer given');
+    if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1) {
+      throw new RangeError(`SequentialLR: expected ${schedulers.length - 1} milestones (one fewer than schedulers), but got ${Array.isArray(milestones) ? milestones.length : describe(milestones)}`);
+    }
+    this.lastEpoch = 0;
+    schedulers[0].restart();
+    this.lastLr = schedulers[0].getLastLr();
+  }
+
+  /** Advances one epoch on the scheduler whose span holds it (restarting it at its milestone). */
+  step(): void {
+    this.lastEpoch++;
+    let idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    idx = Math.min(idx, this.schedulers.length - 1);
+    const s = this.schedulers[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.restart();
+    else s.step();
+    this.lastLr = s.getLastLr();
+  }
+
+  getLastLr(): number[] {
+    return this.lastLr.slice();
+  }
+
+  stateDict(): Record<string, unknown> {
+    return { lastEpoch: this.lastEpoch, lastLr: this.lastLr.slice(), schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  loadStateDict(state: Record<string, unknown>): void {
+    this.lastEpoch = state.lastEpoch as number;
+    this.lastLr = (state.lastLr as number[]).slice();
+    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
+  }
+}
+
+/** Steps several schedulers together, their effects multiplying (PyTorch's ChainedScheduler). */
+export class ChainedScheduler {
+  private lastLr: number[];
+
+  constructor(readonly schedulers: LRScheduler[]) {
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {
+      throw new TypeError('ChainedScheduler: expected a non-empty array of schedulers');
+    }
+    this.lastLr = schedulers[schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this.lastLr = this.schedulers[this.schedulers.length - 1].optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  getLastLr(): number[] {
+    return this.lastLr.slice();
+  }
+
+  stateDict(): Record<string, unknown> {
+    return { lastLr: this.lastLr.slice(), schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  loadStateDict(state: Record<string, unknown>): void {
+    this.lastLr = (state.lastLr as number[]).slice();
+    (state.schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i].loadStateDict(s));
   }
 }

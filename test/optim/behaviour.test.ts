@@ -94,6 +94,29 @@ describe('schedules generated with PyTorch (extra_sched.json)', () => {
     });
   }
 
+  const { composites } = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'extra_sched.json'), 'utf8')) as { composites: { name: string; lrs: number[] }[] };
+  const S = optim.lrScheduler;
+  type Stepper = { step(): void; getLastLr(): number[] };
+  const COMPOSITES: Record<string, (o: kd.optim.SGD) => Stepper> = {
+    'LambdaLR 0.9^e': (o) => new S.LambdaLR(o, { lrLambda: (e) => 0.9 ** e }),
+    'MultiplicativeLR 0.95': (o) => new S.MultiplicativeLR(o, { lrLambda: () => 0.95 }),
+    'SequentialLR ConstantLR then ExponentialLR at 3': (o) => new S.SequentialLR(o, [new S.ConstantLR(o, { factor: 0.5, totalIters: 2 }), new S.ExponentialLR(o, { gamma: 0.9 })], [3]),
+    'SequentialLR LinearLR then StepLR at 4': (o) => new S.SequentialLR(o, [new S.LinearLR(o, { startFactor: 0.1, totalIters: 4 }), new S.StepLR(o, { stepSize: 2, gamma: 0.5 })], [4]),
+    'ChainedScheduler ConstantLR and ExponentialLR': (o) => new S.ChainedScheduler([new S.ConstantLR(o, { factor: 0.1, totalIters: 2 }), new S.ExponentialLR(o, { gamma: 0.9 })]),
+  };
+  for (const c of composites) {
+    it(c.name, () => {
+      const opt = new optim.SGD([kd.zeros([1], { requiresGrad: true })], { lr: 0.1 });
+      const sched = COMPOSITES[c.name](opt);
+      c.lrs.forEach((want) => {
+        opt.step();
+        sched.step();
+        expect(opt.paramGroups[0].lr).toBeCloseTo(want, 12);
+        expect(sched.getLastLr()[0]).toBeCloseTo(want, 12);
+      });
+    });
+  }
+
   it('scheduler state dicts resume the schedule', () => {
     const make = () => {
       const opt = new optim.SGD([kd.zeros([1], { requiresGrad: true })], { lr: 0.1 });

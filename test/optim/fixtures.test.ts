@@ -58,7 +58,7 @@ describe('optimizers follow PyTorch trajectories', () => {
 });
 
 describe('LR schedulers follow PyTorch', () => {
-  const { schedulers } = load('sched.json') as { schedulers: { scheduler: string; options: any; lr: number; lrs: number[] }[] };
+  const schedulers = ['sched.json', 'sched2.json'].flatMap((f) => (load(f) as { schedulers: { scheduler: string; options: any; lr: number; lrs: number[] }[] }).schedulers);
   for (const s of schedulers) {
     it(`${s.scheduler} ${JSON.stringify(s.options)}`, () => {
       const opt = new kd.optim.SGD([kd.zeros([1], { requiresGrad: true })], { lr: s.lr });
