@@ -11,12 +11,17 @@ export {
 } from '../ops/activations.js';
 export { cosineSimilarity, normalize } from '../ops/norms.js';
 export { oneHot } from '../ops/scatter.js';
+export {
+  cosineEmbeddingLoss, marginRankingLoss, tripletMarginLoss, hingeEmbeddingLoss, multilabelSoftMarginLoss, multiMarginLoss,
+  pairwiseDistance,
+} from '../ops/margin_loss.js';
+export { poissonNllLoss, gaussianNllLoss } from '../ops/likelihood_loss.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, smoothL1Loss, klDiv,
 } from '../ops/loss.js';
-export type { Reduction, ReductionOptions, ClassLossOptions, CrossEntropyOptions } from '../ops/loss.js';
+export type { Reduction, ReductionOptions, ClassLossOptions, CrossEntropyOptions, KlReduction } from '../ops/loss.js';
 
 /**
  * Zeroes each element with probability p (when training) and scales the survivors by

@@ -10,7 +10,10 @@ export {
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
-export { MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss } from './losses.js';
+export {
+  MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, KLDivLoss, CosineEmbeddingLoss,
+  MarginRankingLoss, TripletMarginLoss, HingeEmbeddingLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+} from './losses.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from './utils/index.js';

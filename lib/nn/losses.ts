@@ -42,3 +42,51 @@ export class BCELoss extends Loss<F.ReductionOptions & { weight?: Tensor | null 
 export class BCEWithLogitsLoss extends Loss<F.ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null }> {
   forward(input: Tensor, target: Tensor): Tensor { return F.binaryCrossEntropyWithLogits(input, target, this.options); }
 }
+
+export class SmoothL1Loss extends Loss<F.ReductionOptions & { beta?: number }> {
+  forward(input: Tensor, target: Tensor): Tensor { return F.smoothL1Loss(input, target, this.options); }
+}
+
+/** KL divergence of target from input's log-probabilities; reduction 'batchmean' is the true mean. */
+export class KLDivLoss extends Module {
+  constructor(readonly options: { reduction?: F.KlReduction; logTarget?: boolean } = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return F.klDiv(input, target, this.options); }
+}
+
+/** A loss of three tensors (two inputs and a label or a third embedding). */
+abstract class TripleLoss<O extends F.ReductionOptions> extends Module {
+  constructor(readonly options: O = {} as O) { super(); }
+  abstract override forward(a: Tensor, b: Tensor, c: Tensor): Tensor;
+}
+
+export class CosineEmbeddingLoss extends TripleLoss<F.ReductionOptions & { margin?: number }> {
+  forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor { return F.cosineEmbeddingLoss(x1, x2, y, this.options); }
+}
+
+export class MarginRankingLoss extends TripleLoss<F.ReductionOptions & { margin?: number }> {
+  forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor { return F.marginRankingLoss(x1, x2, y, this.options); }
+}
+
+export class TripletMarginLoss extends TripleLoss<F.ReductionOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }> {
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor { return F.tripletMarginLoss(anchor, positive, negative, this.options); }
+}
+
+export class HingeEmbeddingLoss extends Loss<F.ReductionOptions & { margin?: number }> {
+  forward(input: Tensor, target: Tensor): Tensor { return F.hingeEmbeddingLoss(input, target, this.options); }
+}
+
+export class MultiLabelSoftMarginLoss extends Loss<F.ReductionOptions & { weight?: Tensor | null }> {
+  forward(input: Tensor, target: Tensor): Tensor { return F.multilabelSoftMarginLoss(input, target, this.options); }
+}
+
+export class MultiMarginLoss extends Loss<F.ReductionOptions & { p?: number; margin?: number; weight?: Tensor | null }> {
+  forward(input: Tensor, target: Tensor): Tensor { return F.multiMarginLoss(input, target, this.options); }
+}
+
+export class PoissonNLLLoss extends Loss<F.ReductionOptions & { logInput?: boolean; full?: boolean; eps?: number }> {
+  forward(input: Tensor, target: Tensor): Tensor { return F.poissonNllLoss(input, target, this.options); }
+}
+
+export class GaussianNLLLoss extends TripleLoss<F.ReductionOptions & { full?: boolean; eps?: number }> {
+  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor { return F.gaussianNllLoss(input, target, variance, this.options); }
+}

@@ -32,7 +32,8 @@ export interface CrossEntropyOptions extends ClassLossOptions {
   labelSmoothing?: number;
 }
 
-function reductionOf(op: string, options: ReductionOptions | undefined): Reduction {
+/** The reduction an options object asks for (default 'mean'), or a RangeError naming the op. */
+export function reductionOf(op: string, options: ReductionOptions | undefined): Reduction {
   const r = options?.reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw new RangeError(`${op}: reduction must be 'mean', 'sum' or 'none', but got ${String(r)}`);
@@ -40,11 +41,12 @@ function reductionOf(op: string, options: ReductionOptions | undefined): Reducti
   return r;
 }
 
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
+/** A per-element loss reduced as asked. */
+export function reduce(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'mean' ? loss.mean() : reduction === 'sum' ? loss.sum() : loss;
 }
 
-function checkFloat(op: string, name: string, t: unknown): asserts t is Tensor {
+export function checkFloat(op: string, name: string, t: unknown): asserts t is Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, but received ${describe(t)}`);
   if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected ${name} to be floating point, but got ${t.dtype}`);
 }
@@ -176,7 +178,8 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
   });
 }
 
-function pair(op: string, input: Tensor, target: Tensor): void {
+/** Input and target must be floating point of one shape (broadcasting a loss is almost always a bug). */
+export function pair(op: string, input: Tensor, target: Tensor): void {
   checkFloat(op, 'input', input);
   checkFloat(op, 'target', target);
   if (!sameShape(input.shape, target.shape)) {
