@@ -7,12 +7,58 @@ import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 
-/** PyTorch's map-style Dataset: `length` items, item i from `get(i)`. */
-export interface Dataset<T = unknown> {
-  readonly length: number;
-  get(index: number): T;
+/**
+ * PyTorch's map-style Dataset: `length` items, item i from `get(i)`. Extend this class (or give
+ * any object a length and get); the DataLoader also takes plain arrays of samples.
+ */
+export abstract class Dataset<T = unknown> {
+  abstract readonly length: number;
+  abstract get(index: number): T;
   /** Optional fast path: the collated batch of the given items. */
   getBatch?(indices: Int32Array): T;
+  /**
+   * Optional: how a DataLoader worker (numWorkers > 0) rebuilds this dataset in its own
+   * thread — the module to import, the exported class and its constructor arguments
+   * (structured-cloneable).
+   */
+  workerSource?(): WorkerSource;
+}
+
+/** What a worker imports to rebuild a dataset: `new (await import(module))[exportName](...args)`. */
+export interface WorkerSource {
+  module: string | URL;
+  exportName?: string;
+  args?: unknown[];
+}
+
+/** A dataset that is a stream of samples (PyTorch's IterableDataset): extend it and define the iterator. */
+export abstract class IterableDataset<T = unknown> implements Iterable<T> {
+  abstract [Symbol.iterator](): Iterator<T>;
+}
+
+/** The items of several datasets one after another. */
+export class ConcatDataset<T> extends Dataset<T> {
+  private readonly ends: number[];
+  constructor(readonly datasets: Dataset<T>[]) {
+    super();
+    if (!Array.isArray(datasets) || datasets.length === 0) throw new TypeError('ConcatDataset: expected a non-empty array of datasets');
+    let total = 0;
+    this.ends = datasets.map((d, i) => {
+      if (typeof d !== 'object' || d === null || typeof d.get !== 'function' || !Number.isInteger(d.length)) {
+        throw new TypeError(`ConcatDataset: datasets[${i}] is ${describe(d)}, not a map-style dataset`);
+      }
+      total += d.length;
+      return total;
+    });
+  }
+  get length(): number {
+    return this.ends[this.ends.length - 1];
+  }
+  get(i: number): T {
+    checkIndex('ConcatDataset', i, this.length);
+    const k = this.ends.findIndex((e) => i < e);
+    return this.datasets[k].get(i - (k === 0 ? 0 : this.ends[k - 1]));
+  }
 }
 
 /** Throws a RangeError unless i is an integer index into a dataset of n items. */
@@ -25,11 +71,12 @@ function indexTensor(indices: Int32Array): Tensor {
 }
 
 /** Samples are rows of the given tensors, which share their first dimension. */
-export class TensorDataset implements Dataset<Tensor[]> {
+export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
 
   /** Throws if the tensors' first dims differ. */
   constructor(...tensors: Tensor[]) {
+    super();
     if (tensors.length === 0) throw new TypeError('TensorDataset: needs at least one tensor');
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${i} is ${describe(t)}, not a Tensor`);
@@ -51,15 +98,16 @@ export class TensorDataset implements Dataset<Tensor[]> {
     return this.tensors.map((t) => t.narrow(0, i, 1).squeeze(0));
   }
 
-  getBatch(indices: Int32Array): Tensor[] {
+  override getBatch(indices: Int32Array): Tensor[] {
     const idx = indexTensor(indices);
     return this.tensors.map((t) => t.indexSelect(0, idx));
   }
 }
 
 /** The items of another dataset at the given indices. */
-export class Subset<T> implements Dataset<T> {
+export class Subset<T> extends Dataset<T> {
   constructor(readonly dataset: Dataset<T>, readonly indices: Int32Array) {
+    super();
     for (const i of indices) checkIndex('Subset', i, dataset.length);
   }
 
@@ -72,7 +120,7 @@ export class Subset<T> implements Dataset<T> {
     return this.dataset.get(this.indices[i]);
   }
 
-  getBatch(indices: Int32Array): T {
+  override getBatch(indices: Int32Array): T {
     const mapped = new Int32Array(indices.length);
     for (let k = 0; k < indices.length; k++) {
       checkIndex('Subset', indices[k], this.length);
