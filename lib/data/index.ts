@@ -10,3 +10,4 @@ export { MNIST, FashionMNIST, DEBIAN_FASHION_MNIST } from './mnist.js';
 export type { MNISTOptions } from './mnist.js';
 export { readIdx, parseIdx } from './idx.js';
 export { Standardize } from './transforms.js';
+export * as transforms from './image_transforms.js';
