@@ -21,4 +21,6 @@ export { Rprop } from './rprop.js';
 export type { RpropOptions } from './rprop.js';
 export { ASGD } from './asgd.js';
 export type { ASGDOptions } from './asgd.js';
+export { LBFGS } from './lbfgs.js';
+export type { LBFGSOptions } from './lbfgs.js';
 export * as lrScheduler from './lr_scheduler.js';

@@ -136,3 +136,37 @@ describe('schedules generated with PyTorch (extra_sched.json)', () => {
     expect(() => new optim.lrScheduler.StepLR({} as never, { stepSize: 1 })).toThrow(/expected an optimizer/);
   });
 });
+
+describe('LBFGS follows PyTorch on Rosenbrock (lbfgs.json, from make_lbfgs.py)', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const { runs } = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'lbfgs.json'), 'utf8')) as {
+    runs: { options: kd.optim.LBFGSOptions; start: number[]; points: number[][]; losses: number[] }[];
+  };
+  for (const r of runs) {
+    it(JSON.stringify(r.options), () => {
+      const xy = kd.tensor(r.start, { dtype: 'float64', requiresGrad: true });
+      const opt = new optim.LBFGS([xy], r.options);
+      const closure = () => {
+        opt.zeroGrad();
+        const [x, y] = [xy.select(0, 0), xy.select(0, 1)];
+        const loss = x.neg().add(1).pow(2).add(y.sub(x.pow(2)).pow(2).mul(100));
+        loss.backward();
+        return loss;
+      };
+      const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(b)));
+      r.points.forEach((want, k) => {
+        const loss = opt.step(closure)!;
+        near(loss.item(), r.losses[k]);
+        const [x, y] = xy.tolist() as number[];
+        near(x, want[0]);
+        near(y, want[1]);
+      });
+    });
+  }
+
+  it('needs a closure and one parameter group', () => {
+    const p = kd.zeros([2], { requiresGrad: true });
+    expect(() => new optim.LBFGS([p]).step()).toThrow(/LBFGS.step: expected a closure/);
+    expect(() => new optim.LBFGS([{ params: [p] }, { params: [kd.zeros([1], { requiresGrad: true })] }])).toThrow(/doesn't support per-parameter options/);
+  });
+});
