@@ -176,6 +176,7 @@ export class LBFGS extends Optimizer<Full> {
    */
   override step(closure?: () => Tensor): Tensor | undefined {
     if (typeof closure !== 'function') throw new TypeError(`LBFGS.step: expected a closure that re-evaluates the loss, but received ${describe(closure)}`);
+    this.stepCount++;
     const evaluate = () => enableGrad(() => closure()).item();
     const group = this.paramGroups[0];
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;

@@ -37,14 +37,29 @@ export abstract class LRScheduler {
 
   /** Call at the end of the constructor of each subclass: applies the schedule's value at epoch 0. */
   protected initialStep(): void {
-    this.step();
+    this.advance();
   }
 
   /** The learning rates for the current lastEpoch. */
   protected abstract computeLr(): number[];
 
-  /** Advances one epoch (or one batch, for per-step schedules) and sets each group's lr. */
+  /**
+   * Advances one epoch (or one batch, for per-step schedules) and sets each group's lr. The
+   * first call throws when the optimizer has not stepped yet: the schedule's first value would
+   * be skipped.
+   */
   step(): void {
+    if (this.stepCount === 1 && this.optimizer.stepCount === 0) {
+      throw new Error(
+        `${this.constructor.name}.step() was called before the optimizer's step(): call optimizer.step() first, ` +
+          'then scheduler.step() (otherwise the first learning rate of the schedule is skipped)',
+      );
+    }
+    this.advance();
+  }
+
+  /** One epoch forward, without the order check (the constructor's initial step, restarts). */
+  protected advance(): void {
     this.stepCount++;
     this.lastEpoch++;
     const lrs = this.computeLr();
@@ -56,7 +71,7 @@ export abstract class LRScheduler {
   restart(): void {
     this.groups.forEach((g, i) => (g.lr = this.baseLrs[i]));
     this.lastEpoch = -1;
-    this.step();
+    this.advance();
   }
 
   /** The learning rates the last step() set, one per parameter group. */
@@ -481,7 +496,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     if (!Number.isInteger(this.tMult) || this.tMult < 1) throw new RangeError(`CosineAnnealingWarmRestarts: tMult must be an integer >= 1, but got ${this.tMult}`);
     this.etaMin = options.etaMin ?? 0;
     this.tI = this.t0;
-    this.tCur = -1;
+    this.tCur = 0;
     this.initialStep();
   }
   protected computeLr(): number[] {

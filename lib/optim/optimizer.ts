@@ -38,6 +38,8 @@ export function flat(t: Tensor): FloatStorage {
 
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[] = [];
+  /** How many times step() has run (schedulers check it was called before theirs). */
+  stepCount = 0;
   readonly state = new Map<Tensor, ParamState>();
 
   constructor(params: ParamsInput<O>, readonly defaults: O) {
@@ -90,6 +92,7 @@ export abstract class Optimizer<O extends { lr: number }> {
    * mode) to recompute the loss, and returns that loss.
    */
   step(closure?: () => Tensor): Tensor | undefined {
+    this.stepCount++;
     const loss = closure ? closure() : undefined;
     noGrad(() => {
       for (const group of this.paramGroups) {

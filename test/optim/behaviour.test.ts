@@ -123,7 +123,10 @@ describe('schedules generated with PyTorch (extra_sched.json)', () => {
       return { opt, sched: new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 7, etaMin: 0.01 }) };
     };
     const a = make();
-    for (let i = 0; i < 4; i++) a.sched.step();
+    for (let i = 0; i < 4; i++) {
+      a.opt.step();
+      a.sched.step();
+    }
     const b = make();
     b.sched.loadStateDict(a.sched.stateDict());
     b.opt.loadStateDict(a.opt.stateDict());
@@ -134,6 +137,16 @@ describe('schedules generated with PyTorch (extra_sched.json)', () => {
     }
     expect(() => new optim.lrScheduler.StepLR(a.opt, { stepSize: 0 })).toThrow(/stepSize must be a positive number/);
     expect(() => new optim.lrScheduler.StepLR({} as never, { stepSize: 1 })).toThrow(/expected an optimizer/);
+  });
+});
+
+describe('scheduler misuse', () => {
+  it('refuses a scheduler step before the optimizer has stepped', () => {
+    const opt = new optim.SGD([kd.zeros([1], { requiresGrad: true })], { lr: 0.1 });
+    const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 2 });
+    expect(() => sched.step()).toThrow(/StepLR.step\(\) was called before the optimizer's step\(\): call optimizer.step\(\) first/);
+    opt.step();
+    expect(() => sched.step()).not.toThrow();
   });
 });
 
