@@ -1,7 +1,7 @@
 /** Adam (optionally AMSGrad) and AdamW: PyTorch's rules, one fused pass per parameter. */
 import { native } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, flat, require, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, flat, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -18,12 +18,7 @@ abstract class AdamBase extends Optimizer<Full> {
   protected abstract readonly decoupled: boolean;
 
   protected validate(o: Full): void {
-    require(o.lr >= 0, 'learning rate', o.lr);
-    require(o.eps >= 0, 'epsilon value', o.eps);
-    require(Array.isArray(o.betas) && o.betas.length === 2, 'betas', o.betas);
-    require(o.betas[0] >= 0 && o.betas[0] < 1, 'beta parameter at index 0', o.betas[0]);
-    require(o.betas[1] >= 0 && o.betas[1] < 1, 'beta parameter at index 1', o.betas[1]);
-    require(o.weightDecay >= 0, 'weight_decay value', o.weightDecay);
+    requireAdamLike(o);
   }
 
   protected update(p: Tensor, g: Tensor, s: ParamState, o: ParamGroup<Full>): void {

@@ -29,6 +29,16 @@ export function require(ok: boolean, what: string, value: unknown): void {
   if (!ok) throw new RangeError(`Invalid ${what}: ${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`);
 }
 
+/** Checks the hyper-parameters the Adam family shares, with PyTorch's messages; throws RangeError. */
+export function requireAdamLike(o: { lr: number; eps: number; betas: [number, number]; weightDecay: number }): void {
+    require(o.lr >= 0, 'learning rate', o.lr);
+    require(o.eps >= 0, 'epsilon value', o.eps);
+    require(Array.isArray(o.betas) && o.betas.length === 2, 'betas', o.betas);
+    require(o.betas[0] >= 0 && o.betas[0] < 1, 'beta parameter at index 0', o.betas[0]);
+    require(o.betas[1] >= 0 && o.betas[1] < 1, 'beta parameter at index 1', o.betas[1]);
+    require(o.weightDecay >= 0, 'weight_decay value', o.weightDecay);
+}
+
 /** The elements of a contiguous tensor as one flat typed array (a view, not a copy). */
 export function flat(t: Tensor): FloatStorage {
   const n = t.numel();

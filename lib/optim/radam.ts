@@ -1,6 +1,6 @@
 /** RAdam (Adam with a rectified adaptive learning rate): PyTorch's rule, as tensor ops. */
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, require, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { effectiveGrad } from './effective_grad.js';
 
 export interface RAdamOptions {
@@ -20,12 +20,7 @@ export class RAdam extends Optimizer<Full> {
   }
 
   protected validate(o: Full): void {
-    require(o.lr >= 0, 'learning rate', o.lr);
-    require(o.eps >= 0, 'epsilon value', o.eps);
-    require(Array.isArray(o.betas) && o.betas.length === 2, 'betas', o.betas);
-    require(o.betas[0] >= 0 && o.betas[0] < 1, 'beta parameter at index 0', o.betas[0]);
-    require(o.betas[1] >= 0 && o.betas[1] < 1, 'beta parameter at index 1', o.betas[1]);
-    require(o.weightDecay >= 0, 'weight_decay value', o.weightDecay);
+    requireAdamLike(o);
   }
 
   protected update(p: Tensor, grad: Tensor, s: ParamState, o: ParamGroup<Full>): void {
