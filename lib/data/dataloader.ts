@@ -67,6 +67,8 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
   private readonly generator: RandomGenerator;
   private readonly collateFn: ((items: T[]) => B) | null;
   private readonly batchSampler: (Iterable<number[]> & { length?: number }) | null;
+  /** With batchSize null: the order of single samples. */
+  private readonly singleSampler: (Iterable<number> & { length?: number }) | null = null;
   private readonly prefetchFactor: number;
   private readonly timeout: number;
 
@@ -108,8 +110,6 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     this.batchSampler = this.batchSize === null ? null : new BatchSampler(sampler, this.batchSize, this.dropLast);
     this.singleSampler = this.batchSize === null ? sampler : null;
   }
-
-  private readonly singleSampler: (Iterable<number> & { length?: number }) | null = null;
 
   /** Batches per epoch (for an IterableDataset: unknown, NaN). */
   get length(): number {
