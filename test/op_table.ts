@@ -334,4 +334,11 @@ export const OPS: OpRow[] = [
   { name: 'cosineSimilarity', inputs: [f(3, 4), f(4)], fn: (a, b) => F.cosineSimilarity(a, b, -1) },
   unary('normalize', (x) => F.normalize(x, { dim: 0 })),
   { name: 'oneHot', inputs: [idx(4, 5)], fn: (t) => F.oneHot(t, 4) },
+  // layers (functional forms)
+  { name: 'layerNorm', inputs: [f(3, 4, 5), f(4, 5), f(4, 5)], fn: (x, w, b) => F.layerNorm(x, [4, 5], w, b) },
+  { name: 'layerNorm no affine', inputs: [f(3, 6)], fn: (x) => F.layerNorm(x, 6, null, null, 1e-3) },
+  { name: 'groupNorm', inputs: [f(2, 4, 3, 2), f(4), f(4)], fn: (x, w, b) => F.groupNorm(x, 2, w, b) },
+  { name: 'embedding', inputs: [idx(5, 2, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w) },
+  // the padding row's gradient is zero by definition, not the finite difference: no gradcheck
+  { name: 'embedding paddingIdx', inputs: [idx(5, 3, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w, { paddingIdx: 1 }), gradcheck: false },
 ];

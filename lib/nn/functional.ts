@@ -18,6 +18,9 @@ export {
 export { poissonNllLoss, gaussianNllLoss } from '../ops/likelihood_loss.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
+export { layerNorm, groupNorm } from '../ops/normalization.js';
+export { embedding } from '../ops/embedding.js';
+export type { EmbeddingOptions } from '../ops/embedding.js';
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, smoothL1Loss, klDiv,
 } from '../ops/loss.js';

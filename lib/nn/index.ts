@@ -9,6 +9,8 @@ export {
 } from './activation.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';
+export { LayerNorm, GroupNorm } from './normalization.js';
+export { Embedding } from './sparse.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
 export {
   MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, KLDivLoss, CosineEmbeddingLoss,

@@ -1,0 +1,80 @@
+// LayerNorm, GroupNorm and Embedding beyond the PyTorch fixtures: initialisation, state-dict
+// keys, maxNorm, fromPretrained, and bad input naming the layer and the shapes.
+import { describe, expect, it } from 'vitest';
+import * as kd from '../../lib/index.js';
+
+const { nn } = kd;
+const F = nn.functional;
+
+describe('Embedding', () => {
+  it('initialises N(0, 1) with the padding row zero, keyed "weight"', () => {
+    kd.manualSeed(3);
+    const e = new nn.Embedding(200, 16, { paddingIdx: -1 });
+    expect(e.paddingIdx).toBe(199);
+    expect(Object.keys(e.stateDict())).toEqual(['weight']);
+    expect(e.weight.select(0, 199).abs().sum().item()).toBe(0);
+    const w = e.weight.narrow(0, 0, 199);
+    expect(Math.abs(w.mean().item())).toBeLessThan(0.05);
+    expect(Math.abs(w.std().item() - 1)).toBeLessThan(0.05);
+    expect(e(kd.tensor([[1, 2, 3]], { dtype: 'int32' })).shape).toEqual([1, 3, 16]);
+  });
+
+  it('maxNorm scales the looked-up rows above it down to it, in place, and leaves the others', () => {
+    const w = kd.tensor([[3, 4], [0.3, 0.4], [6, 8], [1, 0]]);
+    const before = w.clone();
+    const e = nn.Embedding.fromPretrained(w, { maxNorm: 1, freeze: false });
+    const out = e(kd.tensor([0, 1, 0], { dtype: 'int32' }));
+    const rows = e.weight.detach();
+    expect(rows.select(0, 0).norm().item()).toBeCloseTo(1, 5);
+    expect(rows.select(0, 1).tolist()).toEqual(before.select(0, 1).tolist());
+    expect(rows.select(0, 2).tolist()).toEqual([6, 8]);  // not looked up: unchanged
+    expect([...out.select(0, 0).toTypedArray()].map((v) => +v.toFixed(5))).toEqual([0.6, 0.8]);
+    expect(w.tolist()).toEqual(before.tolist());  // fromPretrained copied its argument
+  });
+
+  it('fromPretrained is frozen by default', () => {
+    const e = nn.Embedding.fromPretrained(kd.ones([3, 2]));
+    expect(e.weight.requiresGrad).toBe(false);
+    expect(e(kd.tensor([2], { dtype: 'int32' })).requiresGrad).toBe(false);
+  });
+
+  it('refuses bad indices and tables with errors naming them', () => {
+    const e = new nn.Embedding(5, 3);
+    expect(() => e(kd.tensor([[1, 5]], { dtype: 'int32' }))).toThrow(/embedding: index 5 is out of range for 5 embeddings \(input of shape \[1, 2\]\)/);
+    expect(() => e(kd.tensor([-1], { dtype: 'int32' }))).toThrow(/index -1 is out of range/);
+    expect(() => e(kd.tensor([0.5]))).toThrow(/whole numbers/);
+    expect(() => e(kd.tensor([true], { dtype: 'bool' }))).toThrow(/bool tensor/);
+    expect(F.embedding(kd.tensor([1, 1]), kd.eye(3)).tolist()).toEqual([[0, 1, 0], [0, 1, 0]]);
+    expect(() => F.embedding(kd.tensor([0], { dtype: 'int32' }), kd.ones([3]))).toThrow(/expected weight to be 2-D .* got \[3\]/);
+    expect(() => new nn.Embedding(5, 3, { paddingIdx: 5 })).toThrow(/paddingIdx must be an integer within the 5 embeddings/);
+    expect(() => new nn.Embedding(0, 3)).toThrow(/numEmbeddings to be a positive integer/);
+    expect(() => F.embedding(kd.tensor([0], { dtype: 'int32' }), kd.ones([3, 2]), { maxNorm: -1 })).toThrow(/maxNorm must be positive/);
+    expect(F.embedding(kd.zeros([0], { dtype: 'int32' }), kd.ones([3, 2])).shape).toEqual([0, 2]);
+  });
+});
+
+describe('LayerNorm and GroupNorm', () => {
+  it('have PyTorch keys and initial values, and normalise to mean 0, variance 1', () => {
+    const ln = new nn.LayerNorm([2, 3]);
+    expect(Object.keys(ln.stateDict())).toEqual(['weight', 'bias']);
+    expect(ln.weight!.tolist()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    const y = ln(kd.randn([4, 2, 3]).mul(5).add(2));
+    expect(Math.abs(y.mean([1, 2]).abs().max().item())).toBeLessThan(1e-5);
+    expect(Math.abs(y.var([1, 2], { unbiased: false }).sub(1).abs().max().item())).toBeLessThan(1e-3);
+    expect(new nn.LayerNorm(3, { elementwiseAffine: false }).parameters()).toHaveLength(0);
+    expect(Object.keys(new nn.LayerNorm(3, { bias: false }).stateDict())).toEqual(['weight']);
+    expect(Object.keys(new nn.GroupNorm(2, 4).stateDict())).toEqual(['weight', 'bias']);
+    expect(new nn.GroupNorm(2, 4, { affine: false }).parameters()).toHaveLength(0);
+  });
+
+  it('refuse shapes that do not fit, naming them', () => {
+    expect(() => new nn.LayerNorm([4, 5])(kd.zeros([2, 5, 4]))).toThrow(/layerNorm: input of shape \[2, 5, 4\] does not end in normalizedShape \[4, 5\]/);
+    expect(() => new nn.LayerNorm([4, 5])(kd.zeros([5]))).toThrow(/does not end in normalizedShape/);
+    expect(() => F.layerNorm(kd.zeros([2, 3]), 3, kd.ones([4]))).toThrow(/expected weight of shape \[3\], but got \[4\]/);
+    expect(() => new nn.LayerNorm(0)).toThrow(/normalizedShape/);
+    expect(() => new nn.GroupNorm(3, 4)).toThrow(/numChannels \(4\) must be a positive multiple of numGroups \(3\)/);
+    expect(() => new nn.GroupNorm(2, 4)(kd.zeros([2, 6, 3]))).toThrow(/expected input with 4 channels \(dim 1\), but got shape \[2, 6, 3\]/);
+    expect(() => F.groupNorm(kd.zeros([4]), 2)).toThrow(/expected an input of shape \[N, C, \.\.\.\]/);
+    expect(() => F.layerNorm(kd.zeros([2, 3], { dtype: 'int32' }), 3)).toThrow(/floating point/);
+  });
+});
