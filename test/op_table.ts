@@ -338,6 +338,11 @@ export const OPS: OpRow[] = [
   { name: 'layerNorm', inputs: [f(3, 4, 5), f(4, 5), f(4, 5)], fn: (x, w, b) => F.layerNorm(x, [4, 5], w, b) },
   { name: 'layerNorm no affine', inputs: [f(3, 6)], fn: (x) => F.layerNorm(x, 6, null, null, 1e-3) },
   { name: 'groupNorm', inputs: [f(2, 4, 3, 2), f(4), f(4)], fn: (x, w, b) => F.groupNorm(x, 2, w, b) },
+  { name: 'pad constant', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [1, 2, 0, 1], { value: 0.5 }) },
+  { name: 'pad constant crop', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [-1, 2, 1, -2]) },
+  { name: 'pad reflect', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [3, 2, 2, 1], { mode: 'reflect' }) },
+  { name: 'pad replicate', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [2, 3, 1, 2], { mode: 'replicate' }) },
+  { name: 'pad circular', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [4, 1, 3, 0], { mode: 'circular' }) },
   { name: 'embedding', inputs: [idx(5, 2, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w) },
   // the padding row's gradient is zero by definition, not the finite difference: no gradcheck
   { name: 'embedding paddingIdx', inputs: [idx(5, 3, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w, { paddingIdx: 1 }), gradcheck: false },

@@ -20,6 +20,8 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
 export { layerNorm, groupNorm } from '../ops/normalization.js';
 export { embedding } from '../ops/embedding.js';
+export { pad } from '../ops/pad.js';
+export type { PadMode } from '../ops/pad.js';
 export type { EmbeddingOptions } from '../ops/embedding.js';
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, smoothL1Loss, klDiv,
@@ -31,10 +33,40 @@ export type { Reduction, ReductionOptions, ClassLossOptions, CrossEntropyOptions
  * 1 / (1 - p), so the expected value is unchanged; the mask comes from the seeded generator.
  */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`dropout: expected input to be a Tensor, but received ${describe(x)}`);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout: probability has to be between 0 and 1, but got ${String(p)}`);
+  checkInput('dropout', x);
+  return maskedDropout('dropout', x, p, training, x.shape);
+}
+
+/** Zeroes whole channels of x with a mask of maskShape (broadcast over the rest), scaled by 1 / (1 - p). */
+function maskedDropout(op: string, x: Tensor, p: number, training: boolean, maskShape: readonly number[]): Tensor {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: probability has to be between 0 and 1, but got ${String(p)}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const keep = rand(x.shape, { dtype: x.dtype === 'float64' ? 'float64' : 'float32' }).ge(p);
+  const keep = rand([...maskShape], { dtype: x.dtype === 'float64' ? 'float64' : 'float32' }).ge(p);
   return mul(x, mul(keep.to(x.dtype), 1 / (1 - p)));
+}
+
+function checkInput(op: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, but received ${describe(x)}`);
+}
+
+/** Zeroes entire channels: input [N, C, L] or [C, L], each channel with probability p (training only). */
+export function dropout1d(x: Tensor, p = 0.5, training = true): Tensor {
+  checkInput('dropout1d', x);
+  if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`dropout1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got shape [${x.shape.join(', ')}]`);
+  return maskedDropout('dropout1d', x, p, training, [...x.shape.slice(0, -1), 1]);
+}
+
+/**
+ * Zeroes entire channels of a [N, C, H, W] input, each with probability p (training only).
+ * A 3-D input is refused: PyTorch reads it as [N, C, L] (with a warning) although its
+ * documentation says [C, H, W]; say which with dropout1d or unsqueeze(0).
+ */
+export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
+  checkInput('dropout2d', x);
+  if (x.dim() !== 4) {
+    throw new RangeError(`dropout2d: expected a 4-D [N, C, H, W] input, but got shape [${x.shape.join(', ')}]` +
+      (x.dim() === 3 ? ' (for [N, C, L] use dropout1d; for one [C, H, W] image, unsqueeze(0) first)' : ''));
+  }
+  return maskedDropout('dropout2d', x, p, training, [x.shape[0], x.shape[1], 1, 1]);
 }

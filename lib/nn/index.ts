@@ -7,7 +7,7 @@ export {
   ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, SiLU, ELU, SELU, CELU, Softplus, Softsign, Mish, Hardtanh,
   ReLU6, Hardswish, Hardsigmoid, LogSigmoid, Softmin, GLU, Threshold, PReLU,
 } from './activation.js';
-export { Dropout } from './dropout.js';
+export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { Embedding } from './sparse.js';

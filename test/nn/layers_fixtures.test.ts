@@ -74,6 +74,16 @@ function run(c: LayerCase, m: kd.nn.Module, inputs: Tensor[]): Tensor[] {
   return flatOutputs((m as unknown as (...a: unknown[]) => unknown)(...args));
 }
 
+/** PyTorch's positional arguments of each functional case, then its keyword ones as options. */
+function callFunctional(name: string, inputs: Tensor[], params: Record<string, unknown>): unknown {
+  const { pad, kernelSize, ...rest } = params;
+  switch (name) {
+    case 'pad': return F.pad(inputs[0], pad, rest);
+    case 'maxPool2d': return F.maxPool2d(inputs[0], kernelSize, rest);
+    default: return F[name](...inputs, params);
+  }
+}
+
 describe('nn layers match PyTorch (layers.json)', () => {
   for (const c of cases) {
     const available = c.module ? typeof (nn as unknown as Record<string, unknown>)[c.module] === 'function' : typeof F[c.functional!] === 'function';
@@ -89,7 +99,7 @@ describe('nn layers match PyTorch (layers.json)', () => {
         m = build(c);
         outs = run(c, m, inputs);
       } else {
-        outs = flatOutputs(F[c.functional!](...inputs, ...Object.values(c.params ?? {})));
+        outs = flatOutputs(callFunctional(c.functional!, inputs, c.params ?? {}));
       }
       expect(outs.length).toBe(c.outs.length);
       outs.forEach((o, k) => expectTensor(o, c.outs[k], `output ${k}`));

@@ -1,4 +1,4 @@
-// LayerNorm, GroupNorm and Embedding beyond the PyTorch fixtures: initialisation, state-dict
+// F.pad's modes, channel dropout, LayerNorm, GroupNorm and Embedding beyond the PyTorch fixtures: initialisation, state-dict
 // keys, maxNorm, fromPretrained, and bad input naming the layer and the shapes.
 import { describe, expect, it } from 'vitest';
 import * as kd from '../../lib/index.js';
@@ -76,5 +76,60 @@ describe('LayerNorm and GroupNorm', () => {
     expect(() => new nn.GroupNorm(2, 4)(kd.zeros([2, 6, 3]))).toThrow(/expected input with 4 channels \(dim 1\), but got shape \[2, 6, 3\]/);
     expect(() => F.groupNorm(kd.zeros([4]), 2)).toThrow(/expected an input of shape \[N, C, \.\.\.\]/);
     expect(() => F.layerNorm(kd.zeros([2, 3], { dtype: 'int32' }), 3)).toThrow(/floating point/);
+  });
+});
+
+describe('F.pad', () => {
+  const x = kd.tensor([[[0, 1, 2, 3]]]);
+  it('pads like PyTorch in each mode', () => {
+    expect(F.pad(x, [2, 1]).tolist()).toEqual([[[0, 0, 0, 1, 2, 3, 0]]]);
+    expect(F.pad(x, [2, 1], { value: -1 }).tolist()).toEqual([[[-1, -1, 0, 1, 2, 3, -1]]]);
+    expect(F.pad(x, [2, 1], { mode: 'reflect' }).tolist()).toEqual([[[2, 1, 0, 1, 2, 3, 2]]]);
+    expect(F.pad(x, [2, 1], { mode: 'replicate' }).tolist()).toEqual([[[0, 0, 0, 1, 2, 3, 3]]]);
+    expect(F.pad(x, [2, 1], { mode: 'circular' }).tolist()).toEqual([[[2, 3, 0, 1, 2, 3, 0]]]);
+    expect(F.pad(x, [-1, -2]).tolist()).toEqual([[[1]]]);
+    expect(F.pad(kd.tensor([[1, 2], [3, 4]]).reshape([1, 2, 2]), [0, 0, 1, 1], { mode: 'reflect' }).tolist())
+      .toEqual([[[3, 4], [1, 2], [3, 4], [1, 2]]]);
+    const g = kd.tensor([[[1, 2, 3]]]).requiresGrad_();
+    F.pad(g, [2, 2], { mode: 'reflect' }).sum().backward();
+    expect(g.grad!.tolist()).toEqual([[[2, 3, 2]]]);  // [3 2 | 1 2 3 | 2 1]
+  });
+
+  it('refuses pads that do not fit, naming the dim and sizes', () => {
+    expect(() => F.pad(x, [1])).toThrow(/even-length list of integers/);
+    expect(() => F.pad(x, [1, 1, 1, 1, 1, 1, 1, 1])).toThrow(/pads 4 dims, but the input \[1, 1, 4\] has 3/);
+    expect(() => F.pad(x, [4, 0], { mode: 'reflect' })).toThrow(/reflect padding \(4, 0\) must be smaller than the size 4 of dim 2/);
+    expect(() => F.pad(x, [5, 0], { mode: 'circular' })).toThrow(/must not exceed the size 4/);
+    expect(() => F.pad(x, [-1, 0], { mode: 'replicate' })).toThrow(/must be non-negative/);
+    expect(() => F.pad(x, [-3, -2])).toThrow(/cropping dim 2 of size 4 by \(-3, -2\) leaves a negative size/);
+    expect(() => F.pad(kd.zeros([4]), [1, 1], { mode: 'reflect' })).toThrow(/needs an input with a batch or channel dim/);
+    expect(() => F.pad(x, [1, 1], { mode: 'wrap' as never })).toThrow(/mode must be one of constant, reflect, replicate, circular/);
+  });
+});
+
+describe('Dropout1d and Dropout2d', () => {
+  it('zero whole channels with probability p, scale the rest, and pass through in eval', () => {
+    kd.manualSeed(5);
+    const x = kd.ones([64, 32, 3, 3]);
+    const d = new nn.Dropout2d(0.25);
+    const y = d(x);
+    const perChannel = y.amax([2, 3]);
+    const values = new Set(y.toTypedArray());
+    expect([...values].sort()).toEqual([0, Math.fround(1 / 0.75)]);
+    expect(y.amin([2, 3]).tolist()).toEqual(perChannel.tolist());  // all or nothing per channel
+    const dropped = perChannel.eq(0).float().mean().item();
+    expect(Math.abs(dropped - 0.25)).toBeLessThan(0.04);
+    d.eval();
+    expect(d(x)).toBe(x);
+    const y1 = new nn.Dropout1d(0.5)(kd.ones([8, 16, 5]));
+    expect(y1.amin(2).tolist()).toEqual(y1.amax(2).tolist());
+    expect(new nn.Dropout1d(0.5)(kd.ones([16, 5])).shape).toEqual([16, 5]);
+  });
+
+  it('refuse inputs of the wrong rank, saying what to do', () => {
+    expect(() => new nn.Dropout2d()(kd.ones([3, 4, 4]))).toThrow(/dropout2d: expected a 4-D \[N, C, H, W\] input, but got shape \[3, 4, 4\] \(for \[N, C, L\] use dropout1d/);
+    expect(() => new nn.Dropout1d()(kd.ones([3]))).toThrow(/dropout1d: expected a 2-D \[C, L\] or 3-D \[N, C, L\] input/);
+    expect(() => new nn.Dropout2d(1.5)).toThrow(/Dropout2d: probability has to be between 0 and 1/);
+    expect(() => F.dropout(3 as never)).toThrow(/dropout: expected input to be a Tensor/);
   });
 });

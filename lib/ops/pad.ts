@@ -1,0 +1,76 @@
+/**
+ * F.pad (PyTorch's torch.nn.functional.pad): pads the last dims by (left, right) pairs given
+ * from the last dim backwards. 'constant' fills with a value (negative amounts crop);
+ * 'reflect' mirrors without repeating the edge, 'replicate' repeats the edge, 'circular'
+ * wraps around. Built from cat and indexSelect, so the gradient comes from the tape (the
+ * reflected, replicated or wrapped copies add their gradients into the source elements).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { describe, formatShape } from '../tensor/shape.js';
+import { checkTensor } from './unary.js';
+import { cat, indexSelect } from './indexing.js';
+import { fullTensor } from './alloc.js';
+
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
+
+/** The source index of each position of one padded dim of size n, for the index modes. */
+function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: number, right: number): number[] {
+  const at = (j: number): number => {
+    if (mode === 'replicate') return Math.min(Math.max(j, 0), n - 1);
+    if (mode === 'circular') return ((j % n) + n) % n;
+    const period = 2 * (n - 1);  // reflect: ... 2 1 [0 1 2 ... n-1] n-2 n-3 ...
+    const m = ((j % period) + period) % period;
+    return m < n ? m : period - m;
+  };
+  return Array.from({ length: left + n + right }, (_, i) => at(i - left));
+}
+
+/**
+ * Pads x: pad = [left, right] for the last dim, then [top, bottom] for the one before, and so
+ * on. Throws RangeError for an odd-length or over-long pad, an unknown mode, negative amounts
+ * outside 'constant', reflect padding not smaller than the dim, or circular padding larger than it.
+ */
+export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
+  checkTensor('pad', x);
+  const mode = options.mode ?? 'constant';
+  if (!MODES.includes(mode)) throw new RangeError(`pad: mode must be one of ${MODES.join(', ')}, but received ${describe(mode)}`);
+  if (!Array.isArray(padding) || padding.length % 2 !== 0 || padding.some((p) => !Number.isInteger(p))) {
+    throw new RangeError(`pad: expected pad to be an even-length list of integers, but received ${describe(padding)}`);
+  }
+  if (padding.length / 2 > x.dim()) {
+    throw new RangeError(`pad: pad of length ${padding.length} pads ${padding.length / 2} dims, but the input ${formatShape(x.shape)} has ${x.dim()}`);
+  }
+  if (mode !== 'constant' && padding.length / 2 >= x.dim()) {
+    throw new RangeError(`pad: ${mode} padding of ${padding.length / 2} dims needs an input with a batch or channel dim in front (at least ${padding.length / 2 + 1} dims), but got ${formatShape(x.shape)}`);
+  }
+  let y = x;
+  for (let k = 0; k < padding.length / 2; k++) {
+    const dim = x.dim() - 1 - k;
+    const [left, right] = [padding[2 * k], padding[2 * k + 1]];
+    if (left === 0 && right === 0) continue;
+    const n = y.shape[dim];
+    if (mode === 'constant') {
+      const start = Math.max(0, -left), end = n - Math.max(0, -right);
+      if (end < start) {
+        throw new RangeError(`pad: cropping dim ${dim} of size ${n} by (${left}, ${right}) leaves a negative size`);
+      }
+      const core = start === 0 && end === n ? y : y.narrow(dim, start, end - start);
+      const block = (size: number) => fullTensor(y.shape.map((s, i) => (i === dim ? size : s)), options.value ?? 0, y.dtype);
+      const parts = [...(left > 0 ? [block(left)] : []), core, ...(right > 0 ? [block(right)] : [])];
+      y = parts.length === 1 ? core : cat(parts, dim);
+      continue;
+    }
+    if (left < 0 || right < 0) throw new RangeError(`pad: ${mode} padding must be non-negative, but got (${left}, ${right}) for dim ${dim}`);
+    if (mode === 'reflect' && (left >= n || right >= n)) {
+      throw new RangeError(`pad: reflect padding (${left}, ${right}) must be smaller than the size ${n} of dim ${dim} of input ${formatShape(x.shape)}`);
+    }
+    if (mode === 'circular' && (left > n || right > n)) {
+      throw new RangeError(`pad: circular padding (${left}, ${right}) must not exceed the size ${n} of dim ${dim} of input ${formatShape(x.shape)}`);
+    }
+    if (n === 0) throw new RangeError(`pad: cannot ${mode}-pad dim ${dim} of input ${formatShape(x.shape)}, which is empty`);
+    y = indexSelect(y, dim, sourceIndices(mode, n, left, right));
+  }
+  return y;
+}
