@@ -100,6 +100,13 @@ export interface Binding {
    */
   scan(op: number, out: Storage, x: Storage, indices: Int32Array | null, layout: Float64Array): void;
   /**
+   * Sliding blocks of an image batch (im2col) or their sum back into images (col2im, fold
+   * true: the image is overwritten). layout: [imageOffset, N, C, H, W, kH, kW, padH, padW,
+   * strideH, strideW, dilH, dilW, oH, oW]; oH and oW must be the sizes this geometry gives.
+   * The columns [N, C*kH*kW, oH*oW] are dense from element 0; both float32 or both float64.
+   */
+  unfold(fold: boolean, image: FloatStorage, columns: FloatStorage, layout: Float64Array): void;
+  /**
    * Orders lanes along the middle axis of [outer, R, inner]: sort (stable, n = R), topk (n = k,
    * largest when descending), kthvalue (k-th smallest, k from 1, n = 1) or median (lower median,
    * NaN if the lane has one, n = 1). values/indices are dense [outer, n, inner].

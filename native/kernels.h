@@ -22,5 +22,6 @@ void InitIndexing(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
 void InitScan(Napi::Env env, Napi::Object exports);
 void InitSort(Napi::Env env, Napi::Object exports);
+void InitIm2col(Napi::Env env, Napi::Object exports);
 
 }  // namespace kd

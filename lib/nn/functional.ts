@@ -21,6 +21,9 @@ export { linear } from '../ops/linear.js';
 export { layerNorm, groupNorm } from '../ops/normalization.js';
 export { embedding } from '../ops/embedding.js';
 export { pad } from '../ops/pad.js';
+export { unfold, fold } from '../ops/unfold.js';
+export { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+export type { ConvOptions, ConvTransposeOptions } from '../ops/conv.js';
 export type { PadMode } from '../ops/pad.js';
 export type { EmbeddingOptions } from '../ops/embedding.js';
 export {

@@ -10,6 +10,7 @@ export {
 export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export { Embedding } from './sparse.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
 export {

@@ -1,0 +1,178 @@
+/**
+ * Convolutions (PyTorch's F.conv1d, conv2d, conv_transpose1d, conv_transpose2d) as im2col /
+ * col2im plus one batched GEMM: conv2d multiplies the weight [groups, O/g, C/g*kH*kW] into
+ * the columns [N, groups, C/g*kH*kW, L]; the transposed convolution multiplies the weight's
+ * transpose into the input and folds the columns back. The gradients come from the tape:
+ * matmul's, and unfold/fold being each other's adjoint.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { describe, formatShape } from '../tensor/shape.js';
+import { matmul } from './matmul.js';
+import { checkFloat } from './loss.js';
+import { pad } from './pad.js';
+import { fold, pair, slidingSize, unfold, type Pair } from './unfold.js';
+
+export interface ConvOptions {
+  stride?: Pair;
+  /** A number, a pair, 'valid' (0) or 'same' (output size = input size; stride 1 only). */
+  padding?: Pair | 'same' | 'valid';
+  dilation?: Pair;
+  groups?: number;
+}
+
+export interface ConvTransposeOptions {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+function groupsOf(op: string, groups: number | undefined): number {
+  const g = groups ?? 1;
+  if (!Number.isInteger(g) || g < 1) throw new RangeError(`${op}: expected groups to be a positive integer, but received ${describe(groups)}`);
+  return g;
+}
+
+function checkBias(op: string, bias: Tensor | null | undefined, channels: number): void {
+  if (bias === null || bias === undefined) return;
+  checkFloat(op, 'bias', bias);
+  if (bias.dim() !== 1 || bias.shape[0] !== channels) {
+    throw new RangeError(`${op}: expected bias of shape [${channels}], but got ${formatShape(bias.shape)}`);
+  }
+}
+
+/**
+ * 2-D convolution of input [N, C, H, W] (or [C, H, W]) with weight [O, C/groups, kH, kW] and
+ * optional bias [O]. Throws RangeError naming the shapes when channels, groups or kernel and
+ * input sizes do not fit.
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  const op = 'conv2d';
+  checkFloat(op, 'input', input);
+  checkFloat(op, 'weight', weight);
+  if (input.dtype !== weight.dtype) throw new TypeError(`${op}: input is ${input.dtype} but weight is ${weight.dtype}`);
+  if (weight.dim() !== 4) throw new RangeError(`${op}: expected a 4-D weight [outChannels, inChannels/groups, kH, kW], but got ${formatShape(weight.shape)}`);
+  if (input.dim() !== 3 && input.dim() !== 4) {
+    throw new RangeError(`${op}: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input (weight ${formatShape(weight.shape)}), but got ${formatShape(input.shape)}`);
+  }
+  let x = input.dim() === 3 ? input.unsqueeze(0) : input;
+  const g = groupsOf(op, options.groups);
+  const [o, cg, kh, kw] = weight.shape;
+  const c = x.shape[1];
+  if (cg * g !== c) {
+    throw new RangeError(`${op}: weight ${formatShape(weight.shape)} with groups=${g} expects input to have ${cg * g} channels, but got ${c} channels (input ${formatShape(input.shape)})`);
+  }
+  if (o % g !== 0) throw new RangeError(`${op}: outChannels ${o} of weight ${formatShape(weight.shape)} must be divisible by groups=${g}`);
+  checkBias(op, bias, o);
+  const stride = pair(op, 'stride', options.stride, 1, 1);
+  const dilation = pair(op, 'dilation', options.dilation, 1, 1);
+  let padding: [number, number];
+  if (options.padding === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1) throw new RangeError(`${op}: padding='same' is not supported for strided convolutions (stride ${stride.join('×')})`);
+    const total = [dilation[0] * (kh - 1), dilation[1] * (kw - 1)];
+    padding = [Math.floor(total[0] / 2), Math.floor(total[1] / 2)];
+    const extra = [total[0] - 2 * padding[0], total[1] - 2 * padding[1]];
+    // an odd total: PyTorch puts the extra row/column on the bottom/right
+    if (extra[0] || extra[1]) x = pad(x, [0, extra[1], 0, extra[0]]);
+  } else if (options.padding === 'valid') {
+    padding = [0, 0];
+  } else {
+    padding = pair(op, 'padding', options.padding, 0, 0);
+  }
+  const [n, , h, w] = x.shape;
+  const oh = slidingSize(h, kh, padding[0], stride[0], dilation[0]);
+  const ow = slidingSize(w, kw, padding[1], stride[1], dilation[1]);
+  if (oh === 0 || ow === 0) {
+    throw new RangeError(`${op}: kernel ${kh}×${kw} (dilation ${dilation.join('×')}) is larger than input ${formatShape(input.shape)} padded by ${padding.join('×')}`);
+  }
+  const cols = unfold(x, [kh, kw], { padding, stride, dilation });  // [N, C*kk, L]
+  const k = cg * kh * kw;
+  const out = g === 1
+    ? matmul(weight.reshape([o, k]), cols)
+    : matmul(weight.reshape([g, o / g, k]), cols.reshape([n, g, k, oh * ow]));
+  let y = out.reshape([n, o, oh, ow]);
+  if (bias) y = y.add(bias.reshape([o, 1, 1]));
+  return input.dim() === 3 ? y.squeeze(0) : y;
+}
+
+/** 1-D convolution of input [N, C, L] (or [C, L]) with weight [O, C/groups, k]: conv2d over a height of 1. */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  checkFloat('conv1d', 'input', input);
+  checkFloat('conv1d', 'weight', weight);
+  if (weight.dim() !== 3) throw new RangeError(`conv1d: expected a 3-D weight [outChannels, inChannels/groups, k], but got ${formatShape(weight.shape)}`);
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`conv1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
+  const one = (v: Pair | undefined, name: string): [number, number] | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number') throw new RangeError(`conv1d: expected ${name} to be a number, but received ${describe(v)}`);
+    return [name === 'padding' ? 0 : 1, v];
+  };
+  const padding = options.padding === 'same' || options.padding === 'valid' ? options.padding : one(options.padding, 'padding');
+  try {
+    const y = conv2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, {
+      stride: one(options.stride, 'stride'), dilation: one(options.dilation, 'dilation'), padding, groups: options.groups,
+    });
+    return y.squeeze(-2);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`conv1d (input ${formatShape(input.shape)}, weight ${formatShape(weight.shape)}): ${e.message.replace(/^conv2d: /, '')}`);
+    throw e;
+  }
+}
+
+/**
+ * Transposed 2-D convolution (the gradient of conv2d with respect to its input) of input
+ * [N, Cin, H, W] (or [Cin, H, W]) with weight [Cin, Cout/groups, kH, kW]; output size
+ * (H - 1) * stride - 2 * padding + dilation * (kH - 1) + outputPadding + 1. Throws RangeError
+ * naming the shapes when they do not fit, or when outputPadding is not below stride or dilation.
+ */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  checkFloat(op, 'input', input);
+  checkFloat(op, 'weight', weight);
+  if (input.dtype !== weight.dtype) throw new TypeError(`${op}: input is ${input.dtype} but weight is ${weight.dtype}`);
+  if (weight.dim() !== 4) throw new RangeError(`${op}: expected a 4-D weight [inChannels, outChannels/groups, kH, kW], but got ${formatShape(weight.shape)}`);
+  if (input.dim() !== 3 && input.dim() !== 4) throw new RangeError(`${op}: expected a 3-D or 4-D input, but got ${formatShape(input.shape)}`);
+  const x = input.dim() === 3 ? input.unsqueeze(0) : input;
+  const g = groupsOf(op, options.groups);
+  const [cin, og, kh, kw] = weight.shape;
+  const [n, c, h, w] = x.shape;
+  if (c !== cin) throw new RangeError(`${op}: weight ${formatShape(weight.shape)} expects input to have ${cin} channels, but got ${c} channels (input ${formatShape(input.shape)})`);
+  if (cin % g !== 0) throw new RangeError(`${op}: inChannels ${cin} must be divisible by groups=${g}`);
+  const cout = og * g;
+  checkBias(op, bias, cout);
+  const stride = pair(op, 'stride', options.stride, 1, 1);
+  const padding = pair(op, 'padding', options.padding, 0, 0);
+  const dilation = pair(op, 'dilation', options.dilation, 1, 1);
+  const outputPadding = pair(op, 'outputPadding', options.outputPadding, 0, 0);
+  for (let i = 0; i < 2; i++) {
+    if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
+      throw new RangeError(`${op}: outputPadding ${outputPadding.join('×')} must be smaller than either stride ${stride.join('×')} or dilation ${dilation.join('×')}`);
+    }
+  }
+  const oh = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
+  const ow = (w - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
+  if (oh <= 0 || ow <= 0) throw new RangeError(`${op}: input ${formatShape(input.shape)} with padding ${padding.join('×')} gives an empty output (${oh}×${ow})`);
+  const k = og * kh * kw;
+  const wt = weight.reshape([g, cin / g, k]).transpose(1, 2);  // [g, Cout/g*kk, Cin/g]
+  const cols = matmul(wt, x.reshape([n, g, cin / g, h * w])).reshape([n, cout * kh * kw, h * w]);
+  let y = fold(cols, [oh, ow], [kh, kw], { padding, stride, dilation });
+  if (bias) y = y.add(bias.reshape([cout, 1, 1]));
+  return input.dim() === 3 ? y.squeeze(0) : y;
+}
+
+/** Transposed 1-D convolution of [N, Cin, L] (or [Cin, L]) with weight [Cin, Cout/groups, k]. */
+export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
+  checkFloat('convTranspose1d', 'input', input);
+  checkFloat('convTranspose1d', 'weight', weight);
+  if (weight.dim() !== 3) throw new RangeError(`convTranspose1d: expected a 3-D weight [inChannels, outChannels/groups, k], but got ${formatShape(weight.shape)}`);
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`convTranspose1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
+  const one = (v: Pair | undefined, name: string, fill: number): [number, number] | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number') throw new RangeError(`convTranspose1d: expected ${name} to be a number, but received ${describe(v)}`);
+    return [fill, v];
+  };
+  return convTranspose2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, {
+    stride: one(options.stride, 'stride', 1), padding: one(options.padding, 'padding', 0), dilation: one(options.dilation, 'dilation', 1),
+    outputPadding: one(options.outputPadding, 'outputPadding', 0), groups: options.groups,
+  }).squeeze(-2);
+}

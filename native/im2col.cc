@@ -1,0 +1,150 @@
+// im2col and col2im for convolutions (F.unfold / F.fold): a batch of images [N, C, H, W]
+// and its sliding blocks [N, C*kH*kW, oH*oW], row (c, i, j) holding, for each output position,
+// the input element under kernel tap (i, j) of channel c (zero where it falls in the padding).
+// A convolution is then one GEMM per batch against these columns. im2col writes every column
+// element; col2im adds the columns back into a zeroed image (overlapping taps sum), the adjoint
+// of im2col, so each is the other's gradient. Work splits over (n, c) planes: disjoint rows of
+// the columns and disjoint planes of the image, so threads never write the same memory.
+//
+// Checklist for a new native family: the .cc file, every entry point checking its arguments
+// before touching memory; its Init in kernels.h and addon.cc; its signature in binding.d.ts;
+// a layout builder in lib/ops (lib/ops/unfold.ts); an entry in test/native/fuzz.test.ts.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace kd {
+namespace {
+
+struct Geometry {
+  int64_t n, c, h, w, kh, kw, padH, padW, strideH, strideW, dilH, dilW, oh, ow;
+};
+
+// Row (c, i, j) of one image's columns: for output row y and column x, the input element at
+// (y*stride - pad + i*dil, x*stride - pad + j*dil). Fold adds instead of copying.
+template <typename T, bool Fold>
+void Plane(const Geometry& g, T* img, T* cols) {
+  const int64_t L = g.oh * g.ow;
+  for (int64_t i = 0; i < g.kh; i++) {
+    for (int64_t j = 0; j < g.kw; j++) {
+      T* row = cols + (i * g.kw + j) * L;
+      for (int64_t y = 0; y < g.oh; y++) {
+        const int64_t iy = y * g.strideH - g.padH + i * g.dilH;
+        T* out = row + y * g.ow;
+        if (iy < 0 || iy >= g.h) {
+          if (!Fold) std::fill(out, out + g.ow, T(0));
+          continue;
+        }
+        const T* src = img + iy * g.w;
+        T* dst = img + iy * g.w;
+        const int64_t x0 = j * g.dilW - g.padW;
+        if (g.strideW == 1 && x0 >= 0 && x0 + g.ow <= g.w) {
+          if (Fold) {
+            for (int64_t x = 0; x < g.ow; x++) dst[x0 + x] += out[x];
+          } else {
+            std::memcpy(out, src + x0, sizeof(T) * g.ow);
+          }
+          continue;
+        }
+        for (int64_t x = 0; x < g.ow; x++) {
+          const int64_t ix = x * g.strideW + x0;
+          const bool inside = ix >= 0 && ix < g.w;
+          if (Fold) {
+            if (inside) dst[ix] += out[x];
+          } else {
+            out[x] = inside ? src[ix] : T(0);
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T, bool Fold>
+void Run(const Geometry& g, T* img, T* cols) {
+  const int64_t planes = g.n * g.c;
+  const int64_t plane = g.h * g.w, rows = g.kh * g.kw * g.oh * g.ow;
+  const int64_t grain = std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(1, rows + plane));
+  ParallelFor(planes, grain, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; p++) {
+      if (Fold) std::fill(img + p * plane, img + (p + 1) * plane, T(0));
+      Plane<T, Fold>(g, img + p * plane, cols + p * rows);
+    }
+  });
+}
+
+// unfold(fold, image, columns, layout = [imageOffset, N, C, H, W, kH, kW, padH, padW, strideH,
+// strideW, dilH, dilW, oH, oW]). fold false: columns (dense from 0) = im2col(image, dense from
+// imageOffset). fold true: image = col2im(columns), overwriting the image's elements.
+Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
+  const char* fn = "unfold";
+  Napi::Env env = info.Env();
+  const bool fold = GetBool(info, 0, fn, "fold");
+  Buf img = GetFloatBuf(info, 1, fn, "image");
+  Buf cols = GetFloatBuf(info, 2, fn, "columns");
+  SameDType(env, fn, img, "image", cols, "columns");
+  IntList l = GetIntList(info, 3, fn, "layout");
+  const int64_t off = l.Next("imageOffset", 0, kMaxElements);
+  Geometry g;
+  g.n = l.Next("N", 0, kMaxElements);
+  g.c = l.Next("C", 0, kMaxElements);
+  g.h = l.Next("H", 0, kMaxElements);
+  g.w = l.Next("W", 0, kMaxElements);
+  g.kh = l.Next("kH", 1, 1 << 20);
+  g.kw = l.Next("kW", 1, 1 << 20);
+  g.padH = l.Next("padH", 0, 1 << 20);
+  g.padW = l.Next("padW", 0, 1 << 20);
+  g.strideH = l.Next("strideH", 1, 1 << 20);
+  g.strideW = l.Next("strideW", 1, 1 << 20);
+  g.dilH = l.Next("dilH", 1, 1 << 20);
+  g.dilW = l.Next("dilW", 1, 1 << 20);
+  g.oh = l.Next("oH", 0, kMaxElements);
+  g.ow = l.Next("oW", 0, kMaxElements);
+  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 15");
+  // The output size must be the one the geometry gives, so every tap index stays in range.
+  auto outSize = [](int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dil) {
+    const int64_t span = in + 2 * pad - dil * (k - 1) - 1;
+    return span < 0 ? int64_t(0) : span / stride + 1;
+  };
+  if (g.oh != outSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != outSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
+    ThrowRange(env, fn, "oH/oW do not match the input size, kernel, padding, stride and dilation");
+  }
+  auto mulChecked = [&](std::initializer_list<int64_t> xs) {
+    int64_t p = 1;
+    for (int64_t x : xs) {
+      if (x != 0 && p > kMaxElements / x) ThrowRange(env, fn, "shape too large");
+      p *= x;
+    }
+    return p;
+  };
+  const int64_t imgCount = mulChecked({g.n, g.c, g.h, g.w});
+  const int64_t colCount = mulChecked({g.n, g.c, g.kh, g.kw, g.oh, g.ow});
+  CheckRange(env, fn, "image", img, off, imgCount);
+  CheckRange(env, fn, "columns", cols, 0, colCount);
+  if (Overlaps(img, off, imgCount, cols, 0, colCount)) ThrowRange(env, fn, "arguments 'image' and 'columns' overlap");
+  if (imgCount == 0 || colCount == 0) {
+    if (fold && imgCount > 0) {
+      if (img.dtype == DType::F32) std::fill(img.as<float>() + off, img.as<float>() + off + imgCount, 0.f);
+      else std::fill(img.as<double>() + off, img.as<double>() + off + imgCount, 0.0);
+    }
+    return env.Undefined();
+  }
+  if (img.dtype == DType::F32) {
+    if (fold) Run<float, true>(g, img.as<float>() + off, cols.as<float>());
+    else Run<float, false>(g, img.as<float>() + off, cols.as<float>());
+  } else {
+    if (fold) Run<double, true>(g, img.as<double>() + off, cols.as<double>());
+    else Run<double, false>(g, img.as<double>() + off, cols.as<double>());
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitIm2col(Napi::Env env, Napi::Object exports) {
+  exports.Set("unfold", Napi::Function::New(env, UnfoldFn, "unfold"));
+}
+
+}  // namespace kd
