@@ -61,7 +61,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const [o, cg, kh, kw] = weight.shape;
   const c = x.shape[1];
   if (cg * g !== c) {
-    throw new RangeError(`${op}: weight ${formatShape(weight.shape)} with groups=${g} expects input to have ${cg * g} channels, but got ${c} channels (input ${formatShape(input.shape)})`);
+    const hint = input.dim() === 3 ? '; a 3-D input is one unbatched [C, H, W] image (for a batch of one-channel images [N, H, W], use x.unsqueeze(1))' : '';
+    throw new RangeError(`${op}: weight ${formatShape(weight.shape)} with groups=${g} expects input to have ${cg * g} channels, but got ${c} channels (input ${formatShape(input.shape)})${hint}`);
   }
   if (o % g !== 0) throw new RangeError(`${op}: outChannels ${o} of weight ${formatShape(weight.shape)} must be divisible by groups=${g}`);
   checkBias(op, bias, o);

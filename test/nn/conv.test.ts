@@ -1,0 +1,115 @@
+// Convolutions against PyTorch beyond layers.json (test/fixtures/conv.json from make_conv.py,
+// float64: transposed with groups/dilation/outputPadding, 1-D 'same', padding modes,
+// unfold/fold), and bad input naming the layer and the shapes.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as kd from '../../lib/index.js';
+import type { Tensor } from '../../lib/index.js';
+import { expectClose } from '../helpers.js';
+
+const { nn } = kd;
+const F = nn.functional;
+
+interface JsonTensor { shape: number[]; data: number[] }
+interface ConvCase { name: string; fn: string; options: Record<string, unknown>; inputs: JsonTensor[]; out: JsonTensor; G: JsonTensor; grads: JsonTensor[] }
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { cases } = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'conv.json'), 'utf8')) as { cases: ConvCase[] };
+const toTensor = (j: JsonTensor): Tensor => kd.tensor(j.data, { dtype: 'float64' }).reshape(j.shape);
+
+describe('convolutions match PyTorch (conv.json, float64)', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const inputs = c.inputs.map((j) => toTensor(j).requiresGrad_());
+      let out: Tensor;
+      let grads: () => (Tensor | null)[] = () => inputs.map((x) => x.grad);
+      const o = c.options as Record<string, never>;
+      if (c.fn.startsWith('Conv2d:')) {
+        const [x, w, b] = inputs;
+        const m = new nn.Conv2d(w.shape[1], w.shape[0], [w.shape[2], w.shape[3]], { ...o, dtype: 'float64' });
+        m.loadStateDict({ weight: w.detach(), bias: b.detach() });
+        out = m(x);
+        grads = () => [x.grad, m.weight.grad, m.bias!.grad];
+      } else if (c.fn === 'unfold') {
+        const { kernelSize, ...rest } = o;
+        out = F.unfold(inputs[0], kernelSize, rest);
+      } else if (c.fn === 'fold') {
+        const { outputSize, kernelSize, ...rest } = o;
+        out = F.fold(inputs[0], outputSize, kernelSize, rest);
+      } else {
+        const fn = F[c.fn as 'conv2d'] as (x: Tensor, w: Tensor, b: Tensor, opts: unknown) => Tensor;
+        out = fn(inputs[0], inputs[1], inputs[2], o);
+      }
+      expect(out.shape).toEqual(c.out.shape);
+      expectClose(out.toTypedArray(), c.out.data, 1e-10, 1e-12);
+      out.mul(toTensor(c.G)).sum().backward();
+      grads().forEach((g, i) => expectClose(g!.toTypedArray(), c.grads[i].data, 1e-10, 1e-12));
+    });
+  }
+});
+
+describe('convolution modules', () => {
+  it('have PyTorch shapes, keys and initialisation bounds', () => {
+    const conv = new nn.Conv2d(4, 8, 3, { groups: 2 });
+    expect(conv.weight.shape).toEqual([8, 2, 3, 3]);
+    expect(Object.keys(conv.stateDict())).toEqual(['weight', 'bias']);
+    const bound = 1 / Math.sqrt(2 * 9);
+    expect(conv.bias!.abs().max().item()).toBeLessThanOrEqual(bound);
+    expect(conv.weight.abs().max().item()).toBeLessThanOrEqual(bound + 1e-7);  // kaiming-uniform with a = sqrt(5) has the same bound
+    expect(new nn.ConvTranspose2d(4, 6, [2, 3], { groups: 2 }).weight.shape).toEqual([4, 3, 2, 3]);
+    expect(new nn.Conv1d(3, 5, 4, { bias: false }).parameters()).toHaveLength(1);
+    expect(new nn.ConvTranspose1d(3, 5, 4).weight.shape).toEqual([3, 5, 4]);
+    expect(new nn.Conv2d(1, 32, 3)(kd.zeros([2, 1, 28, 28])).shape).toEqual([2, 32, 26, 26]);
+    expect(new nn.Conv2d(1, 2, 3, { padding: 'same' })(kd.zeros([1, 5, 5])).shape).toEqual([2, 5, 5]);
+    expect(new nn.ConvTranspose2d(2, 1, 4, { stride: 2, padding: 1 })(kd.zeros([1, 2, 7, 7])).shape).toEqual([1, 1, 14, 14]);
+    expect(String(new nn.Conv2d(2, 4, 3, { stride: 2 }))).toContain('Conv2d(2, 4, kernelSize=[3, 3], stride=2)');
+  });
+
+  it('refuse bad input with errors naming the layer and the shapes', () => {
+    const conv = new nn.Conv2d(1, 32, 3);
+    expect(() => conv(kd.zeros([64, 28, 28]))).toThrow(/conv2d: weight \[32, 1, 3, 3\] with groups=1 expects input to have 1 channels, but got 64 channels \(input \[64, 28, 28\]\); a 3-D input is one unbatched \[C, H, W\] image .*unsqueeze\(1\)/);
+    expect(() => conv(kd.zeros([2, 3, 28, 28]))).toThrow(/expects input to have 1 channels, but got 3 channels \(input \[2, 3, 28, 28\]\)/);
+    expect(() => conv(kd.zeros([2, 1, 2, 8]))).toThrow(/conv2d: kernel 3×3 \(dilation 1×1\) is larger than input \[2, 1, 2, 8\] padded by 0×0/);
+    expect(() => conv(kd.zeros([28, 28]))).toThrow(/expected a 3-D \[C, H, W\] or 4-D \[N, C, H, W\] input \(weight \[32, 1, 3, 3\]\), but got \[28, 28\]/);
+    expect(() => conv(kd.zeros([1, 1, 5, 5], { dtype: 'float64' }))).toThrow(/input is float64 but weight is float32/);
+    expect(() => new nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(/inChannels \(3\) and outChannels \(4\) must both be divisible by groups \(2\)/);
+    expect(() => new nn.Conv2d(3, 4, 0)).toThrow(/kernelSize to be positive integers/);
+    expect(() => new nn.Conv2d(3, 4, 3, { paddingMode: 'mirror' as never })).toThrow(/paddingMode must be one of zeros, reflect, replicate, circular/);
+    expect(() => F.conv2d(kd.zeros([1, 1, 5, 5]), kd.zeros([1, 1, 3, 3]), null, { stride: 2, padding: 'same' })).toThrow(/padding='same' is not supported for strided convolutions/);
+    expect(() => F.conv2d(kd.zeros([1, 1, 5, 5]), kd.zeros([1, 1, 3, 3]), kd.zeros([2]))).toThrow(/expected bias of shape \[1\], but got \[2\]/);
+    expect(() => F.conv2d(kd.zeros([1, 1, 5, 5]), kd.zeros([1, 1, 3, 3]), null, { stride: 0 })).toThrow(/expected stride to be an integer ≥ 1/);
+    expect(() => new nn.Conv1d(2, 3, 3)(kd.zeros([1, 3, 10]))).toThrow(/conv1d \(input \[1, 3, 10\], weight \[3, 2, 3\]\): weight .* expects input to have 2 channels/);
+    expect(() => F.convTranspose2d(kd.zeros([1, 2, 3, 3]), kd.zeros([2, 1, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(/outputPadding 2×2 must be smaller than either stride 2×2 or dilation 1×1/);
+    expect(() => F.convTranspose2d(kd.zeros([1, 3, 3, 3]), kd.zeros([2, 1, 3, 3]))).toThrow(/expects input to have 2 channels, but got 3/);
+    expect(() => F.unfold(kd.zeros([1, 1, 2, 2]), 3)).toThrow(/unfold: the 3×3 kernel \(dilation 1×1\) is larger than the input \[1, 1, 2, 2\] padded by 0×0/);
+    expect(() => F.fold(kd.zeros([1, 4, 5]), [3, 3], 2)).toThrow(/fold: input \[1, 4, 5\] has 5 blocks, but outputSize 3×3 .* gives 4/);
+    expect(() => F.fold(kd.zeros([1, 3, 4]), [3, 3], 2)).toThrow(/dim 1 of input \[1, 3, 4\] must be divisible by the kernel's 4 taps/);
+  });
+
+  it('train: a conv net learns a separable image task', () => {
+    kd.manualSeed(0);
+    // class 1: a bright vertical bar somewhere; class 0: a horizontal one
+    const n = 64;
+    const x = kd.zeros([n, 1, 8, 8]);
+    const y = kd.zeros([n], { dtype: 'int32' });
+    for (let i = 0; i < n; i++) {
+      const at = i % 6 + 1;
+      const label = i % 2;
+      x.select(0, i).select(0, 0).index(label ? `:, ${at}` : `${at}, :`).fill_(1);
+      y.select(0, i).fill_(label);
+    }
+    const net = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(4, 4, 3, { stride: 2 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(36, 2));
+    const opt = new kd.optim.Adam(net.parameters(), { lr: 0.01 });
+    let loss = 0;
+    for (let step = 0; step < 60; step++) {
+      opt.zeroGrad();
+      const l = F.crossEntropy(net(x), y);
+      l.backward();
+      opt.step();
+      loss = l.item();
+    }
+    expect(loss).toBeLessThan(0.05);
+  });
+});
