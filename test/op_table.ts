@@ -353,6 +353,13 @@ export const OPS: OpRow[] = [
   { name: 'convTranspose1d', inputs: [f(2, 3, 5), f(3, 2, 3), f(2)], fn: (x, w, b) => F.convTranspose1d(x, w, b, { stride: 2, outputPadding: 1 }) },
   { name: 'unfold', inputs: [f(2, 2, 5, 4)], fn: (x) => F.unfold(x, [2, 3], { padding: 1, stride: [2, 1], dilation: [1, 2] }) },
   { name: 'fold', inputs: [f(2, 8, 6)], fn: (x) => F.fold(x, [3, 4], 2, { padding: [0, 1], stride: [1, 2] }) },
+  { name: 'maxPool2d', inputs: [f(2, 3, 7, 6)], fn: (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }) as Tensor },
+  { name: 'maxPool2d dilation indices', inputs: [f(1, 2, 6, 6)], fn: (x) => F.maxPool2d(x, 2, { dilation: 2, returnIndices: true }) as Tensor[] },
+  { name: 'maxPool1d', inputs: [f(2, 3, 9)], fn: (x) => F.maxPool1d(x, 3, { stride: 2 }) as Tensor },
+  { name: 'avgPool2d', inputs: [f(2, 3, 7, 6)], fn: (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }) },
+  { name: 'avgPool1d', inputs: [f(2, 3, 9)], fn: (x) => F.avgPool1d(x, 2) },
+  { name: 'adaptiveAvgPool2d', inputs: [f(2, 3, 7, 5)], fn: (x) => F.adaptiveAvgPool2d(x, [3, 2]) },
+  { name: 'adaptiveMaxPool2d', inputs: [f(2, 3, 7, 5)], fn: (x) => F.adaptiveMaxPool2d(x, [3, 2]) },
   { name: 'embedding', inputs: [idx(5, 2, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w) },
   // the padding row's gradient is zero by definition, not the finite difference: no gradcheck
   { name: 'embedding paddingIdx', inputs: [idx(5, 3, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w, { paddingIdx: 1 }), gradcheck: false },

@@ -24,6 +24,10 @@ export { pad } from '../ops/pad.js';
 export { unfold, fold } from '../ops/unfold.js';
 export { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
 export type { ConvOptions, ConvTransposeOptions } from '../ops/conv.js';
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d,
+} from '../ops/pooling.js';
+export type { MaxPoolOptions, AvgPoolOptions } from '../ops/pooling.js';
 export type { PadMode } from '../ops/pad.js';
 export type { EmbeddingOptions } from '../ops/embedding.js';
 export {

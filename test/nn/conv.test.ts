@@ -1,6 +1,7 @@
-// Convolutions against PyTorch beyond layers.json (test/fixtures/conv.json from make_conv.py,
-// float64: transposed with groups/dilation/outputPadding, 1-D 'same', padding modes,
-// unfold/fold), and bad input naming the layer and the shapes.
+// Convolutions and pooling against PyTorch beyond layers.json (test/fixtures/conv.json from
+// make_conv.py, float64: transposed with groups/dilation/outputPadding, 1-D 'same', padding
+// modes, unfold/fold, pooling with ceil mode, dilation, divisors, indices, adaptive windows),
+// and bad input naming the layer and the shapes.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ const { nn } = kd;
 const F = nn.functional;
 
 interface JsonTensor { shape: number[]; data: number[] }
-interface ConvCase { name: string; fn: string; options: Record<string, unknown>; inputs: JsonTensor[]; out: JsonTensor; G: JsonTensor; grads: JsonTensor[] }
+interface ConvCase { name: string; fn: string; options: Record<string, unknown>; inputs: JsonTensor[]; out: JsonTensor; G: JsonTensor; grads: JsonTensor[]; indices?: JsonTensor }
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { cases } = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'conv.json'), 'utf8')) as { cases: ConvCase[] };
@@ -21,6 +22,17 @@ const toTensor = (j: JsonTensor): Tensor => kd.tensor(j.data, { dtype: 'float64'
 
 describe('convolutions match PyTorch (conv.json, float64)', () => {
   for (const c of cases) {
+    if (c.indices) {
+      it(c.name, () => {
+        const { kernelSize, ...rest } = c.options as Record<string, never>;
+        const [values, indices] = F.maxPool2d(toTensor(c.inputs[0]), kernelSize, rest) as [Tensor, Tensor];
+        expectClose(values.toTypedArray(), c.out.data, 0, 0);
+        expect(indices.dtype).toBe('int32');
+        expect(Array.from(indices.toTypedArray())).toEqual(c.indices!.data);
+        expect(indices.shape).toEqual(c.indices!.shape);
+      });
+      continue;
+    }
     it(c.name, () => {
       const inputs = c.inputs.map((j) => toTensor(j).requiresGrad_());
       let out: Tensor;
@@ -32,6 +44,11 @@ describe('convolutions match PyTorch (conv.json, float64)', () => {
         m.loadStateDict({ weight: w.detach(), bias: b.detach() });
         out = m(x);
         grads = () => [x.grad, m.weight.grad, m.bias!.grad];
+      } else if (['maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d'].includes(c.fn)) {
+        const { kernelSize, ...rest } = o;
+        out = (F[c.fn as 'avgPool2d'] as (x: Tensor, k: unknown, opts: unknown) => Tensor)(inputs[0], kernelSize, rest);
+      } else if (c.fn.startsWith('adaptive')) {
+        out = (F[c.fn as 'adaptiveAvgPool2d'] as (x: Tensor, size: unknown) => Tensor)(inputs[0], o.outputSize);
       } else if (c.fn === 'unfold') {
         const { kernelSize, ...rest } = o;
         out = F.unfold(inputs[0], kernelSize, rest);
@@ -111,5 +128,24 @@ describe('convolution modules', () => {
       loss = l.item();
     }
     expect(loss).toBeLessThan(0.05);
+  });
+});
+
+describe('pooling modules', () => {
+  it('work as layers and refuse bad input naming the shapes', () => {
+    const x = kd.randn([2, 3, 8, 8]);
+    expect(new nn.MaxPool2d(2)(x).shape).toEqual([2, 3, 4, 4]);
+    expect(new nn.AvgPool2d([2, 4])(x).shape).toEqual([2, 3, 4, 2]);
+    expect(new nn.AdaptiveAvgPool2d([null, 2])(x).shape).toEqual([2, 3, 8, 2]);
+    expect(new nn.AdaptiveAvgPool2d(1)(x).reshape([2, 3]).tolist()).toEqual(x.mean([2, 3]).tolist());
+    const [v, i] = new nn.MaxPool2d(2, { returnIndices: true })(x) as kd.Tensor[];
+    expect(v.shape).toEqual(i.shape);
+    expect(new nn.MaxPool1d(2)(kd.randn([3, 10])).shape).toEqual([3, 5]);
+    expect(() => F.maxPool2d(x, 3, { padding: 2 })).toThrow(/maxPool2d: padding 2 should be at most half of the kernel size 3/);
+    expect(() => F.maxPool2d(kd.zeros([1, 1, 2, 2]), 3)).toThrow(/maxPool2d: kernel 3×3 \(dilation 1×1\) is larger than input \[1, 1, 2, 2\] padded by 0×0: the output would be 0×0/);
+    expect(() => F.avgPool2d(kd.zeros([8, 8]), 2)).toThrow(/avgPool2d: expected a 3-D \[C, H, W\] or 4-D \[N, C, H, W\] input, but got \[8, 8\]/);
+    expect(() => F.avgPool2d(x, 2, { divisorOverride: 0 })).toThrow(/divisorOverride must be a non-zero integer/);
+    expect(() => F.adaptiveAvgPool2d(x, [0, 2])).toThrow(/outputSize to be positive integers/);
+    expect(() => F.maxPool1d(x, 2)).toThrow(/maxPool1d: expected a 2-D \[C, L\] or 3-D \[N, C, L\] input, but got \[2, 3, 8, 8\]/);
   });
 });

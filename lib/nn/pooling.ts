@@ -1,0 +1,56 @@
+/** Pooling modules (PyTorch's nn/modules/pooling.py); no parameters, forward as the F.* forms. */
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+import * as F from './functional.js';
+import type { AvgPoolOptions, MaxPoolOptions } from '../ops/pooling.js';
+
+type Pair = number | [number, number];
+
+/** Max over kernelSize windows of [N, C, H, W]; with returnIndices, forward returns [values, indices]. */
+export class MaxPool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: MaxPoolOptions = {}) { super(); }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.maxPool2d(x, this.kernelSize, this.options); }
+  override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
+}
+
+/** Max over kernelSize windows of [N, C, L]. */
+export class MaxPool1d extends Module {
+  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.maxPool1d>[2] = {}) { super(); }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.maxPool1d(x, this.kernelSize, this.options); }
+  override extraRepr(): string { return `kernelSize=${this.kernelSize}`; }
+}
+
+/** Mean over kernelSize windows of [N, C, H, W]. */
+export class AvgPool2d extends Module {
+  constructor(readonly kernelSize: Pair, readonly options: AvgPoolOptions = {}) { super(); }
+  forward(x: Tensor): Tensor { return F.avgPool2d(x, this.kernelSize, this.options); }
+  override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
+}
+
+/** Mean over kernelSize windows of [N, C, L]. */
+export class AvgPool1d extends Module {
+  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.avgPool1d>[2] = {}) { super(); }
+  forward(x: Tensor): Tensor { return F.avgPool1d(x, this.kernelSize, this.options); }
+  override extraRepr(): string { return `kernelSize=${this.kernelSize}`; }
+}
+
+/** Mean over adaptive windows to a fixed output size (null keeps that dim). */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: Pair | [number | null, number | null]) { super(); }
+  forward(x: Tensor): Tensor { return F.adaptiveAvgPool2d(x, this.outputSize); }
+  override extraRepr(): string { return `outputSize=${String(this.outputSize)}`; }
+}
+
+/** Mean over adaptive windows of [N, C, L] to a fixed length. */
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number) { super(); }
+  forward(x: Tensor): Tensor { return F.adaptiveAvgPool1d(x, this.outputSize); }
+  override extraRepr(): string { return `outputSize=${this.outputSize}`; }
+}
+
+/** Max over adaptive windows to a fixed output size. */
+export class AdaptiveMaxPool2d extends Module {
+  constructor(readonly outputSize: Pair | [number | null, number | null]) { super(); }
+  forward(x: Tensor): Tensor { return F.adaptiveMaxPool2d(x, this.outputSize); }
+  override extraRepr(): string { return `outputSize=${String(this.outputSize)}`; }
+}

@@ -1,0 +1,198 @@
+/**
+ * Pooling (PyTorch's F.max_pool1d/2d, avg_pool1d/2d, adaptive_avg_pool1d/2d,
+ * adaptive_max_pool2d). Max and average pooling read their windows through the native im2col
+ * (lib/ops/unfold.ts) and reduce over the taps, so the gradient is the reduction's (to the
+ * first maximum of each window, or spread evenly) folded back by col2im. ceilMode adds the
+ * windows PyTorch adds, as padding that never wins a max and is left out of averages.
+ * Not yet a dedicated native kernel: each window's taps are copied once (kH*kW times the input).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { describe, formatShape } from '../tensor/shape.js';
+import { tensor } from '../tensor/create.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { checkFloat } from './loss.js';
+import { pad } from './pad.js';
+import { matmul } from './matmul.js';
+import { stack } from './indexing.js';
+import { pair, unfold, type Pair } from './unfold.js';
+
+export interface MaxPoolOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+  returnIndices?: boolean;
+}
+
+export interface AvgPoolOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+/** Output size along one dim, PyTorch's pooling_output_shape (the last window must start inside input or left padding). */
+function pooledSize(op: string, size: number, k: number, p: number, s: number, d: number, ceil: boolean): number {
+  if (p > Math.floor(k / 2)) throw new RangeError(`${op}: padding ${p} should be at most half of the kernel size ${k}`);
+  const span = size + 2 * p - d * (k - 1) - 1;
+  let out = Math.floor((ceil ? span + s - 1 : span) / s) + 1;
+  if (ceil && (out - 1) * s >= size + p) out--;
+  return out;
+}
+
+interface Geometry {
+  kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number];
+  out: [number, number];
+  /** Rows/columns to add after the bottom/right padding so the ceilMode windows exist. */
+  extra: [number, number];
+}
+
+function geometry(op: string, x: Tensor, kernelSize: Pair, o: { stride?: Pair | null; padding?: Pair; dilation?: Pair; ceilMode?: boolean }): Geometry {
+  const kernel = pair(op, 'kernelSize', kernelSize, 1, 1);
+  const stride = o.stride === undefined || o.stride === null ? kernel : pair(op, 'stride', o.stride, 1, 1);
+  const padding = pair(op, 'padding', o.padding, 0, 0);
+  const dilation = pair(op, 'dilation', o.dilation, 1, 1);
+  const [h, w] = x.shape.slice(-2);
+  const out: [number, number] = [
+    pooledSize(op, h, kernel[0], padding[0], stride[0], dilation[0], o.ceilMode ?? false),
+    pooledSize(op, w, kernel[1], padding[1], stride[1], dilation[1], o.ceilMode ?? false),
+  ];
+  if (out[0] <= 0 || out[1] <= 0) {
+    throw new RangeError(`${op}: kernel ${kernel.join('×')} (dilation ${dilation.join('×')}) is larger than input ${formatShape(x.shape)} padded by ${padding.join('×')}: the output would be ${out.join('×')}`);
+  }
+  const need = (i: 0 | 1, size: number) => Math.max(0, (out[i] - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - (size + 2 * padding[i]));
+  return { kernel, stride, padding, dilation, out, extra: [need(0, h), need(1, w)] };
+}
+
+function images(op: string, x: Tensor): Tensor {
+  checkFloat(op, 'input', x);
+  if (x.dim() !== 3 && x.dim() !== 4) throw new RangeError(`${op}: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, but got ${formatShape(x.shape)}`);
+  return x;
+}
+
+/** The windows of each channel as [planes, kH*kW, L], padded with `fill` (and the ceilMode extra). */
+function windows(x: Tensor, g: Geometry, fill: number): Tensor {
+  const [h, w] = x.shape.slice(-2);
+  const planes = x.reshape([-1, 1, h, w]);
+  const padded = pad(planes, [g.padding[1], g.padding[1] + g.extra[1], g.padding[0], g.padding[0] + g.extra[0]], { value: fill });
+  return unfold(padded, g.kernel, { stride: g.stride, dilation: g.dilation });
+}
+
+/**
+ * Max over each window of [N, C, H, W] (or [C, H, W]); padding counts as -Infinity. With
+ * returnIndices, also each maximum's flat index into its H*W plane (int32), as PyTorch.
+ * Throws RangeError when padding exceeds half the kernel or the kernel does not fit.
+ */
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const x = images('maxPool2d', input);
+  const g = geometry('maxPool2d', x, kernelSize, options);
+  const lead = x.shape.slice(0, -2);
+  const { values, indices } = windows(x, g, -Infinity).max(1);
+  const out = values.reshape([...lead, ...g.out]);
+  if (!options.returnIndices) return out;
+  const [h, w] = x.shape.slice(-2);
+  const where = noGrad(() => {
+    const positions = tensor(Array.from({ length: h * w }, (_, i) => i), { dtype: 'float64' }).reshape([1, 1, h, w]);
+    return windows(positions, g, -1).expand([values.shape[0], -1, -1]).gather(1, indices.unsqueeze(1)).to('int32');
+  });
+  return [out, where.reshape([...lead, ...g.out])];
+}
+
+/** maxPool2d over the last dim of [N, C, L] (or [C, L]). */
+export function maxPool1d(input: Tensor, kernelSize: number, options: Omit<MaxPoolOptions, 'stride' | 'padding' | 'dilation'> & { stride?: number | null; padding?: number; dilation?: number } = {}): Tensor | [Tensor, Tensor] {
+  checkFloat('maxPool1d', 'input', input);
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`maxPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
+  const r = maxPool2d(input.unsqueeze(-2), [1, kernelSize], {
+    ...options, stride: options.stride === undefined || options.stride === null ? null : [1, options.stride],
+    padding: [0, options.padding ?? 0], dilation: [1, options.dilation ?? 1],
+  });
+  return Array.isArray(r) ? [r[0].squeeze(-2), r[1].squeeze(-2)] : r.squeeze(-2);
+}
+
+/**
+ * Mean over each window of [N, C, H, W] (or [C, H, W]). countIncludePad (default true)
+ * counts zero padding in the divisor; divisorOverride replaces the divisor. Throws RangeError
+ * when padding exceeds half the kernel or the kernel does not fit.
+ */
+export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPoolOptions = {}): Tensor {
+  const x = images('avgPool2d', input);
+  const g = geometry('avgPool2d', x, kernelSize, options);
+  const [h, w] = x.shape.slice(-2);
+  const sums = windows(x, g, 0).sum(1);
+  const override = options.divisorOverride;
+  if (override !== undefined && override !== null && !(Number.isInteger(override) && override !== 0)) {
+    throw new RangeError(`avgPool2d: divisorOverride must be a non-zero integer, but received ${describe(override)}`);
+  }
+  // PyTorch's divisor per output position: the window clipped to the padded input (or, without
+  // countIncludePad, to the input itself)
+  const divisors = new Float64Array(g.out[0] * g.out[1]);
+  const include = options.countIncludePad ?? true;
+  for (let i = 0; i < g.out[0]; i++) {
+    for (let j = 0; j < g.out[1]; j++) {
+      let h0 = i * g.stride[0] - g.padding[0], w0 = j * g.stride[1] - g.padding[1];
+      let h1 = Math.min(h0 + g.kernel[0], h + g.padding[0]), w1 = Math.min(w0 + g.kernel[1], w + g.padding[1]);
+      const full = (h1 - h0) * (w1 - w0);
+      h0 = Math.max(h0, 0); w0 = Math.max(w0, 0); h1 = Math.min(h1, h); w1 = Math.min(w1, w);
+      divisors[i * g.out[1] + j] = override ?? (include ? full : (h1 - h0) * (w1 - w0));
+    }
+  }
+  const out = sums.div(tensor(divisors, { dtype: 'float64' }).to(x.dtype));
+  return out.reshape([...x.shape.slice(0, -2), ...g.out]);
+}
+
+/** avgPool2d over the last dim of [N, C, L] (or [C, L]). */
+export function avgPool1d(input: Tensor, kernelSize: number, options: Omit<AvgPoolOptions, 'stride' | 'padding' | 'divisorOverride'> & { stride?: number | null; padding?: number } = {}): Tensor {
+  checkFloat('avgPool1d', 'input', input);
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`avgPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
+  return avgPool2d(input.unsqueeze(-2), [1, kernelSize], {
+    ...options, stride: options.stride === undefined || options.stride === null ? null : [1, options.stride], padding: [0, options.padding ?? 0],
+  }).squeeze(-2);
+}
+
+/** PyTorch's adaptive windows: output i covers [floor(i*n/out), ceil((i+1)*n/out)). */
+function adaptiveWindows(n: number, out: number): [number, number][] {
+  return Array.from({ length: out }, (_, i) => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)]);
+}
+
+function adaptiveSize(op: string, x: Tensor, outputSize: Pair | [number | null, number | null]): [number, number] {
+  const [h, w] = x.shape.slice(-2);
+  const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  if (!Array.isArray(raw) || raw.length !== 2) throw new RangeError(`${op}: expected outputSize to be a number or a pair, but received ${describe(outputSize)}`);
+  const size = [raw[0] ?? h, raw[1] ?? w];
+  if (size.some((s) => !Number.isInteger(s) || s <= 0)) throw new RangeError(`${op}: expected outputSize to be positive integers, but received ${describe(outputSize)}`);
+  return [size[0], size[1]];
+}
+
+/** The averaging matrix [out, n] of one dim's adaptive windows. */
+function averaging(n: number, out: number, dtype: Tensor['dtype']): Tensor {
+  const m = new Float64Array(out * n);
+  adaptiveWindows(n, out).forEach(([a, b], i) => { for (let k = a; k < b; k++) m[i * n + k] = 1 / (b - a); });
+  return tensor(m, { dtype: 'float64' }).reshape([out, n]).to(dtype);
+}
+
+/** Mean over PyTorch's adaptive windows of [N, C, H, W] (or [C, H, W]) to outputSize (null keeps a dim). */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair | [number | null, number | null]): Tensor {
+  const x = images('adaptiveAvgPool2d', input);
+  const [oh, ow] = adaptiveSize('adaptiveAvgPool2d', x, outputSize);
+  const [h, w] = x.shape.slice(-2);
+  if (oh === 1 && ow === 1) return x.mean([-2, -1], true);
+  return matmul(matmul(averaging(h, oh, x.dtype), x), averaging(w, ow, x.dtype).transpose(0, 1));
+}
+
+/** adaptiveAvgPool2d over the last dim of [N, C, L] (or [C, L]). */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
+  checkFloat('adaptiveAvgPool1d', 'input', input);
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`adaptiveAvgPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
+  return adaptiveAvgPool2d(input.unsqueeze(-2), [1, outputSize]).squeeze(-2);
+}
+
+/** Max over PyTorch's adaptive windows of [N, C, H, W] (or [C, H, W]) to outputSize. */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | null, number | null]): Tensor {
+  const x = images('adaptiveMaxPool2d', input);
+  const [oh, ow] = adaptiveSize('adaptiveMaxPool2d', x, outputSize);
+  const [h, w] = x.shape.slice(-2);
+  const rows = adaptiveWindows(h, oh).map(([a, b]) =>
+    stack(adaptiveWindows(w, ow).map(([c, d]) => x.narrow(-2, a, b - a).narrow(-1, c, d - c).amax([-2, -1])), -1));
+  return stack(rows, -2);
+}
