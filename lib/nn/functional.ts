@@ -19,6 +19,8 @@ export { poissonNllLoss, gaussianNllLoss } from '../ops/likelihood_loss.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
 export { layerNorm, groupNorm } from '../ops/normalization.js';
+export { batchNorm } from '../ops/batch_norm.js';
+export type { BatchNormOptions } from '../ops/batch_norm.js';
 export { embedding } from '../ops/embedding.js';
 export { pad } from '../ops/pad.js';
 export { unfold, fold } from '../ops/unfold.js';

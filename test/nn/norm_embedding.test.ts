@@ -1,4 +1,4 @@
-// F.pad's modes, channel dropout, LayerNorm, GroupNorm and Embedding beyond the PyTorch fixtures: initialisation, state-dict
+// F.pad's modes, channel dropout, BatchNorm's running statistics, LayerNorm, GroupNorm and Embedding beyond the PyTorch fixtures: initialisation, state-dict
 // keys, maxNorm, fromPretrained, and bad input naming the layer and the shapes.
 import { describe, expect, it } from 'vitest';
 import * as kd from '../../lib/index.js';
@@ -133,3 +133,45 @@ describe('Dropout1d and Dropout2d', () => {
     expect(() => F.dropout(3 as never)).toThrow(/dropout: expected input to be a Tensor/);
   });
 });
+
+describe('BatchNorm', () => {
+  it('has PyTorch keys; momentum null averages all batches; eval uses the running statistics', () => {
+    const bn = new nn.BatchNorm2d(3, { momentum: null });
+    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(bn.num_batches_tracked!.dtype).toBe('int32');
+    kd.manualSeed(2);
+    const batches = [kd.randn([4, 3, 2, 2]).add(1), kd.randn([4, 3, 2, 2]).mul(2), kd.randn([4, 3, 2, 2]).sub(3)];
+    for (const b of batches) bn(b);
+    const all = kd.stack(batches);
+    const mean = kd.stack(batches.map((b) => b.mean([0, 2, 3]))).mean(0);
+    const unbiased = kd.stack(batches.map((b) => b.var([0, 2, 3]))).mean(0);
+    expectCloseTensor(bn.running_mean!, mean);
+    expectCloseTensor(bn.running_var!, unbiased);
+    expect(bn.num_batches_tracked!.item()).toBe(3);
+    bn.eval();
+    const x = all.select(0, 0);
+    const expected = x.sub(mean.reshape([1, 3, 1, 1])).div(unbiased.reshape([1, 3, 1, 1]).add(1e-5).sqrt());
+    expectCloseTensor(bn(x), expected);
+    bn.resetRunningStats();
+    expect(bn.running_var!.tolist()).toEqual([1, 1, 1]);
+  });
+
+  it('without running statistics normalises with the batch in eval too, and names bad input', () => {
+    const bn = new nn.BatchNorm1d(2, { trackRunningStats: false, affine: false });
+    expect(Object.keys(bn.stateDict())).toEqual([]);
+    bn.eval();
+    const y = bn(kd.tensor([[1, 10], [3, 30]]));
+    expect([...y.toTypedArray()].map((v) => Math.round(v * 1000) / 1000)).toEqual([-1, -1, 1, 1]);
+    const b2 = new nn.BatchNorm2d(3);
+    expect(() => b2(kd.zeros([2, 4, 5, 5]))).toThrow(/BatchNorm2d: expected input with 3 channels \(dim 1\), but got shape \[2, 4, 5, 5\]/);
+    expect(() => b2(kd.zeros([2, 3, 5]))).toThrow(/BatchNorm2d: expected 4-D \[N, C, H, W\] input, but got shape \[2, 3, 5\]/);
+    expect(() => new nn.BatchNorm1d(3)(kd.zeros([1, 3]))).toThrow(/expected more than 1 value per channel when training, but got input of shape \[1, 3\]/);
+    expect(() => new nn.BatchNorm1d(0)).toThrow(/numFeatures to be a positive integer/);
+    expect(() => F.batchNorm(kd.zeros([2, 3]), kd.zeros([4]), kd.ones([3]))).toThrow(/expected runningMean of shape \[3\] \(one per channel\), but got \[4\]/);
+  });
+});
+
+function expectCloseTensor(a: kd.Tensor, b: kd.Tensor): void {
+  expect(a.shape).toEqual(b.shape);
+  expect(a.sub(b).abs().max().item()).toBeLessThan(1e-5);
+}
