@@ -11,6 +11,8 @@ export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn.js';
+export type { RNNOptions } from './rnn.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
 export { Embedding } from './sparse.js';

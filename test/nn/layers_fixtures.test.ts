@@ -1,5 +1,5 @@
 // nn layers against PyTorch: test/fixtures/layers.json (copied from ../shared/fixtures; format
-// in its README). Each module case loads PyTorch's state dict under PyTorch's keys, runs
+// in its README) and layers_extra.json (same format, from make_layers_extra.py). Each module case loads PyTorch's state dict under PyTorch's keys, runs
 // forward in the case's mode, and compares every output, the input and parameter gradients of
 // sum_k sum(outs[k] * G[k]), the state after the call and the eval-mode outputs. Cases of
 // layers kindling does not have yet are listed as todo, so the report shows what is missing.
@@ -32,10 +32,13 @@ interface LayerCase {
   paramGrads?: Record<string, JsonTensor>;
   stateAfter?: Record<string, JsonTensor>;
   evalOuts?: JsonTensor[];
+  /** LSTM's initial state: inputs [x, h0, c0] are passed as (x, [h0, c0]). */
+  statePair?: boolean;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { cases } = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'layers.json'), 'utf8')) as { cases: LayerCase[] };
+const read = (file: string) => (JSON.parse(readFileSync(join(here, '..', 'fixtures', file), 'utf8')) as { cases: LayerCase[] }).cases;
+const cases = [...read('layers.json'), ...read('layers_extra.json').map((c) => ({ ...c, name: `${c.name} (extra)` }))];
 
 function toTensor(j: JsonTensor, grad = false): Tensor {
   const dtype = j.dtype === 'int64' ? 'int32' : (j.dtype as 'float32' | 'float64' | 'int32' | 'bool');
@@ -70,7 +73,8 @@ function build(c: LayerCase): kd.nn.Module {
 
 function run(c: LayerCase, m: kd.nn.Module, inputs: Tensor[]): Tensor[] {
   const callOptions = Object.fromEntries(Object.entries(c.callOptions ?? {}).map(([k, v]) => [k, toTensor(v)]));
-  const args: unknown[] = Object.keys(callOptions).length > 0 ? [...inputs, callOptions] : inputs;
+  const positional: unknown[] = c.statePair ? [inputs[0], [inputs[1], inputs[2]]] : inputs;
+  const args: unknown[] = Object.keys(callOptions).length > 0 ? [...positional, callOptions] : positional;
   return flatOutputs((m as unknown as (...a: unknown[]) => unknown)(...args));
 }
 

@@ -1,0 +1,258 @@
+/**
+ * Recurrent layers (PyTorch's nn/modules/rnn.py): RNN (tanh, relu), LSTM and GRU with
+ * numLayers, bias, batchFirst, dropout between layers, bidirectional and initial states, and
+ * the single-step cells. Parameters carry PyTorch's names (weight_ih_l0, weight_hh_l0_reverse,
+ * bias_ih_l1, …) and gate order (LSTM i, f, g, o; GRU r, z, n), so state dicts move both ways.
+ * The input projection of all time steps is one GEMM per layer and direction; each step is
+ * then one GEMM for all gates plus the gate math as tensor ops (not yet a fused kernel).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { describe, formatShape } from '../tensor/shape.js';
+import type { DType } from '../tensor/dtype.js';
+import { empty, zeros } from '../tensor/create.js';
+import { stack, cat } from '../ops/indexing.js';
+import { checkFloat } from '../ops/loss.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import * as init from './init.js';
+import * as F from './functional.js';
+
+type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+
+export interface RNNOptions {
+  numLayers?: number;
+  bias?: boolean;
+  /** Input and output as [batch, seq, feature] instead of [seq, batch, feature]. */
+  batchFirst?: boolean;
+  /** Dropout on the outputs of each layer but the last, when training. */
+  dropout?: number;
+  bidirectional?: boolean;
+  dtype?: DType;
+}
+
+/** One step: the new hidden state (and cell state for LSTM) from the projected input. */
+function step(mode: Mode, xProj: Tensor, h: Tensor, c: Tensor | null, wHh: Tensor, bHh: Tensor | null): [Tensor, Tensor | null] {
+  const hProj = F.linear(h, wHh, bHh);
+  if (mode === 'RNN_TANH') return [xProj.add(hProj).tanh(), null];
+  if (mode === 'RNN_RELU') return [xProj.add(hProj).relu(), null];
+  if (mode === 'LSTM') {
+    const [i, f, g, o] = xProj.add(hProj).chunk(4, -1);
+    const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
+    return [o.sigmoid().mul(c2.tanh()), c2];
+  }
+  const [xr, xz, xn] = xProj.chunk(3, -1);
+  const [hr, hz, hn] = hProj.chunk(3, -1);
+  const r = xr.add(hr).sigmoid();
+  const z = xz.add(hz).sigmoid();
+  const n = xn.add(r.mul(hn)).tanh();
+  return [n.add(z.mul(h.sub(n))), null];
+}
+
+abstract class RNNBase extends Module {
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly hasBias: boolean;
+
+  constructor(protected readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
+    super();
+    const name = this.constructor.name;
+    for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', options.numLayers ?? 1]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name}: expected ${k} to be a positive integer, but received ${describe(v)}`);
+    }
+    this.numLayers = options.numLayers ?? 1;
+    this.bidirectional = options.bidirectional ?? false;
+    this.batchFirst = options.batchFirst ?? false;
+    this.dropout = options.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`${name}: dropout should be a number in [0, 1], but received ${describe(options.dropout)}`);
+    this.hasBias = options.bias ?? true;
+    const dtype = options.dtype ?? 'float32';
+    const g = GATES[mode] * hiddenSize;
+    const dirs = this.bidirectional ? 2 : 1;
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < dirs; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        const inSize = l === 0 ? inputSize : hiddenSize * dirs;
+        this.registerParameter(`weight_ih${sfx}`, new Parameter(empty([g, inSize], { dtype })));
+        this.registerParameter(`weight_hh${sfx}`, new Parameter(empty([g, hiddenSize], { dtype })));
+        if (this.hasBias) {
+          this.registerParameter(`bias_ih${sfx}`, new Parameter(empty([g], { dtype })));
+          this.registerParameter(`bias_hh${sfx}`, new Parameter(empty([g], { dtype })));
+        }
+      }
+    }
+    this.resetParameters();
+  }
+
+  /** Every weight and bias uniform in ±1/sqrt(hiddenSize), as PyTorch. */
+  resetParameters(): void {
+    const k = 1 / Math.sqrt(this.hiddenSize);
+    for (const p of this.parameters()) init.uniform_(p, -k, k);
+  }
+
+  private param(name: string): Tensor | null {
+    return ((this as unknown as Record<string, Tensor | undefined>)[name]) ?? null;
+  }
+
+  /** Runs all layers; x is [T, B, I]; h0 (and c0) [L*D, B, H]. */
+  protected run(input: Tensor, h0: Tensor | null, c0: Tensor | null): { output: Tensor; hN: Tensor; cN: Tensor | null } {
+    const name = this.constructor.name;
+    checkFloat(name, 'input', input);
+    const unbatched = input.dim() === 2;
+    if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`${name}: expected a 2-D (unbatched) or 3-D input, but got ${formatShape(input.shape)}`);
+    let x = unbatched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
+    if (x.shape[2] !== this.inputSize) throw new RangeError(`${name}: expected input with ${this.inputSize} features (last dim), but got ${formatShape(input.shape)}`);
+    const [steps, batch] = x.shape;
+    const dirs = this.bidirectional ? 2 : 1;
+    const stateShape = [this.numLayers * dirs, batch, this.hiddenSize];
+    const state = (s: Tensor | null, what: string): Tensor => {
+      if (s === null) return zeros(stateShape, { dtype: x.dtype });
+      const t = unbatched && s.dim() === 2 ? s.unsqueeze(1) : s;
+      if (t.dim() !== 3 || t.shape.some((v, i) => v !== stateShape[i])) {
+        throw new RangeError(`${name}: expected ${what} of shape ${formatShape(unbatched ? [stateShape[0], stateShape[2]] : stateShape)}, but got ${formatShape(s.shape)}`);
+      }
+      return t;
+    };
+    const h = state(h0, 'hidden state h0');
+    const c = this.mode === 'LSTM' ? state(c0, 'cell state c0') : null;
+    const hOut: Tensor[] = [];
+    const cOut: Tensor[] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < dirs; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        const proj = F.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`));  // [T, B, G*H]
+        let ht = h.select(0, l * dirs + d);
+        let ct = c ? c.select(0, l * dirs + d) : null;
+        const seq: Tensor[] = new Array<Tensor>(steps);
+        for (let i = 0; i < steps; i++) {
+          const t = d === 1 ? steps - 1 - i : i;
+          [ht, ct] = step(this.mode, proj.select(0, t), ht, ct, this.param(`weight_hh${sfx}`)!, this.param(`bias_hh${sfx}`));
+          seq[t] = ht;
+        }
+        outs.push(steps > 0 ? stack(seq, 0) : zeros([0, batch, this.hiddenSize], { dtype: x.dtype }));
+        hOut.push(ht);
+        if (ct) cOut.push(ct);
+      }
+      x = dirs === 2 ? cat(outs, 2) : outs[0];
+      if (this.dropout > 0 && this.training && l < this.numLayers - 1) x = F.dropout(x, this.dropout, true);
+    }
+    const output = (unbatched ? x.squeeze(1) : this.batchFirst ? x.transpose(0, 1) : x).contiguous();
+    const finish = (s: Tensor[]) => (unbatched ? stack(s, 0).squeeze(1) : stack(s, 0));
+    return { output, hN: finish(hOut), cN: c ? finish(cOut) : null };
+  }
+
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}` + (this.numLayers !== 1 ? `, numLayers=${this.numLayers}` : '') +
+      (this.batchFirst ? ', batchFirst=true' : '') + (this.bidirectional ? ', bidirectional=true' : '') + (this.dropout ? `, dropout=${this.dropout}` : '');
+  }
+}
+
+/** Elman RNN: h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or relu). forward(x, h0?) → [output, hN]. */
+export class RNN extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+    const nl = options.nonlinearity ?? 'tanh';
+    if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
+    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+    const { output, hN } = this.run(x, h0, null);
+    return [output, hN];
+  }
+}
+
+/** LSTM (gates i, f, g, o). forward(x, [h0, c0]?) → [output, [hN, cN]]. */
+export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super('LSTM', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, state: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+    if (state !== null && (!Array.isArray(state) || state.length !== 2)) throw new TypeError(`LSTM: expected the initial state as [h0, c0], but received ${describe(state)}`);
+    const { output, hN, cN } = this.run(x, state ? state[0] : null, state ? state[1] : null);
+    return [output, [hN, cN!]];
+  }
+}
+
+/** GRU (gates r, z, n). forward(x, h0?) → [output, hN]. */
+export class GRU extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super('GRU', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+    const { output, hN } = this.run(x, h0, null);
+    return [output, hN];
+  }
+}
+
+abstract class CellBase extends Module {
+  weight_ih: Parameter;
+  weight_hh: Parameter;
+  bias_ih: Parameter | null;
+  bias_hh: Parameter | null;
+
+  constructor(protected readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: { bias?: boolean; dtype?: DType }) {
+    super();
+    for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${this.constructor.name}: expected ${k} to be a positive integer, but received ${describe(v)}`);
+    }
+    const dtype = options.dtype ?? 'float32';
+    const g = GATES[mode] * hiddenSize;
+    this.weight_ih = new Parameter(empty([g, inputSize], { dtype }));
+    this.weight_hh = new Parameter(empty([g, hiddenSize], { dtype }));
+    this.bias_ih = options.bias === false ? null : new Parameter(empty([g], { dtype }));
+    this.bias_hh = options.bias === false ? null : new Parameter(empty([g], { dtype }));
+    const k = 1 / Math.sqrt(hiddenSize);
+    for (const p of this.parameters()) init.uniform_(p, -k, k);
+  }
+
+  protected cell(x: Tensor, h: Tensor | null, c: Tensor | null): [Tensor, Tensor | null] {
+    const name = this.constructor.name;
+    checkFloat(name, 'input', x);
+    if ((x.dim() !== 1 && x.dim() !== 2) || x.shape[x.dim() - 1] !== this.inputSize) {
+      throw new RangeError(`${name}: expected input [batch, ${this.inputSize}] or [${this.inputSize}], but got ${formatShape(x.shape)}`);
+    }
+    const xb = x.dim() === 1 ? x.unsqueeze(0) : x;
+    const shape = [xb.shape[0], this.hiddenSize];
+    const state = (s: Tensor | null, what: string): Tensor => {
+      if (s === null) return zeros(shape, { dtype: x.dtype });
+      const t = x.dim() === 1 && s.dim() === 1 ? s.unsqueeze(0) : s;
+      if (t.dim() !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
+        throw new RangeError(`${name}: expected ${what} of shape ${formatShape(x.dim() === 1 ? [this.hiddenSize] : shape)}, but got ${formatShape(s.shape)}`);
+      }
+      return t;
+    };
+    const [h2, c2] = step(this.mode, F.linear(xb, this.weight_ih, this.bias_ih), state(h, 'hidden state'), this.mode === 'LSTM' ? state(c, 'cell state') : null, this.weight_hh, this.bias_hh);
+    return x.dim() === 1 ? [h2.squeeze(0), c2 ? c2.squeeze(0) : null] : [h2, c2];
+  }
+}
+
+/** One RNN step: forward(x, h?) → h'. */
+export class RNNCell extends CellBase {
+  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: 'tanh' | 'relu'; dtype?: DType } = {}) {
+    const nl = options.nonlinearity ?? 'tanh';
+    if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNNCell: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
+    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, h: Tensor | null = null): Tensor { return this.cell(x, h, null)[0]; }
+}
+
+/** One LSTM step: forward(x, [h, c]?) → [h', c']. */
+export class LSTMCell extends CellBase {
+  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; dtype?: DType } = {}) {
+    super('LSTM', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, state: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
+    const [h, c] = this.cell(x, state ? state[0] : null, state ? state[1] : null);
+    return [h, c!];
+  }
+}
+
+/** One GRU step: forward(x, h?) → h'. */
+export class GRUCell extends CellBase {
+  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; dtype?: DType } = {}) {
+    super('GRU', inputSize, hiddenSize, options);
+  }
+  forward(x: Tensor, h: Tensor | null = null): Tensor { return this.cell(x, h, null)[0]; }
+}
