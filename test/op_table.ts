@@ -362,6 +362,8 @@ export const OPS: OpRow[] = [
   { name: 'avgPool1d', inputs: [f(2, 3, 9)], fn: (x) => F.avgPool1d(x, 2) },
   { name: 'adaptiveAvgPool2d', inputs: [f(2, 3, 7, 5)], fn: (x) => F.adaptiveAvgPool2d(x, [3, 2]) },
   { name: 'adaptiveMaxPool2d', inputs: [f(2, 3, 7, 5)], fn: (x) => F.adaptiveMaxPool2d(x, [3, 2]) },
+  { name: 'scaledDotProductAttention', inputs: [f(2, 3, 4), f(2, 5, 4), f(2, 5, 3)], fn: (q, k, v) => F.scaledDotProductAttention(q, k, v) },
+  { name: 'scaledDotProductAttention causal', inputs: [f(2, 4, 4), f(2, 4, 4), f(2, 4, 3)], fn: (q, k, v) => F.scaledDotProductAttention(q, k, v, { isCausal: true }) },
   { name: 'embedding', inputs: [idx(5, 2, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w) },
   // the padding row's gradient is zero by definition, not the finite difference: no gradcheck
   { name: 'embedding paddingIdx', inputs: [idx(5, 3, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w, { paddingIdx: 1 }), gradcheck: false },

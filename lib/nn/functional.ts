@@ -20,6 +20,8 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
 export { layerNorm, groupNorm } from '../ops/normalization.js';
 export { batchNorm } from '../ops/batch_norm.js';
+export { scaledDotProductAttention } from '../ops/attention.js';
+export type { AttentionOptions } from '../ops/attention.js';
 export type { BatchNormOptions } from '../ops/batch_norm.js';
 export { embedding } from '../ops/embedding.js';
 export { pad } from '../ops/pad.js';
