@@ -20,16 +20,16 @@ namespace {
 
 struct Geometry {
   int64_t n, c, h, w, kh, kw, padH, padW, strideH, strideW, dilH, dilW, oh, ow;
+  bool batchInner;  // columns laid out [C*kH*kW, N, L] (one GEMM for the whole batch) instead of [N, C*kH*kW, L]
 };
 
 // Row (c, i, j) of one image's columns: for output row y and column x, the input element at
 // (y*stride - pad + i*dil, x*stride - pad + j*dil). Fold adds instead of copying.
 template <typename T, bool Fold>
-void Plane(const Geometry& g, T* img, T* cols) {
-  const int64_t L = g.oh * g.ow;
+void Plane(const Geometry& g, T* img, T* cols, int64_t rowStride) {
   for (int64_t i = 0; i < g.kh; i++) {
     for (int64_t j = 0; j < g.kw; j++) {
-      T* row = cols + (i * g.kw + j) * L;
+      T* row = cols + (i * g.kw + j) * rowStride;
       for (int64_t y = 0; y < g.oh; y++) {
         const int64_t iy = y * g.strideH - g.padH + i * g.dilH;
         T* out = row + y * g.ow;
@@ -67,17 +67,24 @@ void Run(const Geometry& g, T* img, T* cols) {
   const int64_t planes = g.n * g.c;
   const int64_t plane = g.h * g.w, rows = g.kh * g.kw * g.oh * g.ow;
   const int64_t grain = std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(1, rows + plane));
+  const int64_t L = g.oh * g.ow, kk = g.kh * g.kw;
   ParallelFor(planes, grain, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; p++) {
       if (Fold) std::fill(img + p * plane, img + (p + 1) * plane, T(0));
-      Plane<T, Fold>(g, img + p * plane, cols + p * rows);
+      if (g.batchInner) {
+        const int64_t n = p / g.c, c = p % g.c;
+        Plane<T, Fold>(g, img + p * plane, cols + (c * kk * g.n + n) * L, g.n * L);
+      } else {
+        Plane<T, Fold>(g, img + p * plane, cols + p * rows, L);
+      }
     }
   });
 }
 
 // unfold(fold, image, columns, layout = [imageOffset, N, C, H, W, kH, kW, padH, padW, strideH,
-// strideW, dilH, dilW, oH, oW]). fold false: columns (dense from 0) = im2col(image, dense from
-// imageOffset). fold true: image = col2im(columns), overwriting the image's elements.
+// strideW, dilH, dilW, oH, oW, batchInner]). fold false: columns (dense from 0) = im2col(image,
+// dense from imageOffset). fold true: image = col2im(columns), overwriting the image's elements.
+// batchInner 1 lays the columns out [C*kH*kW, N, oH*oW].
 Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
   const char* fn = "unfold";
   Napi::Env env = info.Env();
@@ -102,7 +109,8 @@ Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
   g.dilW = l.Next("dilW", 1, 1 << 20);
   g.oh = l.Next("oH", 0, kMaxElements);
   g.ow = l.Next("oW", 0, kMaxElements);
-  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 15");
+  g.batchInner = l.Next("batchInner", 0, 1) != 0;
+  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 16");
   // The output size must be the one the geometry gives, so every tap index stays in range.
   auto outSize = [](int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dil) {
     const int64_t span = in + 2 * pad - dil * (k - 1) - 1;

@@ -10,7 +10,7 @@ import { describe, formatShape } from '../tensor/shape.js';
 import { matmul } from './matmul.js';
 import { checkFloat } from './loss.js';
 import { pad } from './pad.js';
-import { fold, pair, slidingSize, unfold, type Pair } from './unfold.js';
+import { convColumns, fold, pair, slidingSize, unfold, type Pair } from './unfold.js';
 
 export interface ConvOptions {
   stride?: Pair;
@@ -87,12 +87,16 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   if (oh === 0 || ow === 0) {
     throw new RangeError(`${op}: kernel ${kh}×${kw} (dilation ${dilation.join('×')}) is larger than input ${formatShape(input.shape)} padded by ${padding.join('×')}`);
   }
-  const cols = unfold(x, [kh, kw], { padding, stride, dilation });  // [N, C*kk, L]
   const k = cg * kh * kw;
-  const out = g === 1
-    ? matmul(weight.reshape([o, k]), cols)
-    : matmul(weight.reshape([g, o / g, k]), cols.reshape([n, g, k, oh * ow]));
-  let y = out.reshape([n, o, oh, ow]);
+  let y: Tensor;
+  if (g === 1) {
+    // one GEMM for the whole batch: [O, K] x [K, N*L], columns laid out batch-inner
+    const cols = convColumns(x, { kernel: [kh, kw], padding, stride, dilation });
+    y = matmul(weight.reshape([o, k]), cols.reshape([k, n * oh * ow])).reshape([o, n, oh, ow]).transpose(0, 1);
+  } else {
+    const cols = unfold(x, [kh, kw], { padding, stride, dilation });  // [N, C*kk, L]
+    y = matmul(weight.reshape([g, o / g, k]), cols.reshape([n, g, k, oh * ow])).reshape([n, o, oh, ow]);
+  }
   if (bias) y = y.add(bias.reshape([o, 1, 1]));
   return input.dim() === 3 ? y.squeeze(0) : y;
 }

@@ -52,12 +52,15 @@ export function slidingSize(size: number, k: number, pad: number, stride: number
   return span < 0 ? 0 : Math.floor(span / stride) + 1;
 }
 
-function layoutOf(offset: number, n: number, c: number, h: number, w: number, win: Window, oh: number, ow: number): Float64Array {
-  return Float64Array.from([offset, n, c, h, w, ...win.kernel, ...win.padding, ...win.stride, ...win.dilation, oh, ow]);
+function layoutOf(offset: number, n: number, c: number, h: number, w: number, win: Window, oh: number, ow: number, batchInner: boolean): Float64Array {
+  return Float64Array.from([offset, n, c, h, w, ...win.kernel, ...win.padding, ...win.stride, ...win.dilation, oh, ow, batchInner ? 1 : 0]);
 }
 
-/** im2col of a contiguous-or-not [N, C, H, W] batch; no gradient recorded. */
-export function im2col(op: string, x: Tensor, win: Window): Tensor {
+/**
+ * im2col of a contiguous-or-not [N, C, H, W] batch: columns [N, C*kH*kW, L], or with
+ * batchInner [C*kH*kW, N, L] (so one GEMM covers the whole batch); no gradient recorded.
+ */
+export function im2col(op: string, x: Tensor, win: Window, batchInner = false): Tensor {
   const [n, c, h, w] = x.shape;
   const oh = slidingSize(h, win.kernel[0], win.padding[0], win.stride[0], win.dilation[0]);
   const ow = slidingSize(w, win.kernel[1], win.padding[1], win.stride[1], win.dilation[1]);
@@ -65,20 +68,21 @@ export function im2col(op: string, x: Tensor, win: Window): Tensor {
     throw new RangeError(`${op}: the ${win.kernel.join('×')} kernel (dilation ${win.dilation.join('×')}) is larger than the input ${formatShape(x.shape)} padded by ${win.padding.join('×')}`);
   }
   const xc = contiguous(x.detach());
-  const cols = emptyTensor([n, c * win.kernel[0] * win.kernel[1], oh * ow], x.dtype, op);
-  native.unfold(false, xc.storage as FloatStorage, cols.storage as FloatStorage, layoutOf(xc.offset, n, c, h, w, win, oh, ow));
+  const k = c * win.kernel[0] * win.kernel[1];
+  const cols = emptyTensor(batchInner ? [k, n, oh * ow] : [n, k, oh * ow], x.dtype, op);
+  native.unfold(false, xc.storage as FloatStorage, cols.storage as FloatStorage, layoutOf(xc.offset, n, c, h, w, win, oh, ow, batchInner));
   return cols;
 }
 
-/** col2im of [N, C*kH*kW, L] columns into [N, C, H, W]; no gradient recorded. */
-export function col2im(op: string, cols: Tensor, c: number, h: number, w: number, win: Window): Tensor {
-  const n = cols.shape[0];
+/** col2im of [N, C*kH*kW, L] (or batchInner [C*kH*kW, N, L]) columns into [N, C, H, W]; no gradient recorded. */
+export function col2im(op: string, cols: Tensor, c: number, h: number, w: number, win: Window, batchInner = false): Tensor {
+  const n = cols.shape[batchInner ? 1 : 0];
   const oh = slidingSize(h, win.kernel[0], win.padding[0], win.stride[0], win.dilation[0]);
   const ow = slidingSize(w, win.kernel[1], win.padding[1], win.stride[1], win.dilation[1]);
   const cc = contiguous(cols.detach());
   const img = emptyTensor([n, c, h, w], cols.dtype, op);
   const dense = cc.offset === 0 ? cc.storage : cc.storage.subarray(cc.offset, cc.offset + cc.numel());
-  native.unfold(true, img.storage as FloatStorage, dense as FloatStorage, layoutOf(0, n, c, h, w, win, oh, ow));
+  native.unfold(true, img.storage as FloatStorage, dense as FloatStorage, layoutOf(0, n, c, h, w, win, oh, ow, batchInner));
   return img;
 }
 
@@ -126,4 +130,14 @@ export function fold(input: Tensor, outputSize: Pair, kernelSize: Pair, options:
   const img = col2im('fold', x, c, h, w, win);
   const out = record(img, 'Col2ImBackward', [x], (g) => [im2col('fold', g, win)]);
   return input.dim() === 2 ? out.squeeze(0) : out;
+}
+
+/**
+ * The columns of a [N, C, H, W] batch laid out [C*kH*kW, N, L] for a convolution's single
+ * GEMM, recorded with col2im as its gradient. The caller has checked x and that the kernel fits.
+ */
+export function convColumns(x: Tensor, win: Window): Tensor {
+  const [, c, h, w] = x.shape;
+  const cols = im2col('conv2d', x, win, true);
+  return record(cols, 'Im2ColBackward', [x], (g) => [col2im('conv2d', g, c, h, w, win, true)]);
 }
