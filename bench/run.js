@@ -12,6 +12,7 @@ import { perOpRow, linregRow } from './overhead.js';
 import { mlpRows } from './mlp.js';
 import { surfaceRows } from './surface.js';
 import { dataRows } from './data_loading.js';
+import { layerRows } from './layers.js';
 
 const threads = Number(process.env.KINDLING_NUM_THREADS) || kd.getNumThreads();
 kd.setNumThreads(threads);
@@ -21,12 +22,13 @@ console.log(`kindling benchmarks — ${machine}`);
 const torchThreads = torch ? `torch ${torch} at its fastest of ATen × OpenBLAS threads 1..${threads} each, per workload (the setting is named beside each figure)` : 'not installed';
 console.log(`threads: kindling ${threads}, OpenBLAS ${threads}; PyTorch: ${torchThreads}\n`);
 
-// `node bench/run.js [mlp|kernels|overhead|surface|data]` runs one section; no argument runs them all.
+// `node bench/run.js [mlp|kernels|overhead|surface|layers|data]` runs one section; no argument runs them all.
 const SECTIONS = {
   mlp: () => mlpRows(threads),
   kernels: () => kernelBenchmarks(threads),
   overhead: () => [perOpRow(threads), linregRow(threads)],
   surface: () => surfaceRows(threads),
+  layers: () => layerRows(threads),
   data: () => dataRows(),
 };
 const only = process.argv[2];

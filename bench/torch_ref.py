@@ -133,6 +133,33 @@ elif workload == "surface":
             "sort": lambda: x.sort(1),
         }[op]
     result = {"seconds": median_seconds(fn, reps=20)}
+elif workload == "mnist_net":
+    torch.manual_seed(0)
+    F = torch.nn.functional
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = torch.nn.Conv2d(1, 32, 3)
+            self.conv2 = torch.nn.Conv2d(32, 64, 3)
+            self.fc1 = torch.nn.Linear(9216, 128)
+            self.fc2 = torch.nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv2(F.relu(self.conv1(x)))), 2)
+            x = F.dropout(x, 0.25, self.training)
+            x = F.dropout(F.relu(self.fc1(torch.flatten(x, 1))), 0.5, self.training)
+            return F.log_softmax(self.fc2(x), 1)
+
+    net = Net()
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    x, y = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+
+    def train_step():
+        opt.zero_grad()
+        F.nll_loss(net(x), y).backward()
+        opt.step()
+    result = {"seconds": median_seconds(train_step, reps=15)}
 else:
     raise SystemExit(f"unknown workload {workload}")
 

@@ -1,0 +1,46 @@
+// Layers: one training step of pytorch/examples' MNIST Net (conv 1→32→64 3×3, max pool,
+// dropout, fc 9216→128→10, log-softmax + NLL, Adam) at batch 64, beside PyTorch at its best
+// thread setting (its oneDNN convolutions).
+import * as kd from '../dist/index.js';
+import { medianSeconds, fmt } from './lib/measure.js';
+import { bestTorch, describeSetting } from './lib/references.js';
+
+const { nn } = kd;
+const F = nn.functional;
+
+class MnistNet extends nn.Module {
+  conv1 = new nn.Conv2d(1, 32, 3);
+  conv2 = new nn.Conv2d(32, 64, 3);
+  fc1 = new nn.Linear(9216, 128);
+  fc2 = new nn.Linear(128, 10);
+  forward(x) {
+    let h = F.maxPool2d(this.conv2(this.conv1(x).relu()).relu(), 2);
+    h = F.dropout(h, 0.25, this.training);
+    h = F.dropout(this.fc1(h.flatten(1)).relu(), 0.5, this.training);
+    return F.logSoftmax(this.fc2(h), 1);
+  }
+}
+
+/** Rows for the results table. */
+export function layerRows(threads) {
+  kd.manualSeed(0);
+  const net = new MnistNet();
+  const opt = new kd.optim.Adam(net.parameters(), { lr: 1e-3 });
+  const x = kd.randn([64, 1, 28, 28]);
+  const y = kd.randint(0, 10, [64]);
+  const ours = medianSeconds(() => {
+    opt.zeroGrad();
+    F.nllLoss(net(x), y).backward();
+    opt.step();
+  }, { reps: 15 });
+  const best = bestTorch('mnist_net', threads);
+  const torch = best?.result.seconds ?? NaN;
+  return [{
+    workload: 'pytorch/examples MNIST Net, one Adam training step at batch 64 (≈ 4.6 GFLOP)',
+    kindling: fmt.ms(ours),
+    reference: best ? `${fmt.ms(torch)} (PyTorch, ${describeSetting(best.setting)})` : 'PyTorch not installed',
+    ratio: best ? `${fmt.ratio(ours / torch)} PyTorch's time` : '',
+    torch: best ? fmt.ms(torch) : null,
+    vsTorch: torch / ours,
+  }];
+}
