@@ -101,21 +101,29 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   return input.dim() === 3 ? y.squeeze(0) : y;
 }
 
+/** The checks the 1-D forms share: float tensors, a 3-D weight, a 2-D or 3-D input. */
+function check1d(op: string, input: Tensor, weight: Tensor, weightLayout: string): void {
+  checkFloat(op, 'input', input);
+  checkFloat(op, 'weight', weight);
+  if (weight.dim() !== 3) throw new RangeError(`${op}: expected a 3-D weight ${weightLayout}, but got ${formatShape(weight.shape)}`);
+  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`${op}: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
+}
+
+/** A 1-D form's number option as the 2-D pair [fill, v] over a height of 1. */
+function lift(op: string, v: Pair | undefined, name: string, fill: number): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') throw new RangeError(`${op}: expected ${name} to be a number, but received ${describe(v)}`);
+  return [fill, v];
+}
+
 /** 1-D convolution of input [N, C, L] (or [C, L]) with weight [O, C/groups, k]: conv2d over a height of 1. */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
-  checkFloat('conv1d', 'input', input);
-  checkFloat('conv1d', 'weight', weight);
-  if (weight.dim() !== 3) throw new RangeError(`conv1d: expected a 3-D weight [outChannels, inChannels/groups, k], but got ${formatShape(weight.shape)}`);
-  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`conv1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
-  const one = (v: Pair | undefined, name: string): [number, number] | undefined => {
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number') throw new RangeError(`conv1d: expected ${name} to be a number, but received ${describe(v)}`);
-    return [name === 'padding' ? 0 : 1, v];
-  };
-  const padding = options.padding === 'same' || options.padding === 'valid' ? options.padding : one(options.padding, 'padding');
+  check1d('conv1d', input, weight, '[outChannels, inChannels/groups, k]');
+  const one = (v: Pair | undefined, name: string, fill: number) => lift('conv1d', v, name, fill);
+  const padding = options.padding === 'same' || options.padding === 'valid' ? options.padding : one(options.padding, 'padding', 0);
   try {
     const y = conv2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, {
-      stride: one(options.stride, 'stride'), dilation: one(options.dilation, 'dilation'), padding, groups: options.groups,
+      stride: one(options.stride, 'stride', 1), dilation: one(options.dilation, 'dilation', 1), padding, groups: options.groups,
     });
     return y.squeeze(-2);
   } catch (e) {
@@ -167,15 +175,8 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
 
 /** Transposed 1-D convolution of [N, Cin, L] (or [Cin, L]) with weight [Cin, Cout/groups, k]. */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
-  checkFloat('convTranspose1d', 'input', input);
-  checkFloat('convTranspose1d', 'weight', weight);
-  if (weight.dim() !== 3) throw new RangeError(`convTranspose1d: expected a 3-D weight [inChannels, outChannels/groups, k], but got ${formatShape(weight.shape)}`);
-  if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`convTranspose1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
-  const one = (v: Pair | undefined, name: string, fill: number): [number, number] | undefined => {
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number') throw new RangeError(`convTranspose1d: expected ${name} to be a number, but received ${describe(v)}`);
-    return [fill, v];
-  };
+  check1d('convTranspose1d', input, weight, '[inChannels, outChannels/groups, k]');
+  const one = (v: Pair | undefined, name: string, fill: number) => lift('convTranspose1d', v, name, fill);
   return convTranspose2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, {
     stride: one(options.stride, 'stride', 1), padding: one(options.padding, 'padding', 0), dilation: one(options.dilation, 'dilation', 1),
     outputPadding: one(options.outputPadding, 'outputPadding', 0), groups: options.groups,
