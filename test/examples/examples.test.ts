@@ -55,6 +55,15 @@ describe('examples (--quick)', () => {
     expectValidPlot(r.plot);
   });
 
+  it('cnn trains a conv net with BatchNorm on Fashion-MNIST and its reloaded checkpoint predicts the same', async () => {
+    const r = await (await load('cnn'))({ quick: true, out });
+    if (r.skipped) return;  // no dataset-fashion-mnist on this machine (.ci/run installs it)
+    expect(r.accuracy).toBeGreaterThan(0.7);
+    expect(r.reloadedSame).toBe(true);
+    expect(existsSync(r.checkpoint)).toBe(true);
+    expectValidPlot(r.plot);
+  }, 120_000);
+
   it('mnist-mlp (the demo) learns the ten digits and its reloaded checkpoint predicts the same', async () => {
     const r = await (await load('mnist-mlp'))({ quick: true, out });
     expect(r.trainLoss[r.trainLoss.length - 1]).toBeLessThan(r.trainLoss[0]);
