@@ -18,7 +18,7 @@ export {
 export { poissonNllLoss, gaussianNllLoss } from '../ops/likelihood_loss.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { linear } from '../ops/linear.js';
-export { layerNorm, groupNorm } from '../ops/normalization.js';
+export { layerNorm, groupNorm, instanceNorm } from '../ops/normalization.js';
 export { batchNorm } from '../ops/batch_norm.js';
 export { scaledDotProductAttention } from '../ops/attention.js';
 export type { AttentionOptions } from '../ops/attention.js';

@@ -11,6 +11,7 @@ export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
+export { InstanceNorm1d, InstanceNorm2d } from './instancenorm.js';
 export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn.js';
 export type { RNNOptions } from './rnn.js';
 export { MultiheadAttention } from './attention.js';

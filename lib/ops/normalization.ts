@@ -1,12 +1,14 @@
 /**
- * Layer and group normalisation (PyTorch's F.layer_norm, F.group_norm), composed of ops so
- * their gradients come from the tape: (x - mean) / sqrt(var + eps) with the biased variance
- * over the normalised dims, then an optional elementwise affine transform.
+ * Layer, group and instance normalisation (PyTorch's F.layer_norm, F.group_norm,
+ * F.instance_norm), composed of ops so their gradients come from the tape:
+ * (x - mean) / sqrt(var + eps) with the biased variance over the normalised dims, then an
+ * optional elementwise affine transform.
  * Not yet fused into one native pass (issue 11 asks for that; these are the reference forms).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { checkFloat } from './loss.js';
+import { noGrad } from '../autograd/grad_mode.js';
 
 function checkAffine(op: string, name: string, t: Tensor | null | undefined, shape: number[]): void {
   if (t === null || t === undefined) return;
@@ -65,5 +67,49 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
   const perChannel = [c, ...x.shape.slice(2).map(() => 1)];
   if (weight) y = y.mul(weight.reshape(perChannel));
   if (bias) y = y.add(bias.reshape(perChannel));
+  return y;
+}
+
+/**
+ * Normalises each channel of each sample of x [N, C, ...] over its spatial positions (PyTorch's
+ * F.instance_norm). With running statistics and useInputStats (training), also blends the
+ * batch's average instance mean and unbiased variance into them; without useInputStats it
+ * normalises with the running statistics. Throws RangeError naming the shapes.
+ */
+export function instanceNorm(x: Tensor, options: {
+  runningMean?: Tensor | null; runningVar?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null;
+  useInputStats?: boolean; momentum?: number; eps?: number;
+} = {}): Tensor {
+  checkFloat('instanceNorm', 'input', x);
+  if (x.dim() < 3) throw new RangeError(`instanceNorm: expected an input of shape [N, C, ...] with spatial dims, but got ${formatShape(x.shape)}`);
+  const c = x.shape[1];
+  for (const [name, t] of [['runningMean', options.runningMean], ['runningVar', options.runningVar], ['weight', options.weight], ['bias', options.bias]] as const) {
+    checkAffine('instanceNorm', name, t, [c]);
+  }
+  const eps = options.eps ?? 1e-5;
+  const perChannel = [1, c, ...x.shape.slice(2).map(() => 1)];
+  const spatial = x.shape.slice(2).map((_, i) => i + 2);
+  let y: Tensor;
+  if (options.useInputStats ?? true) {
+    const count = x.shape.slice(2).reduce((a, b) => a * b, 1);
+    if (count <= 1) throw new RangeError(`instanceNorm: expected more than 1 spatial element per channel, but got input of shape ${formatShape(x.shape)}`);
+    const mean = x.mean(spatial, true);
+    const centred = x.sub(mean);
+    const variance = centred.mul(centred).mean(spatial, true);
+    y = centred.mul(variance.add(eps).rsqrt());
+    const { runningMean, runningVar } = options;
+    if (runningMean || runningVar) {
+      const m = options.momentum ?? 0.1;
+      noGrad(() => {
+        if (runningMean) runningMean.copy_(runningMean.mul(1 - m).add(mean.reshape([x.shape[0], c]).mean(0).mul(m)));
+        if (runningVar) runningVar.copy_(runningVar.mul(1 - m).add(variance.reshape([x.shape[0], c]).mean(0).mul(m * count / (count - 1))));
+      });
+    }
+  } else {
+    if (!options.runningMean || !options.runningVar) throw new RangeError('instanceNorm: useInputStats false needs runningMean and runningVar');
+    y = x.sub(options.runningMean.reshape(perChannel)).mul(options.runningVar.reshape(perChannel).add(eps).rsqrt());
+  }
+  if (options.weight) y = y.mul(options.weight.reshape(perChannel));
+  if (options.bias) y = y.add(options.bias.reshape(perChannel));
   return y;
 }

@@ -175,3 +175,14 @@ function expectCloseTensor(a: kd.Tensor, b: kd.Tensor): void {
   expect(a.shape).toEqual(b.shape);
   expect(a.sub(b).abs().max().item()).toBeLessThan(1e-5);
 }
+
+describe('InstanceNorm', () => {
+  it('has no parameters or statistics by default, and names bad input', () => {
+    expect(Object.keys(new nn.InstanceNorm2d(3).stateDict())).toEqual([]);
+    expect(Object.keys(new nn.InstanceNorm1d(3, { affine: true, trackRunningStats: true }).stateDict()))
+      .toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(() => new nn.InstanceNorm2d(3)(kd.zeros([2, 4, 5, 5]))).toThrow(/InstanceNorm2d: expected input with 3 channels, but got shape \[2, 4, 5, 5\]/);
+    expect(() => new nn.InstanceNorm2d(3)(kd.zeros([3, 5]))).toThrow(/expected 3-D \(unbatched\) or 4-D input, but got shape \[3, 5\]/);
+    expect(() => new nn.InstanceNorm1d(3)(kd.zeros([2, 3, 1]))).toThrow(/more than 1 spatial element per channel/);
+  });
+});
