@@ -65,3 +65,21 @@ describe('recurrent layers', () => {
     expect(() => new nn.GRU(3, 4)(kd.zeros([5, 2, 3], { dtype: 'int32' }))).toThrow(/GRU: expected input to be floating point/);
   });
 });
+
+describe('nn.utils.rnn.padSequence', () => {
+  it('pads at the end to the longest sequence, seq-first or batch-first, with gradients to each', () => {
+    const a = kd.tensor([[1, 1], [2, 2], [3, 3]]).requiresGrad_();
+    const b = kd.tensor([[4, 4]]).requiresGrad_();
+    const p = nn.utils.rnn.padSequence([a, b]);
+    expect(p.shape).toEqual([3, 2, 2]);
+    expect(p.select(1, 1).tolist()).toEqual([[4, 4], [0, 0], [0, 0]]);
+    const q = nn.utils.rnn.padSequence([a, b], { batchFirst: true, paddingValue: -1 });
+    expect(q.select(0, 1).tolist()).toEqual([[4, 4], [-1, -1], [-1, -1]]);
+    q.sum().backward();
+    expect(b.grad!.tolist()).toEqual([[1, 1]]);
+    expect(a.grad!.tolist()).toEqual([[1, 1], [1, 1], [1, 1]]);
+    expect(nn.utils.rnn.padSequence([kd.tensor([1, 2]), kd.tensor([3])]).tolist()).toEqual([[1, 3], [2, 0]]);
+    expect(() => nn.utils.rnn.padSequence([])).toThrow(/non-empty array/);
+    expect(() => nn.utils.rnn.padSequence([kd.zeros([2, 3]), kd.zeros([2, 4])])).toThrow(/sequences\[1\] has shape \[2, 4\], but sequences\[0\] has \[2, 3\]/);
+  });
+});

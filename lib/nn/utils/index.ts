@@ -1,3 +1,4 @@
-/** `kd.nn.utils`: gradient clipping and parameter vectors. */
+/** `kd.nn.utils`: gradient clipping, parameter vectors, and `rnn` (padSequence). */
 export { clipGradNorm_, clipGradValue_ } from './clip_grad.js';
 export { parametersToVector, vectorToParameters } from './convert_parameters.js';
+export * as rnn from './rnn.js';
