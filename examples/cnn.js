@@ -4,10 +4,10 @@
 // Reads the IDX files from Debian's dataset-fashion-mnist package, or from --data DIR.
 //
 //   npm run example:cnn [-- --data /path/to/idx/files]
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as kd from 'kindling';
 import { linePlot } from './lib/plot.js';
+import { loadFashionMNIST } from './lib/fashion.js';
 import { Progress } from './lib/progress.js';
 import { outputDir, runIfMain } from './lib/cli.js';
 
@@ -34,17 +34,10 @@ function predict(model, images) {
 }
 
 export async function main({ quick = false, out, seed = 0, data: dir = data.DEBIAN_FASHION_MNIST }) {
-  const present = ['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz'].some((f) => existsSync(join(dir, f)));
-  if (!present) {
-    console.log(`No Fashion-MNIST files in ${dir}.`);
-    console.log('Install them with:  sudo apt-get install dataset-fashion-mnist   (Debian/Ubuntu)');
-    console.log('or pass a folder holding train-/t10k-images-idx3-ubyte and -labels-idx1-ubyte (.gz or raw):');
-    console.log('  npm run example:cnn -- --data /path/to/folder');
-    return { skipped: true };
-  }
+  const sets = loadFashionMNIST(dir, 'cnn');
+  if (!sets) return { skipped: true };
   kd.manualSeed(seed);
-  const train = new data.FashionMNIST({ root: dir, train: true });
-  const test = new data.FashionMNIST({ root: dir, train: false });
+  const { train, test } = sets;
   const trainSet = quick ? data.randomSplit(train, [4096, train.length - 4096])[0] : train;
   const testImages = quick ? test.data.narrow(0, 0, 2000) : test.data;
   const testLabels = quick ? test.targets.narrow(0, 0, 2000) : test.targets;

@@ -2,27 +2,19 @@
 // Reads the IDX files from Debian's dataset-fashion-mnist package, or from --data DIR.
 //
 //   npm run example:fashion-mnist [-- --data /path/to/idx/files]
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as kd from 'kindling';
 import { linePlot } from './lib/plot.js';
+import { loadFashionMNIST } from './lib/fashion.js';
 import { Progress } from './lib/progress.js';
 import { runIfMain } from './lib/cli.js';
 
 const { nn, optim, data } = kd;
 
 export async function main({ quick = false, out, seed = 0, data: dir = data.DEBIAN_FASHION_MNIST }) {
-  const present = ['train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz'].some((f) => existsSync(join(dir, f)));
-  if (!present) {
-    console.log(`No Fashion-MNIST files in ${dir}.`);
-    console.log('Install them with:  sudo apt-get install dataset-fashion-mnist   (Debian/Ubuntu)');
-    console.log('or pass a folder holding train-/t10k-images-idx3-ubyte and -labels-idx1-ubyte (.gz or raw):');
-    console.log('  npm run example:fashion-mnist -- --data /path/to/folder');
-    return { skipped: true };
-  }
+  const sets = loadFashionMNIST(dir, 'fashion-mnist');
+  if (!sets) return { skipped: true };
   kd.manualSeed(seed);
-  const train = new data.FashionMNIST({ root: dir, train: true });
-  const test = new data.FashionMNIST({ root: dir, train: false });
+  const { train, test } = sets;
   const trainSet = quick ? data.randomSplit(train, [10000, train.length - 10000])[0] : train;
   console.log(`Fashion-MNIST: ${trainSet.length} training images, ${test.length} test images`);
   const model = new nn.Sequential(

@@ -124,12 +124,13 @@ abstract class RNNBase extends Module {
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
         const proj = F.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`));  // [T, B, G*H]
+        const wHh = this.param(`weight_hh${sfx}`)!, bHh = this.param(`bias_hh${sfx}`);
         let ht = h.select(0, l * dirs + d);
         let ct = c ? c.select(0, l * dirs + d) : null;
         const seq: Tensor[] = new Array<Tensor>(steps);
         for (let i = 0; i < steps; i++) {
           const t = d === 1 ? steps - 1 - i : i;
-          [ht, ct] = step(this.mode, proj.select(0, t), ht, ct, this.param(`weight_hh${sfx}`)!, this.param(`bias_hh${sfx}`));
+          [ht, ct] = step(this.mode, proj.select(0, t), ht, ct, wHh, bHh);
           seq[t] = ht;
         }
         outs.push(steps > 0 ? stack(seq, 0) : zeros([0, batch, this.hiddenSize], { dtype: x.dtype }));
