@@ -368,4 +368,14 @@ export const OPS: OpRow[] = [
   { name: 'embedding', inputs: [idx(5, 2, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w) },
   // the padding row's gradient is zero by definition, not the finite difference: no gradcheck
   { name: 'embedding paddingIdx', inputs: [idx(5, 3, 3), f(5, 4)], fn: (i, w) => F.embedding(i, w, { paddingIdx: 1 }), gradcheck: false },
+  { name: 'embeddingBag sum 2-D', inputs: [idx(6, 3, 4), f(6, 3)], fn: (i, w) => F.embeddingBag(i, w, null, { mode: 'sum' }) },
+  { name: 'embeddingBag mean offsets', inputs: [idx(6, 7), f(6, 3)], fn: (i, w) => F.embeddingBag(i, w, [0, 2, 2, 5]) },
+  { name: 'embeddingBag max offsets', inputs: [idx(6, 7), f(6, 3)], fn: (i, w) => F.embeddingBag(i, w, [0, 3, 4], { mode: 'max' }) },
+  { name: 'embeddingBag perSampleWeights', inputs: [idx(6, 7), f(6, 3), f(7)], fn: (i, w, p) => F.embeddingBag(i, w, [0, 3], { mode: 'sum', perSampleWeights: p }) },
+  { name: 'interpolate nearest', inputs: [f(2, 3, 4, 5)], fn: (x) => F.interpolate(x, { scaleFactor: [1.5, 2] }) },
+  { name: 'interpolate bilinear', inputs: [f(2, 3, 4, 5)], fn: (x) => F.interpolate(x, [7, 3], { mode: 'bilinear' }) },
+  { name: 'interpolate bilinear alignCorners', inputs: [f(1, 2, 3, 4)], fn: (x) => F.interpolate(x, { scaleFactor: 2, mode: 'bilinear', alignCorners: true }) },
+  { name: 'interpolate linear', inputs: [f(2, 3, 5)], fn: (x) => F.interpolate(x, 8, { mode: 'linear' }) },
+  { name: 'interpolate trilinear', inputs: [f(1, 2, 3, 2, 4)], fn: (x) => F.interpolate(x, [4, 3, 2], { mode: 'trilinear' }) },
+  { name: 'interpolate area', inputs: [f(2, 2, 6, 5)], fn: (x) => F.interpolate(x, [3, 2], { mode: 'area' }) },
 ];

@@ -15,11 +15,13 @@ export { InstanceNorm1d, InstanceNorm2d } from './instancenorm.js';
 export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn.js';
 export type { RNNOptions } from './rnn.js';
 export { MultiheadAttention } from './attention.js';
-export { TransformerEncoderLayer, TransformerEncoder } from './transformer.js';
+export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './transformer.js';
+export type { TransformerOptions, TransformerCallOptions, DecoderCallOptions, EncoderCallOptions, TransformerEncoderLayerOptions } from './transformer.js';
 export { generateSquareSubsequentMask } from '../ops/attention.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.js';
-export { Embedding } from './sparse.js';
+export { Embedding, EmbeddingBag } from './sparse.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsampling.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers.js';
 export {
   MSELoss, L1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, SmoothL1Loss, KLDivLoss, CosineEmbeddingLoss,

@@ -5,6 +5,7 @@
  * bias_ih_l1, …) and gate order (LSTM i, f, g, o; GRU r, z, n), so state dicts move both ways.
  * The input projection of all time steps is one GEMM per layer and direction; each step is
  * then one GEMM for all gates plus the gate math as tensor ops (not yet a fused kernel).
+ * A PackedSequence input runs each step over only the sequences that have it.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
@@ -16,6 +17,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { PackedSequence } from './utils/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -96,15 +98,23 @@ abstract class RNNBase extends Module {
     return ((this as unknown as Record<string, Tensor | undefined>)[name]) ?? null;
   }
 
-  /** Runs all layers; x is [T, B, I]; h0 (and c0) [L*D, B, H]. */
-  protected run(input: Tensor, h0: Tensor | null, c0: Tensor | null): { output: Tensor; hN: Tensor; cN: Tensor | null } {
+  /**
+   * Runs all layers over a padded [T, B, I] (or batchFirst, or unbatched [T, I]) input or a
+   * PackedSequence; h0 (and c0) are [L*D, B, H] in the caller's batch order.
+   */
+  protected run(input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null): { output: Tensor | PackedSequence; hN: Tensor; cN: Tensor | null } {
     const name = this.constructor.name;
-    checkFloat(name, 'input', input);
-    const unbatched = input.dim() === 2;
-    if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`${name}: expected a 2-D (unbatched) or 3-D input, but got ${formatShape(input.shape)}`);
-    let x = unbatched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
-    if (x.shape[2] !== this.inputSize) throw new RangeError(`${name}: expected input with ${this.inputSize} features (last dim), but got ${formatShape(input.shape)}`);
-    const [steps, batch] = x.shape;
+    const packed = input instanceof PackedSequence ? input : null;
+    const x = packed ? packed.data : input as Tensor;
+    checkFloat(name, packed ? 'input.data' : 'input', x);
+    const unbatched = !packed && x.dim() === 2;
+    if (!packed && x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`${name}: expected a 2-D (unbatched) or 3-D input, but got ${formatShape(x.shape)}`);
+    if (packed && x.dim() !== 2) throw new RangeError(`${name}: expected a packed sequence of [steps, features] data, but its data is ${formatShape(x.shape)}`);
+    if (x.shape[x.dim() - 1] !== this.inputSize) throw new RangeError(`${name}: expected input with ${this.inputSize} features (last dim), but got ${formatShape(x.shape)}`);
+    // a padded batch is a packed one whose every step holds the whole batch
+    const seq = packed ? null : unbatched ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
+    const batchSizes = packed ? packed.steps : new Array<number>(seq!.shape[0]).fill(seq!.shape[1]);
+    const batch = packed ? (batchSizes[0] ?? 0) : seq!.shape[1];
     const dirs = this.bidirectional ? 2 : 1;
     const stateShape = [this.numLayers * dirs, batch, this.hiddenSize];
     const state = (s: Tensor | null, what: string): Tensor => {
@@ -113,36 +123,64 @@ abstract class RNNBase extends Module {
       if (t.dim() !== 3 || t.shape.some((v, i) => v !== stateShape[i])) {
         throw new RangeError(`${name}: expected ${what} of shape ${formatShape(unbatched ? [stateShape[0], stateShape[2]] : stateShape)}, but got ${formatShape(s.shape)}`);
       }
-      return t;
+      // packed batches run longest-first: put the caller's states in that order
+      return packed?.sortedIndices ? t.indexSelect(1, packed.sortedIndices) : t;
     };
     const h = state(h0, 'hidden state h0');
     const c = this.mode === 'LSTM' ? state(c0, 'cell state c0') : null;
+    let data = packed ? x : seq!.reshape([-1, this.inputSize]);
     const hOut: Tensor[] = [];
     const cOut: Tensor[] = [];
     for (let l = 0; l < this.numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-        const proj = F.linear(x, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`));  // [T, B, G*H]
-        const wHh = this.param(`weight_hh${sfx}`)!, bHh = this.param(`bias_hh${sfx}`);
-        let ht = h.select(0, l * dirs + d);
-        let ct = c ? c.select(0, l * dirs + d) : null;
-        const seq: Tensor[] = new Array<Tensor>(steps);
-        for (let i = 0; i < steps; i++) {
-          const t = d === 1 ? steps - 1 - i : i;
-          [ht, ct] = step(this.mode, proj.select(0, t), ht, ct, wHh, bHh);
-          seq[t] = ht;
-        }
-        outs.push(steps > 0 ? stack(seq, 0) : zeros([0, batch, this.hiddenSize], { dtype: x.dtype }));
-        hOut.push(ht);
-        if (ct) cOut.push(ct);
+        const r = this.direction(data, batchSizes, d === 1, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`), this.param(`weight_hh${sfx}`)!,
+          this.param(`bias_hh${sfx}`), h.select(0, l * dirs + d), c ? c.select(0, l * dirs + d) : null);
+        outs.push(r.out);
+        hOut.push(r.h);
+        if (r.c) cOut.push(r.c);
       }
-      x = dirs === 2 ? cat(outs, 2) : outs[0];
-      if (this.dropout > 0 && this.training && l < this.numLayers - 1) x = F.dropout(x, this.dropout, true);
+      data = dirs === 2 ? cat(outs, 1) : outs[0];
+      if (this.dropout > 0 && this.training && l < this.numLayers - 1) data = F.dropout(data, this.dropout, true);
     }
-    const output = (unbatched ? x.squeeze(1) : this.batchFirst ? x.transpose(0, 1) : x).contiguous();
-    const finish = (s: Tensor[]) => (unbatched ? stack(s, 0).squeeze(1) : stack(s, 0));
+    const finish = (s: Tensor[]) => {
+      const t = stack(s, 0);
+      return unbatched ? t.squeeze(1) : packed?.unsortedIndices ? t.indexSelect(1, packed.unsortedIndices) : t;
+    };
+    let output: Tensor | PackedSequence;
+    if (packed) output = packed.withData(data);
+    else {
+      const y = data.reshape([seq!.shape[0], batch, dirs * this.hiddenSize]);
+      output = (unbatched ? y.squeeze(1) : this.batchFirst ? y.transpose(0, 1) : y).contiguous();
+    }
     return { output, hN: finish(hOut), cN: c ? finish(cOut) : null };
+  }
+
+  /**
+   * One layer in one direction over packed rows data [sum(batchSizes), I]: the input
+   * projection of every step is one GEMM; step t updates the first batchSizes[t] states (the
+   * sequences that have a step t), the others keep theirs.
+   */
+  private direction(data: Tensor, batchSizes: number[], reverse: boolean, wIh: Tensor, bIh: Tensor | null, wHh: Tensor, bHh: Tensor | null,
+    h0: Tensor, c0: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
+    const proj = F.linear(data, wIh, bIh);
+    const starts: number[] = [];
+    batchSizes.reduce((at, bs) => { starts.push(at); return at + bs; }, 0);
+    const batch = h0.shape[0];
+    const seqOut = new Array<Tensor>(batchSizes.length);
+    let ht = h0, ct = c0;
+    for (let i = 0; i < batchSizes.length; i++) {
+      const t = reverse ? batchSizes.length - 1 - i : i;
+      const bs = batchSizes[t];
+      const active = (s: Tensor) => (bs === batch ? s : s.narrow(0, 0, bs));
+      const [h2, c2] = step(this.mode, proj.narrow(0, starts[t], bs), active(ht), ct ? active(ct) : null, wHh, bHh);
+      seqOut[t] = h2;
+      ht = bs === batch ? h2 : cat([h2, ht.narrow(0, bs, batch - bs)], 0);
+      if (ct) ct = bs === batch ? c2 : cat([c2!, ct.narrow(0, bs, batch - bs)], 0);
+    }
+    const out = seqOut.length > 0 ? cat(seqOut, 0) : zeros([0, this.hiddenSize], { dtype: data.dtype });
+    return { out, h: ht, c: ct };
   }
 
   override extraRepr(): string {
@@ -158,7 +196,9 @@ export class RNN extends RNNBase {
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
   }
-  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(x: Tensor | PackedSequence, h0: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const { output, hN } = this.run(x, h0, null);
     return [output, hN];
   }
@@ -169,7 +209,9 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('LSTM', inputSize, hiddenSize, options);
   }
-  forward(x: Tensor, state: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+  forward(x: Tensor, state?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  forward(x: PackedSequence, state?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  forward(x: Tensor | PackedSequence, state: [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (state !== null && (!Array.isArray(state) || state.length !== 2)) throw new TypeError(`LSTM: expected the initial state as [h0, c0], but received ${describe(state)}`);
     const { output, hN, cN } = this.run(x, state ? state[0] : null, state ? state[1] : null);
     return [output, [hN, cN!]];
@@ -181,7 +223,9 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('GRU', inputSize, hiddenSize, options);
   }
-  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(x: Tensor | PackedSequence, h0: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const { output, hN } = this.run(x, h0, null);
     return [output, hN];
   }

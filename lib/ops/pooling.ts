@@ -165,7 +165,7 @@ function adaptiveSize(op: string, x: Tensor, outputSize: Pair | [number | null, 
 }
 
 /** The averaging matrix [out, n] of one dim's adaptive windows. */
-function averaging(n: number, out: number, dtype: Tensor['dtype']): Tensor {
+export function averaging(n: number, out: number, dtype: Tensor['dtype']): Tensor {
   const m = new Float64Array(out * n);
   adaptiveWindows(n, out).forEach(([a, b], i) => { for (let k = a; k < b; k++) m[i * n + k] = 1 / (b - a); });
   return tensor(m, { dtype: 'float64' }).reshape([out, n]).to(dtype);

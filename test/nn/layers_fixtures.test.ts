@@ -1,5 +1,6 @@
 // nn layers against PyTorch: test/fixtures/layers.json (copied from ../shared/fixtures; format
-// in its README) and layers_extra.json (same format, from make_layers_extra.py). Each module case loads PyTorch's state dict under PyTorch's keys, runs
+// in its README), layers_extra.json and layers_more.json (same format, from make_layers_extra.py
+// and make_layers_more.py). Each module case loads PyTorch's state dict under PyTorch's keys, runs
 // forward in the case's mode, and compares every output, the input and parameter gradients of
 // sum_k sum(outs[k] * G[k]), the state after the call and the eval-mode outputs. A case whose
 // layer kindling lacks fails, naming the layer.
@@ -34,11 +35,17 @@ interface LayerCase {
   evalOuts?: JsonTensor[];
   /** LSTM's initial state: inputs [x, h0, c0] are passed as (x, [h0, c0]). */
   statePair?: boolean;
+  /** TransformerDecoder's constructor arguments: a layer made from these, a count, a final LayerNorm's size. */
+  decoderOf?: { layerArgs: number[]; layerOptions: Record<string, unknown>; numLayers: number; norm: number };
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
 const read = (file: string) => (JSON.parse(readFileSync(join(here, '..', 'fixtures', file), 'utf8')) as { cases: LayerCase[] }).cases;
-const cases = [...read('layers.json'), ...read('layers_extra.json').map((c) => ({ ...c, name: `${c.name} (extra)` }))];
+const cases = [
+  ...read('layers.json'),
+  ...read('layers_extra.json').map((c) => ({ ...c, name: `${c.name} (extra)` })),
+  ...read('layers_more.json').map((c) => ({ ...c, name: `${c.name} (more)` })),
+];
 
 function toTensor(j: JsonTensor, grad = false): Tensor {
   const dtype = j.dtype === 'int64' ? 'int32' : (j.dtype as 'float32' | 'float64' | 'int32' | 'bool');
@@ -64,7 +71,10 @@ function expectTensor(actual: Tensor, expected: JsonTensor, what: string): void 
 
 function build(c: LayerCase): kd.nn.Module {
   const Ctor = (nn as unknown as Record<string, new (...a: unknown[]) => kd.nn.Module>)[c.module!];
-  const m = new Ctor(...(c.args ?? []), c.options ?? {});
+  const d = c.decoderOf;
+  const m = d
+    ? new nn.TransformerDecoder(new nn.TransformerDecoderLayer(d.layerArgs[0], d.layerArgs[1], d.layerOptions), d.numLayers, { norm: new nn.LayerNorm(d.norm) })
+    : new Ctor(...(c.args ?? []), c.options ?? {});
   const state = Object.fromEntries(Object.entries(c.state ?? {}).map(([k, v]) => [k, toTensor(v)]));
   m.loadStateDict(state);
   if (c.mode === 'eval') m.eval(); else m.train();
