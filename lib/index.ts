@@ -21,5 +21,6 @@ export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
+export * as distributed from './distributed/index.js';
 export { save, load } from './io/safetensors.js';
 export type { Saveable } from './io/safetensors.js';

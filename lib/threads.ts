@@ -1,6 +1,7 @@
 /**
- * The thread count kindling's kernels and OpenBLAS share. The default is the machine's
- * core count, or KINDLING_NUM_THREADS when set. Calls from several worker_threads at once
+ * The thread count kindling's kernels and OpenBLAS share. The default is the number of CPUs
+ * this process may run on (its affinity mask: taskset, cpusets), or KINDLING_NUM_THREADS
+ * when set. Calls from several worker_threads at once
  * share one pool: a call that finds it busy runs on its own thread instead of waiting.
  */
 import { native } from './native.js';

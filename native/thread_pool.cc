@@ -2,6 +2,10 @@
 // counter. The caller thread works too, so n threads means n - 1 workers.
 #include "thread_pool.h"
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 #include <cblas.h>
 
 #include <algorithm>
@@ -99,6 +103,15 @@ class Pool {
       int v = std::atoi(env);
       if (v > 0) return v;
     }
+#ifdef __linux__
+    // The CPUs this process may run on (taskset, cgroups cpusets, a launcher's pinning), not
+    // the machine's: several ranks on one host then never oversubscribe it.
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+      int n = CPU_COUNT(&set);
+      if (n > 0) return n;
+    }
+#endif
     unsigned hc = std::thread::hardware_concurrency();
     return hc == 0 ? 1 : static_cast<int>(hc);
   }

@@ -2,7 +2,9 @@
  * The backward pass: walks the tape from one or more roots in reverse topological order, sums
  * the gradients reaching each node (per output of the node), runs tensor hooks, and either
  * accumulates leaves' gradients into `.grad` (backward) or hands back the gradients of chosen
- * tensors (autograd.grad).
+ * tensors (autograd.grad). A leaf's gradient is accumulated as soon as the last edge into it
+ * has been walked, and its post-accumulate hooks run right then: DDP starts communicating a
+ * gradient bucket while the rest of backward still runs.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { GradFn, isNodeEdge, type GradHook, type OutputMeta } from './node.js';
@@ -21,9 +23,10 @@ interface RunOptions extends BackwardOptions {
   capture?: readonly Tensor[];
 }
 
-/** Reachable nodes and how many edges point at each (its count of pending contributions). */
-function countDependencies(starts: readonly GradFn[]): Map<GradFn, number> {
+/** Reachable nodes and leaves, and how many edges point at each (its count of pending contributions). */
+function countDependencies(starts: readonly GradFn[]): { deps: Map<GradFn, number>; leafDeps: Map<Tensor, number> } {
   const deps = new Map<GradFn, number>();
+  const leafDeps = new Map<Tensor, number>();
   const stack: GradFn[] = [];
   for (const s of starts) {
     if (!deps.has(s)) {
@@ -34,13 +37,16 @@ function countDependencies(starts: readonly GradFn[]): Map<GradFn, number> {
   while (stack.length > 0) {
     const fn = stack.pop()!;
     for (const e of fn.next) {
-      if (!isNodeEdge(e)) continue;
+      if (!isNodeEdge(e)) {
+        if (e !== null) leafDeps.set(e, (leafDeps.get(e) ?? 0) + 1);
+        continue;
+      }
       const seen = deps.get(e.fn);
       deps.set(e.fn, (seen ?? 0) + 1);
       if (seen === undefined) stack.push(e.fn);
     }
   }
-  return deps;
+  return { deps, leafDeps };
 }
 
 function runHooks(hooks: readonly GradHook[] | undefined, g: Tensor): Tensor {
@@ -111,7 +117,33 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
         starts.push(root.gradFn);
       }
     });
-    const deps = countDependencies(starts);
+    const { deps, leafDeps } = countDependencies(starts);
+    // Leaves get contiguous gradients of their own: several edges often carry one tensor, or
+    // views of one storage (which share the storage object).
+    const handedOut = new Set<ArrayBufferView>(seeds.map((s) => s.storage));
+    const finished = new Set<Tensor>();
+    const finishLeaf = (leaf: Tensor) => {
+      const g1 = leafGrads.get(leaf);
+      if (!g1 || finished.has(leaf)) return;
+      finished.add(leaf);
+      const g0 = runHooks(leaf.leafHooks, g1);
+      leafGrads.set(leaf, g0);
+      if (capture) return;
+      let g = g0.dtype === leaf.dtype ? g0 : g0.to(leaf.dtype);
+      if (leaf.grad !== null) {
+        leaf.grad.add_(g);
+      } else {
+        if (!g.isContiguous() || g.offset !== 0 || g.storage.length !== g.numel() || handedOut.has(g.storage)) g = g.clone();
+        handedOut.add(g.storage);
+        leaf.grad = g;
+      }
+      if (leaf.postAccumulateHooks) for (const h of [...leaf.postAccumulateHooks]) h(leaf);
+    };
+    const leafArrive = (leaf: Tensor) => {
+      const left = leafDeps.get(leaf)! - 1;
+      leafDeps.set(leaf, left);
+      if (left === 0) finishLeaf(leaf);
+    };
     const ready = [...new Set(starts)].filter((fn) => deps.get(fn) === 0);
     // Every edge counts down its node once, whether or not a gradient flowed along it.
     const arrive = (fn: GradFn) => {
@@ -122,7 +154,10 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
         ready.push(fn);
       } else {
         if (!options.retainGraph) fn.release();
-        for (const e of fn.next) if (isNodeEdge(e)) arrive(e.fn);
+        for (const e of fn.next) {
+          if (isNodeEdge(e)) arrive(e.fn);
+          else if (e !== null) leafArrive(e);
+        }
       }
     };
     while (ready.length > 0) {
@@ -144,28 +179,14 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
         if (isNodeEdge(edge)) {
           if (g) addGrad(edge.fn, edge.nr, g);
           arrive(edge.fn);
-        } else if (edge !== null && g) {
-          toLeaf(edge, g);
+        } else if (edge !== null) {
+          if (g) toLeaf(edge, g);
+          leafArrive(edge);
         }
       }
     }
-    for (const [leaf, g] of leafGrads) leafGrads.set(leaf, runHooks(leaf.leafHooks, g));
-    if (capture) return;
-    // Leaves get contiguous gradients of their own: several edges often carry one tensor, or
-    // views of one storage (which share the storage object).
-    const handedOut = new Set<ArrayBufferView>(seeds.map((s) => s.storage));
-    for (const [leaf, g0] of leafGrads) {
-      let g = g0.dtype === leaf.dtype ? g0 : g0.to(leaf.dtype);
-      if (leaf.grad !== null) {
-        leaf.grad.add_(g);
-        continue;
-      }
-      if (!g.isContiguous() || g.offset !== 0 || g.storage.length !== g.numel() || handedOut.has(g.storage)) {
-        g = g.clone();
-      }
-      handedOut.add(g.storage);
-      leaf.grad = g;
-    }
+    // roots that are leaves themselves have no edge into them
+    for (const leaf of [...leafGrads.keys()]) finishLeaf(leaf);
   });
   if (!capture) return [];
   return capture.map((t) => (t.gradFn ? captured.get(t) : leafGrads.get(t)) ?? null);

@@ -95,6 +95,21 @@ export function registerHook(t: Tensor, hook: GradHook): HookHandle {
   };
 }
 
+/** Registers hook(t) to run once backward has accumulated leaf t's gradient into `.grad`. */
+export function registerPostAccumulateGradHook(t: Tensor, hook: (leaf: Tensor) => void): HookHandle {
+  if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: expected a function, but received ${describe(hook)}`);
+  if (!t.requiresGrad) throw new Error("registerPostAccumulateGradHook: cannot register a hook on a tensor that doesn't require gradient");
+  if (t.gradFn) throw new Error('registerPostAccumulateGradHook: only leaf tensors accumulate gradients; use registerHook on a non-leaf');
+  const list = (t.postAccumulateHooks ??= []);
+  list.push(hook);
+  return {
+    remove: () => {
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
+}
+
 /** Makes a non-leaf tensor keep its gradient in `.grad` (leaves always do). */
 export function retainGrad(t: Tensor): void {
   if (!t.requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that doesn't require grad");

@@ -52,6 +52,8 @@ export class Tensor {
   outputNr = 0;
   /** @internal Hooks on a leaf's gradient (registerHook), run before it accumulates into `.grad`. */
   leafHooks: GradHook[] | undefined = undefined;
+  /** @internal Hooks run on a leaf after its gradient has been accumulated into `.grad`. */
+  postAccumulateHooks: ((leaf: Tensor) => void)[] | undefined = undefined;
   /** True when retainGrad() made this non-leaf keep its gradient in `.grad`. */
   retainsGrad = false;
 
@@ -170,6 +172,13 @@ export class Tensor {
    * Returns a handle whose remove() unregisters it. Throws for a tensor that doesn't require grad.
    */
   registerHook(hook: GradHook): HookHandle { return autogradHooks.registerHook(this, hook); }
+
+  /**
+   * Calls hook(this) once backward has accumulated this leaf's gradient into `.grad` (PyTorch's
+   * register_post_accumulate_grad_hook), while the rest of backward may still run. Throws for a
+   * non-leaf or a tensor that doesn't require grad.
+   */
+  registerPostAccumulateGradHook(hook: (leaf: Tensor) => void): HookHandle { return autogradHooks.registerPostAccumulateGradHook(this, hook); }
 
   /** Keeps a non-leaf tensor's gradient in `.grad` after backward (leaves always keep theirs). */
   retainGrad(): void { autogradHooks.retainGrad(this); }
