@@ -6,6 +6,8 @@ export type { DataLoaderOptions, DataSource } from './dataloader.js';
 export { defaultCollate } from './collate.js';
 export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from './sampler.js';
 export type { Sampler } from './sampler.js';
+export { DistributedSampler } from './distributed_sampler.js';
+export type { DistributedSamplerOptions } from './distributed_sampler.js';
 export { MNIST, FashionMNIST, DEBIAN_FASHION_MNIST } from './mnist.js';
 export type { MNISTOptions } from './mnist.js';
 export { readIdx, parseIdx } from './idx.js';

@@ -46,10 +46,17 @@ interface State {
 
 let state: State | null = null;
 
+// where launchers put the rank and world size: torchrun/kindling-run, then Open MPI, MPICH/PMI, Slurm
+const ENV_FALLBACKS: Record<string, string[]> = {
+  RANK: ['RANK', 'OMPI_COMM_WORLD_RANK', 'PMI_RANK', 'SLURM_PROCID'],
+  WORLD_SIZE: ['WORLD_SIZE', 'OMPI_COMM_WORLD_SIZE', 'PMI_SIZE', 'SLURM_NTASKS'],
+};
+
 function intFrom(what: string, v: unknown, envName: string | null): number {
-  const raw = v ?? (envName ? process.env[envName] : undefined);
+  const fromEnv = envName ? ENV_FALLBACKS[envName].map((k) => process.env[k]).find((x) => x !== undefined && x !== '') : undefined;
+  const raw = v ?? fromEnv;
   if (raw === undefined || raw === '') {
-    throw new Error(`initProcessGroup: ${what} is not set: pass { ${what} }${envName ? ` or set the ${envName} environment variable (kindling-run and torchrun set it)` : ''}`);
+    throw new Error(`initProcessGroup: ${what} is not set: pass { ${what} }${envName ? ` or set the ${envName} environment variable (kindling-run sets it; under mpirun or srun their own rank variables are read)` : ''}`);
   }
   const n = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`initProcessGroup: ${what} must be a non-negative integer, but got ${describe(raw)}`);
@@ -166,6 +173,9 @@ export async function initProcessGroup(options: InitProcessGroupOptions = {}): P
     throw e;
   }
 }
+
+/** The default process group (throws when not initialized). */
+export function defaultGroup(): ProcessGroup { return need().group; }
 
 /** Whether initProcessGroup has completed in this process. */
 export function isInitialized(): boolean { return state !== null; }

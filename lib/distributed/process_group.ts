@@ -73,7 +73,7 @@ export class ProcessGroup {
     return this.run(options, () => new Work(this.native, this.native.allReduce(buf, NATIVE_OP[op]), () => {
       if (op === 'avg') for (let i = 0; i < buf.length; i++) buf[i] /= n;
       done();
-    }));
+    }, 'allReduce'));
   }
 
   /** Reduces tensor into rank dst's copy (others' tensors are left as Gloo leaves them). */
@@ -86,14 +86,14 @@ export class ProcessGroup {
     return this.run(options, () => new Work(this.native, this.native.reduce(buf, NATIVE_OP[op], root), () => {
       if (op === 'avg' && me === root) for (let i = 0; i < buf.length; i++) buf[i] /= n;
       done();
-    }));
+    }, 'reduce'));
   }
 
   /** Copies rank src's tensor into every rank's. */
   broadcast(tensor: Tensor, src: number, options: CollectiveOptions = {}): Promise<void> | Work {
     const root = this.groupRank('broadcast', 'src', src);
     const { buf, done } = buffer('broadcast', 'tensor', tensor);
-    return this.run(options, () => new Work(this.native, this.native.broadcast(buf, root), done));
+    return this.run(options, () => new Work(this.native, this.native.broadcast(buf, root), done, 'broadcast'));
   }
 
   /** Fills tensorList[r] with rank r's tensor, on every rank. */
@@ -105,7 +105,7 @@ export class ProcessGroup {
     const out = emptyTensor([n * tensor.numel()], tensor.dtype);
     return this.run(options, () => new Work(this.native, this.native.allGather(buf, out.storage as CommBuffer), () => {
       noGrad(() => tensorList.forEach((t, r) => t.copy_(out.narrow(0, r * tensor.numel(), tensor.numel()).reshape([...tensor.shape]))));
-    }));
+    }, 'allGather'));
   }
 
   /** Concatenates every rank's input along dim 0 into output ([size * n, ...]). */
@@ -115,7 +115,7 @@ export class ProcessGroup {
     if (output.dtype !== input.dtype || output.numel() !== input.numel() * this.size()) {
       throw new RangeError(`allGatherIntoTensor: output ${output.dtype} ${formatShape(output.shape)} must hold ${this.size()} × input ${input.dtype} ${formatShape(input.shape)}`);
     }
-    return this.run(options, () => new Work(this.native, this.native.allGather(buf, o.buf), o.done));
+    return this.run(options, () => new Work(this.native, this.native.allGather(buf, o.buf), o.done, 'allGatherIntoTensor'));
   }
 
   /** On rank dst, fills gatherList[r] with rank r's tensor; other ranks pass null. */
@@ -133,7 +133,7 @@ export class ProcessGroup {
     const out = isRoot ? emptyTensor([n * tensor.numel()], tensor.dtype) : null;
     return this.run(options, () => new Work(this.native, this.native.gather(buf, out ? out.storage as CommBuffer : null, root), () => {
       if (out) noGrad(() => gatherList!.forEach((t, r) => t.copy_(out.narrow(0, r * tensor.numel(), tensor.numel()).reshape([...tensor.shape]))));
-    }));
+    }, 'gather'));
   }
 
   /** Rank src hands scatterList[r] to rank r (into its tensor); other ranks pass null. */
@@ -150,7 +150,7 @@ export class ProcessGroup {
     } else if (scatterList !== null && scatterList !== undefined && scatterList.length > 0) {
       throw new RangeError(`scatter: only rank ${src} (src) sends, so this rank (${this.globalRank}) must pass scatterList null`);
     }
-    return this.run(options, () => new Work(this.native, this.native.scatter(input, buf, root), done));
+    return this.run(options, () => new Work(this.native, this.native.scatter(input, buf, root), done, 'scatter'));
   }
 
   /** Reduces inputList across ranks and leaves chunk r of the result in rank r's output. */
@@ -168,26 +168,26 @@ export class ProcessGroup {
     return this.run(options, () => new Work(this.native, this.native.allReduce(all.storage as CommBuffer, NATIVE_OP[op]), () => {
       const mine = all.select(0, me);
       noGrad(() => output.copy_(op === 'avg' ? mine.div(n) : mine));
-    }));
+    }, 'reduceScatter'));
   }
 
   /** Waits until every rank of the group has reached it. */
   barrier(options: CollectiveOptions = {}): Promise<void> | Work {
-    return this.run(options, () => new Work(this.native, this.native.barrier(), () => {}));
+    return this.run(options, () => new Work(this.native, this.native.barrier(), () => {}, 'barrier'));
   }
 
   /** Sends tensor to global rank dst (matched by a recv with the same tag). */
   send(tensor: Tensor, dst: number, tag = 0, options: CollectiveOptions = {}): Promise<void> | Work {
     const to = this.groupRank('send', 'dst', dst);
     const { buf } = buffer('send', 'tensor', tensor);
-    return this.run(options, () => new Work(this.native, this.native.send(buf, to, tag), () => {}));
+    return this.run(options, () => new Work(this.native, this.native.send(buf, to, tag), () => {}, 'send'));
   }
 
   /** Receives into tensor from global rank src (or any rank when src is null); resolves with the sender's rank. */
   recv(tensor: Tensor, src: number | null = null, tag = 0, options: CollectiveOptions = {}): Promise<number> | Work<number> {
     const from = src === null ? -1 : this.groupRank('recv', 'src', src);
     const { buf, done } = buffer('recv', 'tensor', tensor);
-    return this.run(options, () => new Work<number>(this.native, this.native.recv(buf, from, tag), (raw) => { done(); return this.ranks[raw as number]; }));
+    return this.run(options, () => new Work<number>(this.native, this.native.recv(buf, from, tag), (raw) => { done(); return this.ranks[raw as number]; }, 'recv'));
   }
 
   /** Releases the Gloo context (after its queued operations finish). */

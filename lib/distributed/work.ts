@@ -14,9 +14,18 @@ export class Work<T = void> {
   private readonly settled: Promise<void>;
 
   /** @internal finish runs once, after the operation, before anyone sees its result. */
-  constructor(private readonly group: GlooGroup, private readonly op: NativeOp<unknown>, private readonly finish: (raw: unknown) => T) {
+  constructor(private readonly group: GlooGroup, private readonly op: NativeOp<unknown>, private readonly finish: (raw: unknown) => T, private readonly name = 'collective') {
     // record the outcome even if nobody waits, so a failure never becomes an unhandled rejection
-    this.settled = op.promise.then((raw) => { this.completed = true; this.value = this.finishOnce(raw); }, (e: Error) => { this.completed = true; this.error = e; });
+    this.settled = op.promise.then((raw) => { this.completed = true; this.value = this.finishOnce(raw); }, (e: Error) => { this.completed = true; this.error = this.explain(e); });
+  }
+
+  /** Gloo's message, with the op and the likely cause. */
+  private explain(e: Error): Error {
+    const m = e.message;
+    const hint = /reset by peer|closed|Read error|Broken pipe|Connection refused/i.test(m)
+      ? ' (another rank probably exited or was killed; see its output)'
+      : /timeout|timed out/i.test(m) ? ' (some rank did not reach this operation within the timeout)' : '';
+    return new Error(`kd.distributed.${this.name} failed on rank ${this.group.rank}: ${m}${hint}`);
   }
 
   private finishOnce(raw: unknown): T {
@@ -40,7 +49,11 @@ export class Work<T = void> {
       if (this.error) throw this.error;
       return;
     }
-    this.group.waitSync(this.op.id);
+    try {
+      this.group.waitSync(this.op.id);
+    } catch (e) {
+      throw this.explain(e as Error);
+    }
     // a recv's source rank arrives with the promise; collectives have no value to read here
     this.finishOnce(undefined);
   }

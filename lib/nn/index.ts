@@ -30,3 +30,4 @@ export {
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from './utils/index.js';
+export * as parallel from './parallel/index.js';

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -200,11 +201,17 @@ class Group : public Napi::ObjectWrap<Group> {
     if (!pg_) throw Napi::Error::New(env, op + ": this process group has been destroyed");
   }
 
-  Napi::Value submit(Napi::Env env, const std::vector<Napi::Value>& keep, std::function<void()> job, std::shared_ptr<int64_t> result = nullptr) {
+  Napi::Value submit(Napi::Env env, const std::vector<Napi::Value>& keep, std::function<void()> job) {
+    return track(env, keep, [&] { return pg_->enqueue(std::move(job)); }, nullptr);
+  }
+
+  // Queues through enqueue and remembers the promise and the borrowed arrays until it settles.
+  template <typename Enqueue>
+  Napi::Value track(Napi::Env env, const std::vector<Napi::Value>& keep, Enqueue enqueue, std::shared_ptr<int64_t> result) {
     auto deferred = Napi::Promise::Deferred::New(env);
     uint64_t id;
     try {
-      id = pg_->enqueue(std::move(job));
+      id = enqueue();
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, e.what());
     }
@@ -216,6 +223,10 @@ class Group : public Napi::ObjectWrap<Group> {
     r.Set("id", Napi::Number::New(env, static_cast<double>(id)));
     r.Set("promise", deferred.Promise());
     return r;
+  }
+
+  Napi::Value submitStarter(Napi::Env env, const std::vector<Napi::Value>& keep, std::function<void(ProcessGroup::Done)> starter, std::shared_ptr<int64_t> result = nullptr) {
+    return track(env, keep, [&] { return pg_->enqueueStarter(std::move(starter)); }, result);
   }
 
   int size() const { return context_->size; }
@@ -401,10 +412,17 @@ class Group : public Napi::ObjectWrap<Group> {
     if (dst == context_->rank) throw Napi::RangeError::New(env, "send: dst " + std::to_string(dst) + " is this rank; send to another rank");
     int tag = intArg(env, info[2], "send", "tag", 0, 0x7fffffff);
     auto ctx = context_;
-    return submit(env, {info[0]}, [ctx, b, dst, tag] {
-      auto ub = ctx->createUnboundBuffer(b.data, b.bytes());
+    return submitStarter(env, {info[0]}, [ctx, b, dst, tag](ProcessGroup::Done done) {
+      std::shared_ptr<gloo::transport::UnboundBuffer> ub = ctx->createUnboundBuffer(b.data, b.bytes());
       ub->send(dst, p2pSlot(tag));
-      ub->waitSend(ctx->getTimeout());
+      std::thread([ctx, ub, done] {
+        try {
+          ub->waitSend(ctx->getTimeout());
+          done("");
+        } catch (const std::exception& e) {
+          done(e.what());
+        }
+      }).detach();
     });
   }
 
@@ -417,8 +435,8 @@ class Group : public Napi::ObjectWrap<Group> {
     int tag = intArg(env, info[2], "recv", "tag", 0, 0x7fffffff);
     auto ctx = context_;
     auto result = std::make_shared<int64_t>(src);
-    return submit(env, {info[0]}, [ctx, b, src, tag, result] {
-      auto ub = ctx->createUnboundBuffer(b.data, b.bytes());
+    return submitStarter(env, {info[0]}, [ctx, b, src, tag, result](ProcessGroup::Done done) {
+      std::shared_ptr<gloo::transport::UnboundBuffer> ub = ctx->createUnboundBuffer(b.data, b.bytes());
       if (src >= 0) {
         ub->recv(src, p2pSlot(tag));
       } else {
@@ -426,9 +444,16 @@ class Group : public Napi::ObjectWrap<Group> {
         for (int r = 0; r < ctx->size; r++) if (r != ctx->rank) from.push_back(r);
         ub->recv(from, p2pSlot(tag));
       }
-      int got = src;
-      ub->waitRecv(&got, ctx->getTimeout());
-      *result = got;
+      std::thread([ctx, ub, done, result, src] {
+        try {
+          int got = src;
+          ub->waitRecv(&got, ctx->getTimeout());
+          *result = got;
+          done("");
+        } catch (const std::exception& e) {
+          done(e.what());
+        }
+      }).detach();
     }, result);
   }
 

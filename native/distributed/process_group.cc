@@ -14,14 +14,56 @@ uint64_t ProcessGroup::enqueue(std::function<void()> job) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closing_) throw std::runtime_error("the process group has been destroyed");
   uint64_t id = nextId_++;
-  queue_.emplace_back(id, std::move(job));
+  running_[id] = true;
+  queue_.emplace_back(id, [this, id, job = std::move(job)] {
+    std::string error;
+    try {
+      job();
+    } catch (const std::exception& e) {
+      error = e.what();
+      if (error.empty()) error = "unknown Gloo error";
+    } catch (...) {
+      error = "unknown Gloo error";
+    }
+    finished(id, error);
+  });
   cv_.notify_one();
   return id;
 }
 
+uint64_t ProcessGroup::enqueueStarter(std::function<void(Done)> starter) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_) throw std::runtime_error("the process group has been destroyed");
+  uint64_t id = nextId_++;
+  running_[id] = true;
+  queue_.emplace_back(id, [this, id, starter = std::move(starter)] {
+    try {
+      starter([this, id](const std::string& error) { finished(id, error); });
+    } catch (const std::exception& e) {
+      finished(id, *e.what() ? e.what() : "unknown Gloo error");
+    } catch (...) {
+      finished(id, "unknown Gloo error");
+    }
+  });
+  cv_.notify_one();
+  return id;
+}
+
+void ProcessGroup::finished(uint64_t id, const std::string& error) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_.erase(id);
+    if (!error.empty()) recentErrors_[id] = error;
+    // errors are read by waitFor soon after; keep a bounded history
+    if (recentErrors_.size() > 1024) recentErrors_.erase(recentErrors_.begin());
+    doneCv_.notify_all();
+  }
+  onDone_(id, error);
+}
+
 std::string ProcessGroup::waitFor(uint64_t id) {
   std::unique_lock<std::mutex> lock(mu_);
-  doneCv_.wait(lock, [&] { return lastDone_ >= id; });
+  doneCv_.wait(lock, [&] { return id >= nextId_ || running_.find(id) == running_.end(); });
   auto it = recentErrors_.find(id);
   return it == recentErrors_.end() ? std::string() : it->second;
 }
@@ -46,24 +88,7 @@ void ProcessGroup::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::string error;
-    try {
-      job.second();
-    } catch (const std::exception& e) {
-      error = e.what();
-      if (error.empty()) error = "unknown Gloo error";
-    } catch (...) {
-      error = "unknown Gloo error";
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      lastDone_ = job.first;
-      if (!error.empty()) recentErrors_[job.first] = error;
-      // errors are read by waitFor soon after; keep a bounded history
-      if (recentErrors_.size() > 1024) recentErrors_.erase(recentErrors_.begin());
-      doneCv_.notify_all();
-    }
-    onDone_(job.first, error);
+    job.second();
   }
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <gloo/context.h>
 
@@ -30,6 +31,11 @@ class ProcessGroup {
 
   // Queues a job; returns its id. Throws if the group is closed.
   uint64_t enqueue(std::function<void()> job);
+  // Queues a job that only starts an operation, in queue order, and reports its end through
+  // done(error) from any thread later: point-to-point sends and receives, which must not hold
+  // the queue (a send waits for its peer's matching receive, which may sit behind it).
+  using Done = std::function<void(const std::string&)>;
+  uint64_t enqueueStarter(std::function<void(Done)> starter);
   // Blocks until job id has run; returns its error ("" = success). The error is kept for
   // the JS callback, so both see it.
   std::string waitFor(uint64_t id);
@@ -38,6 +44,7 @@ class ProcessGroup {
 
  private:
   void run();
+  void finished(uint64_t id, const std::string& error);
 
   std::shared_ptr<gloo::Context> context_;
   std::function<void(uint64_t, const std::string&)> onDone_;
@@ -46,7 +53,7 @@ class ProcessGroup {
   std::condition_variable doneCv_;
   std::deque<std::pair<uint64_t, std::function<void()>>> queue_;
   uint64_t nextId_ = 1;
-  uint64_t lastDone_ = 0;
+  std::unordered_map<uint64_t, bool> running_;
   std::unordered_map<uint64_t, std::string> recentErrors_;
   uint32_t nextTag_ = 0;
   bool closing_ = false;

@@ -1,0 +1,3 @@
+/** `kd.nn.parallel`: DistributedDataParallel. */
+export { DistributedDataParallel } from './distributed.js';
+export type { DistributedDataParallelOptions } from './distributed.js';
