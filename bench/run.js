@@ -13,6 +13,7 @@ import { mlpRows } from './mlp.js';
 import { surfaceRows } from './surface.js';
 import { dataRows } from './data_loading.js';
 import { layerRows } from './layers.js';
+import { distributedRows } from './distributed.js';
 
 const threads = Number(process.env.KINDLING_NUM_THREADS) || kd.getNumThreads();
 kd.setNumThreads(threads);
@@ -22,7 +23,7 @@ console.log(`kindling benchmarks — ${machine}`);
 const torchThreads = torch ? `torch ${torch} at its fastest of ATen × OpenBLAS threads 1..${threads} each, per workload (the setting is named beside each figure)` : 'not installed';
 console.log(`threads: kindling ${threads}, OpenBLAS ${threads}; PyTorch: ${torchThreads}\n`);
 
-// `node bench/run.js [mlp|kernels|overhead|surface|layers|data]` runs one section; no argument runs them all.
+// `node bench/run.js [mlp|kernels|overhead|surface|layers|data|distributed]` runs one section; no argument runs them all.
 const SECTIONS = {
   mlp: () => mlpRows(threads),
   kernels: () => kernelBenchmarks(threads),
@@ -30,13 +31,15 @@ const SECTIONS = {
   surface: () => surfaceRows(threads),
   layers: () => layerRows(threads),
   data: () => dataRows(),
+  distributed: () => distributedRows(),
 };
 const only = process.argv[2];
 if (only !== undefined && !(only in SECTIONS)) {
   console.error(`bench: unknown section ${only}; use one of ${Object.keys(SECTIONS).join(', ')}`);
   process.exit(2);
 }
-const rows = (only ? [only] : Object.keys(SECTIONS)).flatMap((s) => SECTIONS[s]());
+const rows = [];
+for (const s of only ? [only] : Object.keys(SECTIONS)) rows.push(...(await SECTIONS[s]()));
 const header = ['workload', 'kindling', 'reference', 'ratio', 'PyTorch', 'PyTorch time / kindling time'];
 const table = rows.map((r) => [r.workload, r.kindling, r.reference, r.ratio, r.torch ?? (torch ? '' : 'not installed'), Number.isFinite(r.vsTorch) ? `${r.vsTorch.toFixed(2)}` : '']);
 const md = [

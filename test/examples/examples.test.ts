@@ -84,6 +84,22 @@ describe('examples (--quick)', () => {
     }
   }, 60_000);
 
+  it('ddp: 2 processes reach the accuracy of 1 (same global batch), through kindling-run', async () => {
+    if (!existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) return;
+    const { spawnSync } = await import('node:child_process');
+    const accuracy = (args: string[]) => {
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, MASTER_PORT: String(29700 + (process.pid % 200)) } });
+      expect(r.status, r.stderr).toBe(0);
+      const m = /test accuracy ([\d.]+)%/.exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      return Number(m![1]);
+    };
+    const two = accuracy(['bin/kindling-run.js', '--nproc-per-node', '2', '--master-port', String(29500 + (process.pid % 200)), 'examples/ddp.js', '--quick']);
+    const one = accuracy(['examples/ddp.js', '--quick']);
+    expect(two).toBeGreaterThan(75);
+    expect(Math.abs(two - one)).toBeLessThan(0.5);
+  }, 120_000);
+
   it('optimizers: every racer lowers the loss, and the paths are drawn over the contours', async () => {
     const r = await (await load('optimizers'))({ quick: true, out });
     for (const losses of Object.values(r.losses) as number[][]) expect(losses[losses.length - 1]).toBeLessThan(losses[0]);

@@ -107,6 +107,9 @@ export class DistributedDataParallel extends Module {
     // buckets in reverse registration order, one dtype per bucket
     let current: Parameter[] = [];
     let bytes = 0;
+    // the first bucket (the last layers, whose gradients come first) is small, as PyTorch's
+    // 1 MiB first bucket: its all-reduce starts early and overlaps the rest of backward
+    let limit = Math.min(capBytes, 1024 * 1024);
     const flush = () => {
       if (current.length === 0) return;
       const offsets: number[] = [];
@@ -118,10 +121,11 @@ export class DistributedDataParallel extends Module {
       this.buckets.push({ params: current, offsets, flat, ready: 0, work: null });
       current = [];
       bytes = 0;
+      limit = capBytes;
     };
     for (const [name, p] of [...params].reverse()) {
       if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new TypeError(`DistributedDataParallel: parameter ${name} is ${p.dtype}; only float32 and float64 parameters can be trained`);
-      if (current.length > 0 && (current[0].dtype !== p.dtype || bytes + p.numel() * 4 > capBytes)) flush();
+      if (current.length > 0 && (current[0].dtype !== p.dtype || bytes + p.numel() * 4 > limit)) flush();
       current.push(p);
       bytes += p.numel() * (p.dtype === 'float64' ? 8 : 4);
     }
@@ -171,9 +175,9 @@ export class DistributedDataParallel extends Module {
     const n = this.group.size();
     for (const b of this.buckets) {
       b.work!.waitSync();
+      noGrad(() => TensorClass.fromStorage(b.flat, [b.flat.length], b.params[0].dtype).div_(n));
       b.params.forEach((p, i) => {
         const avg = b.flat.subarray(b.offsets[i], b.offsets[i] + p.numel());
-        for (let k = 0; k < avg.length; k++) avg[k] /= n;
         if (p.grad === null) p.grad = TensorClass.fromStorage(avg.slice(), p.shape, p.dtype);
         else if (p.grad.isContiguous()) p.grad.storage.set(avg, p.grad.offset);
         else noGrad(() => p.grad!.copy_(TensorClass.fromStorage(avg.slice(), p.shape, p.dtype)));
