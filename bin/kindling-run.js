@@ -3,7 +3,8 @@
 // with the same flags. Each process gets RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE,
 // GROUP_RANK, MASTER_ADDR and MASTER_PORT (what kd.distributed.initProcessGroup() reads), and a
 // share of this node's CPUs as KINDLING_NUM_THREADS so the ranks never oversubscribe it. When a
-// rank fails, the others are stopped and kindling-run exits non-zero naming the rank and why;
+// rank fails, the others get 3 s to fail on their own (and say why), are then stopped, and
+// kindling-run exits non-zero naming the rank and why;
 // with --max-restarts it starts the whole local group again first.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -97,9 +98,13 @@ function startGroup(attempt) {
   });
 }
 
+// The other ranks usually fail on their own within moments (their collectives lose the dead
+// peer) and say so; give them that chance, then SIGTERM, then SIGKILL.
+const GRACE_MS = 3000;
 function stopOthers() {
-  for (const c of children) if (c.exited === null) c.child.kill('SIGTERM');
-  const force = setTimeout(() => { for (const c of children) if (c.exited === null) c.child.kill('SIGKILL'); }, 5000);
+  const term = setTimeout(() => { for (const c of children) if (c.exited === null) c.child.kill('SIGTERM'); }, GRACE_MS);
+  const force = setTimeout(() => { for (const c of children) if (c.exited === null) c.child.kill('SIGKILL'); }, GRACE_MS + 5000);
+  term.unref();
   force.unref();
 }
 

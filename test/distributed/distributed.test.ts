@@ -102,6 +102,17 @@ run('kd.distributed on Gloo', () => {
     expect(Math.max(a.ms, b.ms)).toBeLessThan(7000);
   }, 30000);
 
+  it('the addon\'s entry points refuse random bad arguments without crashing (fuzz, 3 seeds)', async () => {
+    for (const seed of [11, 12, 13]) {
+      const r = await exec([script('fuzz.mjs'), String(seed)]);
+      expect(r.code, `seed ${seed}: ${r.stderr}`).toBe(0);
+      expect(r.signal).toBeNull();
+      const [o] = jsonLines(r.stdout);
+      expect((o.ok as number) + (o.refused as number)).toBe(3001);
+      expect(o.refused as number).toBeGreaterThan(1000);
+    }
+  }, 60000);
+
   it('a port in use is a clear error, not a hang', async () => {
     const busy = createServer();
     const port = await new Promise<number>((resolve) => busy.listen(0, () => resolve((busy.address() as { port: number }).port)));
@@ -230,6 +241,22 @@ describe('kindling-run', () => {
     const c = await exec([launcher, '--nnodes', '2', '--node-rank', '2', 'x.js']);
     expect(c.stderr).toMatch(/--node-rank 2 is out of range for --nnodes 2/);
   });
+
+  it('--max-restarts starts the local ranks again after a failure; without it the rank\'s exit code comes back', async () => {
+    const file = join(here, `.flaky-${process.pid}.mjs`);
+    const fs = await import('node:fs');
+    fs.writeFileSync(file, "if (process.env.KINDLING_RESTART_COUNT === '0' && process.env.RANK === '1') process.exit(3); console.log('ok ' + process.env.RANK);");
+    try {
+      const again = await exec([launcher, '--nproc-per-node', '2', '--max-restarts', '1', file]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/rank 1 \(pid \d+\) exited with code 3; stopping the other ranks\nkindling-run: restarting all 2 local ranks \(restart 1 of 1\)/);
+      const once = await exec([launcher, '--nproc-per-node', '2', file]);
+      expect(once.code).toBe(3);
+      expect(once.stderr).toMatch(/kindling-run: failed: rank 1 exited with code 3/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }, 30000);
 
   it('gives each rank torchrun\'s variables and a share of the CPUs; accepts torchrun\'s underscore spellings', async () => {
     const show = `console.log(JSON.stringify(Object.fromEntries(['RANK','LOCAL_RANK','WORLD_SIZE','LOCAL_WORLD_SIZE','GROUP_RANK','MASTER_ADDR','MASTER_PORT','KINDLING_NUM_THREADS'].map(k => [k, process.env[k]]))))`;
