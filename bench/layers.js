@@ -1,6 +1,7 @@
 // Layers: one training step of pytorch/examples' MNIST Net (conv 1→32→64 3×3, max pool,
-// dropout, fc 9216→128→10, log-softmax + NLL, Adam) at batch 64, beside PyTorch at its best
-// thread setting (its oneDNN convolutions).
+// dropout, fc 9216→128→10, log-softmax + NLL, Adam) at batch 64, and of its word language
+// model (Embedding 10k×200 → 2-layer LSTM 200 → Linear 200→10k, bptt 35, batch 20, clip 0.25,
+// SGD), each beside PyTorch at its best thread setting.
 import * as kd from '../dist/index.js';
 import { medianSeconds, fmt } from './lib/measure.js';
 import { bestTorch, describeSetting } from './lib/references.js';
@@ -19,6 +20,42 @@ class MnistNet extends nn.Module {
     h = F.dropout(this.fc1(h.flatten(1)).relu(), 0.5, this.training);
     return F.logSoftmax(this.fc2(h), 1);
   }
+}
+
+class WordLM extends nn.Module {
+  encoder = new nn.Embedding(10000, 200);
+  rnn = new nn.LSTM(200, 200, { numLayers: 2, dropout: 0.2 });
+  decoder = new nn.Linear(200, 10000);
+  forward(x, hidden) {
+    const [out, h] = this.rnn.forward(F.dropout(this.encoder(x), 0.2, this.training), hidden);
+    return [this.decoder(F.dropout(out, 0.2, this.training)).reshape([-1, 10000]), h];
+  }
+}
+
+function wordLmRow(threads) {
+  kd.manualSeed(0);
+  const model = new WordLM();
+  const x = kd.randint(0, 10000, [35, 20]);
+  const y = kd.randint(0, 10000, [35 * 20]);
+  let hidden = [kd.zeros([2, 20, 200]), kd.zeros([2, 20, 200])];
+  const ours = medianSeconds(() => {
+    model.zeroGrad();
+    const [out, h] = model.forward(x, hidden.map((t) => t.detach()));
+    F.crossEntropy(out, y).backward();
+    nn.utils.clipGradNorm_(model.parameters(), 0.25);
+    kd.noGrad(() => { for (const p of model.parameters()) p.sub_(p.grad.mul(20)); });
+    hidden = h;
+  }, { reps: 15 });
+  const best = bestTorch('word_lm', threads);
+  const torch = best?.result.seconds ?? NaN;
+  return {
+    workload: 'pytorch/examples word language model (small), one SGD step: bptt 35 × batch 20 (≈ 11 GFLOP)',
+    kindling: fmt.ms(ours),
+    reference: best ? `${fmt.ms(torch)} (PyTorch, ${describeSetting(best.setting)})` : 'PyTorch not installed',
+    ratio: best ? `${fmt.ratio(ours / torch)} PyTorch's time` : '',
+    torch: best ? fmt.ms(torch) : null,
+    vsTorch: torch / ours,
+  };
 }
 
 /** Rows for the results table. */
@@ -42,5 +79,5 @@ export function layerRows(threads) {
     ratio: best ? `${fmt.ratio(ours / torch)} PyTorch's time` : '',
     torch: best ? fmt.ms(torch) : null,
     vsTorch: torch / ours,
-  }];
+  }, wordLmRow(threads)];
 }

@@ -160,6 +160,38 @@ elif workload == "mnist_net":
         F.nll_loss(net(x), y).backward()
         opt.step()
     result = {"seconds": median_seconds(train_step, reps=15)}
+elif workload == "word_lm":
+    # pytorch/examples word_language_model, small setting: Embedding 10k x 200, 2-layer LSTM 200,
+    # Linear 200 -> 10k, bptt 35, batch 20, clip 0.25, plain SGD (lr 20), hidden state carried
+    torch.manual_seed(0)
+
+    class RNNModel(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = torch.nn.Embedding(10000, 200)
+            self.rnn = torch.nn.LSTM(200, 200, 2, dropout=0.2)
+            self.decoder = torch.nn.Linear(200, 10000)
+            self.drop = torch.nn.Dropout(0.2)
+
+        def forward(self, x, hidden):
+            out, hidden = self.rnn(self.drop(self.encoder(x)), hidden)
+            return self.decoder(self.drop(out)).view(-1, 10000), hidden
+
+    model = RNNModel()
+    x, y = torch.randint(0, 10000, (35, 20)), torch.randint(0, 10000, (35 * 20,))
+    state = [(torch.zeros(2, 20, 200), torch.zeros(2, 20, 200))]
+
+    def train_step():
+        hidden = tuple(h.detach() for h in state[0])
+        model.zero_grad()
+        out, hidden = model(x, hidden)
+        torch.nn.functional.cross_entropy(out, y).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.25)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(p.grad, alpha=-20)
+        state[0] = hidden
+    result = {"seconds": median_seconds(train_step, reps=15)}
 else:
     raise SystemExit(f"unknown workload {workload}")
 

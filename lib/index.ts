@@ -13,6 +13,7 @@ export {
   randint, arange, linspace, eye,
 } from './tensor/create.js';
 export type { TensorOptions, RandomOptions } from './tensor/create.js';
+export { multinomial } from './ops/sampling.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode } from './autograd/grad_mode.js';
 export { setNumThreads, getNumThreads } from './threads.js';

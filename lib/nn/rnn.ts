@@ -164,9 +164,8 @@ abstract class RNNBase extends Module {
    */
   private direction(data: Tensor, batchSizes: number[], reverse: boolean, wIh: Tensor, bIh: Tensor | null, wHh: Tensor, bHh: Tensor | null,
     h0: Tensor, c0: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
-    const proj = F.linear(data, wIh, bIh);
-    const starts: number[] = [];
-    batchSizes.reduce((at, bs) => { starts.push(at); return at + bs; }, 0);
+    // one node for all steps' slices: its backward concatenates their gradients once
+    const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, bIh).split(batchSizes, 0) : [];
     const batch = h0.shape[0];
     const seqOut = new Array<Tensor>(batchSizes.length);
     let ht = h0, ct = c0;
@@ -174,7 +173,7 @@ abstract class RNNBase extends Module {
       const t = reverse ? batchSizes.length - 1 - i : i;
       const bs = batchSizes[t];
       const active = (s: Tensor) => (bs === batch ? s : s.narrow(0, 0, bs));
-      const [h2, c2] = step(this.mode, proj.narrow(0, starts[t], bs), active(ht), ct ? active(ct) : null, wHh, bHh);
+      const [h2, c2] = step(this.mode, projSteps[t], active(ht), ct ? active(ct) : null, wHh, bHh);
       seqOut[t] = h2;
       ht = bs === batch ? h2 : cat([h2, ht.narrow(0, bs, batch - bs)], 0);
       if (ct) ct = bs === batch ? c2 : cat([c2!, ct.narrow(0, bs, batch - bs)], 0);

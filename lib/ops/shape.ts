@@ -7,9 +7,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { arange } from '../tensor/create.js';
 import { zerosTensor, copyInto } from './alloc.js';
-import { record } from '../autograd/record.js';
+import { record, recordMulti } from '../autograd/record.js';
 import { checkTensor } from './unary.js';
-import { cat, indexSelect, where } from './indexing.js';
+import { cat, indexSelect, stack, where } from './indexing.js';
 import { diagonal, expand, narrow, permute, reshape, select, transpose } from './views.js';
 import { sum } from './reduce.js';
 import { asIndexTensor } from './index_tensor.js';
@@ -50,13 +50,18 @@ export function split(x: Tensor, sizes: number | number[], dim = 0): Tensor[] {
     for (let s = 0; s < n; s += sizes) parts.push(Math.min(sizes, n - s));
     if (parts.length === 0) parts.push(0);
   }
+  // plain views recorded as one node, whose backward concatenates the pieces' gradients: a
+  // narrow per piece would each build a zero-filled gradient of all of x (quadratic in pieces)
   const out: Tensor[] = [];
   let start = 0;
   for (const len of parts) {
-    out.push(narrow(x, d, start, len));
+    const shape = x.shape.slice();
+    shape[d] = len;
+    out.push(new Tensor(x.storage, shape, x.strides.slice(), x.offset + start * x.strides[d], x.dtype, x.versionCounter));
     start += len;
   }
-  return out;
+  if (out.length === 1) return [narrow(x, d, 0, n)];
+  return recordMulti(out, 'SplitBackward', [x], (grads) => [cat(grads, d)]) as Tensor[];
 }
 
 /** The slices along dim, each without that dim (PyTorch's unbind). */
@@ -64,7 +69,12 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   checkTensor('unbind', x);
   if (x.dim() === 0) throw new RangeError('unbind: dimension specified as 0 but tensor has no dimensions');
   const d = normalizeDim('unbind', dim, x.dim());
-  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+  if (x.shape[d] === 1) return [select(x, d, 0)];
+  // views recorded as one node (its backward stacks the gradients), as split
+  const shape = x.shape.filter((_, i) => i !== d);
+  const strides = x.strides.filter((_, i) => i !== d);
+  const out = Array.from({ length: x.shape[d] }, (_, i) => new Tensor(x.storage, shape.slice(), strides.slice(), x.offset + i * x.strides[d], x.dtype, x.versionCounter));
+  return recordMulti(out, 'UnbindBackward', [x], (grads) => [stack(grads, d)]) as Tensor[];
 }
 
 /** x repeated sizes[i] times along each dim (more sizes than dims add leading dims). */

@@ -195,9 +195,15 @@ export function randint(low: number, high: number, shape: Shape | number, option
 
 /**
  * Values from start (inclusive) to end (exclusive) by step: `arange(5)`, `arange(1, 4)`,
- * `arange(0, 1, 0.25)`. int32 when all arguments are integers, else float32.
+ * `arange(0, 1, 0.25)`, `arange(5, { dtype: 'float64' })`. int32 when all arguments are integers, else
+ * float32, unless options give a dtype.
  */
-export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
+export function arange(start: number, endOrOptions?: number | TensorOptions, stepOrOptions: number | TensorOptions = 1, maybeOptions?: TensorOptions): Tensor {
+  // the options object may follow any of the numbers, as PyTorch's keyword dtype= does
+  const isOpts = (v: unknown): v is TensorOptions => typeof v === 'object' && v !== null;
+  let end = isOpts(endOrOptions) ? undefined : endOrOptions;
+  const step = isOpts(stepOrOptions) ? 1 : stepOrOptions;
+  const options = isOpts(endOrOptions) ? endOrOptions : isOpts(stepOrOptions) ? stepOrOptions : maybeOptions;
   if (end === undefined) [start, end] = [0, start];
   for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`arange: expected ${name} to be a finite number, but received ${describe(v)}`);

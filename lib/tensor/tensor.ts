@@ -25,6 +25,8 @@ import * as math from '../ops/math.js';
 import * as norms from '../ops/norms.js';
 import * as scan from '../ops/scan.js';
 import * as sorting from '../ops/sort.js';
+import * as sampling from '../ops/sampling.js';
+import type { Generator } from './random.js';
 import * as shapeOps from '../ops/shape.js';
 import * as scatter from '../ops/scatter.js';
 import * as linalg from '../ops/linalg.js';
@@ -172,6 +174,9 @@ export class Tensor {
    * Returns a handle whose remove() unregisters it. Throws for a tensor that doesn't require grad.
    */
   registerHook(hook: GradHook): HookHandle { return autogradHooks.registerHook(this, hook); }
+
+  /** numSamples category indices per row drawn from these weights (see kd.multinomial). */
+  multinomial(numSamples: number, replacement = false, options: { generator?: Generator } = {}): Tensor { return sampling.multinomial(this, numSamples, replacement, options); }
 
   /**
    * Calls hook(this) once backward has accumulated this leaf's gradient into `.grad` (PyTorch's

@@ -100,6 +100,17 @@ describe('examples (--quick)', () => {
     expect(Math.abs(two - one)).toBeLessThan(0.5);
   }, 120_000);
 
+  it('char-lm: both models learn spelling (held-out loss below a uniform guess) and invent words', async () => {
+    const r = await (await load('char-lm'))({ quick: true, out });
+    for (const name of ['LSTM', 'transformer']) {
+      expect(r[name].valAfter, name).toBeLessThan(Math.log(27) - 0.3);
+      expect(r[name].valAfter).toBeLessThan(r[name].valBefore);
+      expect(r[name].samples).toHaveLength(12);
+      for (const w of r[name].samples) expect(w).toMatch(/^[a-z]{0,10}$/);
+    }
+    expectValidPlot(r.plot);
+  }, 60_000);
+
   it('optimizers: every racer lowers the loss, and the paths are drawn over the contours', async () => {
     const r = await (await load('optimizers'))({ quick: true, out });
     for (const losses of Object.values(r.losses) as number[][]) expect(losses[losses.length - 1]).toBeLessThan(losses[0]);

@@ -58,6 +58,10 @@ describe('fills and ranges', () => {
   it('arange, linspace and eye follow PyTorch', () => {
     expect(kd.arange(5).tolist()).toEqual([0, 1, 2, 3, 4]);
     expect(kd.arange(1, 4).dtype).toBe('int32');
+    // PyTorch's arange(end, dtype=…): the options may follow any of the numbers
+    expect(kd.arange(3, { dtype: 'float64' }).dtype).toBe('float64');
+    expect(kd.arange(1, 3, { dtype: 'float32' }).tolist()).toEqual([1, 2]);
+    expect(kd.arange(0, 4, 2, { dtype: 'int32' }).tolist()).toEqual([0, 2]);
     expect(kd.arange(0, 1, 0.25).tolist()).toEqual([0, 0.25, 0.5, 0.75]);
     expect(kd.arange(5, 0, -2).tolist()).toEqual([5, 3, 1]);
     expect(() => kd.arange(0, 5, 0)).toThrow(/nonzero/);
