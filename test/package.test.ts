@@ -2,34 +2,23 @@
 // public entry point with no build/ directory, and the install script accepts it without
 // compiling anything.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../lib/native.js';
+import { ensurePrebuild, prebuilt } from './prebuild_helper.js';
 
-const prebuilt = join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, process.platform === 'linux' ? 'kindling.napi.glibc.node' : 'kindling.napi.node');
 let app = '';
 
-function newestIn(dir: string): number {
-  return Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestIn(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-}
-
-function newestSource(): number {
-  return Math.max(newestIn(join(packageRoot, 'native')), statSync(join(packageRoot, 'CMakeLists.txt')).mtimeMs,
-    newestIn(join(packageRoot, 'scripts')));
-}
-
-beforeAll(() => {
-  if (!existsSync(prebuilt) || statSync(prebuilt).mtimeMs < newestSource()) {
-    execFileSync('npm', ['run', '--silent', 'prebuild'], { cwd: packageRoot, stdio: 'ignore' });
-  }
+beforeAll(async () => {
+  await ensurePrebuild();
   execFileSync(process.execPath, [join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: packageRoot });
   // an app with kindling installed from the package's shipped files only
   app = mkdtempSync(join(tmpdir(), 'kindling-app-'));
   const pkg = join(app, 'node_modules', 'kindling');
   mkdirSync(pkg, { recursive: true });
-  for (const f of ['package.json', 'binding.d.ts', 'CMakeLists.txt', 'dist', 'prebuilds', 'native', 'scripts']) {
+  for (const f of ['package.json', 'binding.d.ts', 'CMakeLists.txt', 'dist', 'prebuilds', 'native', 'scripts', 'bin']) {
     cpSync(join(packageRoot, f), join(pkg, f), { recursive: true });
   }
   for (const dep of ['node-gyp-build']) symlinkSync(join(packageRoot, 'node_modules', dep), join(app, 'node_modules', dep));
