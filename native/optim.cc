@@ -2,6 +2,7 @@
 // following PyTorch's update rules operation for operation (in the parameter's precision,
 // with scalar hyper-parameters rounded to it as PyTorch does), so trajectories match.
 #include <cmath>
+#include <cstdint>
 
 #include "kernels.h"
 #include "thread_pool.h"
@@ -9,6 +10,8 @@
 #if defined(__SSE__) || defined(_M_X64)
 #include <xmmintrin.h>
 #define KD_HAVE_MXCSR 1
+#elif defined(__aarch64__)
+#define KD_HAVE_FPCR 1
 #endif
 
 namespace kd {
@@ -43,16 +46,27 @@ Tensors GetTensors(const Napi::CallbackInfo& info, const char* fn, const char* c
 // Moment buffers decay geometrically where gradients stay zero (dead units, constant
 // pixels) and reach float32's subnormal range within a few hundred steps; x86 handles
 // subnormal operands 10-100x slower, which made Adam 4x slower by the second epoch of an
-// MLP. Inside the update loops, subnormals are flushed to zero (FTZ/DAZ) and the caller's
-// floating-point mode is restored afterwards. Values below 1.2e-38 cannot move a parameter.
+// MLP (many Arm cores trap to slower paths too). Inside the update loops, subnormals are
+// flushed to zero (x86 FTZ/DAZ in MXCSR, arm64 FZ in FPCR) and the caller's floating-point
+// mode is restored afterwards. Values below 1.2e-38 cannot move a parameter.
 class FlushSubnormals {
  public:
-#ifdef KD_HAVE_MXCSR
+#if defined(KD_HAVE_MXCSR)
   FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }
   ~FlushSubnormals() { _mm_setcsr(saved_); }
 
  private:
   unsigned int saved_;
+#elif defined(KD_HAVE_FPCR)
+  FlushSubnormals() {
+    __asm__ volatile("mrs %0, fpcr" : "=r"(saved_));
+    const uint64_t fz = saved_ | (uint64_t{1} << 24);
+    __asm__ volatile("msr fpcr, %0" : : "r"(fz));
+  }
+  ~FlushSubnormals() { __asm__ volatile("msr fpcr, %0" : : "r"(saved_)); }
+
+ private:
+  uint64_t saved_;
 #endif
 };
 

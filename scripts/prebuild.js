@@ -1,68 +1,90 @@
 #!/usr/bin/env node
-// Builds the self-contained prebuilt binary for this platform: cmake-js with OpenBLAS and the
-// C++ runtime linked statically, copied to prebuilds/<platform>-<arch>/ where node-gyp-build
-// looks, in prebuildify's layout. On Linux the file is libc-tagged (kindling.napi.glibc.node),
-// so node-gyp-build never picks it on musl; as root it is built inside an old-Debian build
-// root (scripts/lib/build_root.js) so it loads on glibc 2.28 and later. Elsewhere, or with
-// KINDLING_PREBUILD_ON_HOST=1, it is built on this machine and needs this machine's glibc.
-// prebuilds/<platform>-<arch>/BUILD.json records where it was built and its newest glibc symbol.
+// `npm run prebuild [-- --target linux-x64 --target linux-arm64]`: the self-contained prebuilt
+// binaries, OpenBLAS and the C++ runtime linked in, in prebuildify's layout under
+// prebuilds/<platform>-<arch>/ where node-gyp-build looks. Linux files are libc-tagged
+// (kindling.napi.glibc.node) so node-gyp-build never picks them on musl. As root on Linux x64
+// (with debootstrap), every Linux target is built inside the old-Debian build root
+// (scripts/lib/build_root.js): linux-x64 against a slim OpenBLAS built there, linux-arm64 with
+// the cross toolchain; both then load on glibc 2.28 and later. Otherwise, or with
+// KINDLING_PREBUILD_ON_HOST=1, only this machine's target is built, here, and needs this
+// machine's glibc. Each target's BUILD.json records where it was built and its newest glibc
+// symbol.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canUseBuildRoot, ensureBuildRoot, runInRoot, SUITE } from './lib/build_root.js';
+import { parseArgs } from 'node:util';
+import { canUseBuildRoot, ensureBuildRoot, ensureSlimOpenBLAS, runInRoot, SUITE } from './lib/build_root.js';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'build-prebuild');
-const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
-const linux = process.platform === 'linux';
-const inRoot = linux && process.env.KINDLING_PREBUILD_ON_HOST !== '1' && canUseBuildRoot();
+const cmakeJs = relative(root, require.resolve('cmake-js/bin/cmake-js'));
+const host = `${process.platform}-${process.arch}`;
+const useRoot = process.env.KINDLING_PREBUILD_ON_HOST !== '1' && canUseBuildRoot();
+const { values } = parseArgs({ options: { target: { type: 'string', multiple: true } } });
+const targets = values.target ?? (useRoot ? ['linux-x64', 'linux-arm64'] : [host]);
 
-let status = null;
-let builtInRoot = false;
-let rootError = null;
-if (inRoot) {
-  try {
-    const buildRoot = ensureBuildRoot();
-    status = runInRoot(buildRoot, root, `node ${relative(root, cmakeJs)} rebuild --out build-prebuild --CDKINDLING_STATIC_BLAS=ON`).status;
-    builtInRoot = status === 0;
-    if (!builtInRoot) rootError = `the build in the root exited with ${status}`;
-  } catch (e) {
-    // no mirror, no mount privilege, …: say so, and build here instead
-    rootError = e instanceof Error ? e.message : String(e);
-  }
-  if (rootError) console.error(`kindling: the build root could not be used (${rootError}); building on this machine instead`);
-}
-if (!builtInRoot) {
-  if (linux) console.error('kindling: building the prebuild on this machine (not in a build root): it will need this machine\'s glibc or newer');
-  status = spawnSync(process.execPath, [cmakeJs, 'rebuild', '--out', out, '--CDKINDLING_STATIC_BLAS=ON'], { cwd: root, stdio: 'inherit' }).status;
-}
-if (status !== 0) process.exit(status ?? 1);
-
-/** The newest GLIBC_x.y symbol version the binary needs (from objdump -T), or null. */
+/** The newest GLIBC_x.y version the binary needs (readelf reads any architecture), or null. */
 function glibcFloor(file) {
-  const r = spawnSync('objdump', ['-T', file], { encoding: 'utf8' });
+  const r = spawnSync('readelf', ['-W', '-V', file], { encoding: 'utf8' });
   if (r.status !== 0) return null;
-  const versions = [...r.stdout.matchAll(/GLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)]);
+  const versions = [...r.stdout.matchAll(/Name: GLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)]);
   versions.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   const v = versions.at(-1);
   return v ? `${v[0]}.${v[1]}${v[2] ? `.${v[2]}` : ''}` : null;
 }
 
-const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
-mkdirSync(dir, { recursive: true });
-// prebuildify's names: libc-tagged on Linux; drop the untagged file older versions wrote
-rmSync(join(dir, 'kindling.napi.node'), { force: true });
-const dest = join(dir, linux ? 'kindling.napi.glibc.node' : 'kindling.napi.node');
-copyFileSync(join(out, 'Release', 'kindling.node'), dest);
-const info = {
-  builtIn: builtInRoot ? `debian ${SUITE} build root` : 'host',
-  ...(rootError ? { rootError } : {}),
-  glibcFloor: linux ? glibcFloor(dest) : null,
-  date: new Date().toISOString(),
-};
-writeFileSync(join(dir, 'BUILD.json'), `${JSON.stringify(info, null, 2)}\n`);
-console.log(`kindling: prebuilt binary written to ${dest} (${info.builtIn}${info.glibcFloor ? `, needs glibc ${info.glibcFloor}` : ''})`);
-if (!existsSync(dest)) process.exit(1);
+let rootError = null;
+
+function build(target) {
+  const out = join('build-prebuild', target);
+  const common = ['rebuild', '--out', out, '--CDKINDLING_STATIC_BLAS=ON', '--CDKINDLING_DISTRIBUTED=OFF'];
+  let buildRoot = null;
+  if (useRoot && target.startsWith('linux-') && rootError === null) {
+    try {
+      buildRoot = ensureBuildRoot();
+    } catch (e) {
+      // no mirror, no mount privilege, …: say so, and build this machine's target here instead
+      rootError = e instanceof Error ? e.message : String(e);
+      console.error(`kindling: the build root could not be made (${rootError})`);
+    }
+  }
+  if (buildRoot) {
+    const extra = target === 'linux-x64'
+      ? [`--CDKINDLING_OPENBLAS_STATIC=${ensureSlimOpenBLAS(buildRoot)}`]
+      : ['--CDCMAKE_TOOLCHAIN_FILE=/src/cmake/toolchain-linux-arm64.cmake'];
+    const r = runInRoot(buildRoot, root, `node ${cmakeJs} ${[...common, ...extra].join(' ')}`);
+    if (r.status !== 0) throw new Error(`the ${target} build in the build root exited with ${r.status}`);
+    return { out: join(root, out), builtIn: `debian ${SUITE} build root${target === 'linux-arm64' ? ' (cross-compiled)' : ''}` };
+  }
+  if (target !== host) return null;
+  if (process.platform === 'linux') console.error('kindling: building the prebuild on this machine (not in a build root): it will need this machine\'s glibc or newer');
+  const r = spawnSync(process.execPath, [cmakeJs, ...common], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the ${target} build exited with ${r.status}`);
+  return { out: join(root, out), builtIn: 'host', ...(rootError ? { rootError } : {}) };
+}
+
+for (const target of targets) {
+  let made;
+  try {
+    made = build(target);
+  } catch (e) {
+    console.error(`kindling: ${e.message}`);
+    process.exit(1);
+  }
+  if (made === null) {
+    console.error(`kindling: skipping ${target}: cross builds need the build root (root on Linux x64 with debootstrap)`);
+    continue;
+  }
+  const dir = join(root, 'prebuilds', target);
+  mkdirSync(dir, { recursive: true });
+  const linux = target.startsWith('linux-');
+  rmSync(join(dir, 'kindling.napi.node'), { force: true });  // the untagged name older versions wrote
+  const dest = join(dir, linux ? 'kindling.napi.glibc.node' : 'kindling.napi.node');
+  copyFileSync(join(made.out, 'Release', 'kindling.node'), dest);
+  const info = { builtIn: made.builtIn, ...(made.rootError ? { rootError: made.rootError } : {}), glibcFloor: linux ? glibcFloor(dest) : null, bytes: statSync(dest).size, date: new Date().toISOString() };
+  writeFileSync(join(dir, 'BUILD.json'), `${JSON.stringify(info, null, 2)}\n`);
+  console.log(`kindling: ${target} prebuild written to ${dest} (${(info.bytes / 1e6).toFixed(1)} MB, ${info.builtIn}${info.glibcFloor ? `, needs glibc ${info.glibcFloor}` : ''})`);
+  if (!existsSync(dest)) process.exit(1);
+}

@@ -51,22 +51,60 @@ describe('the installed package', () => {
   });
 });
 
-const buildInfo = () => JSON.parse(readFileSync(join(dirname(prebuilt), 'BUILD.json'), 'utf8')) as { builtIn: string; glibcFloor: string | null; rootError?: string };
-const builtInRoot = () => buildInfo().builtIn.includes('build root');
+const buildRoot = process.env.KINDLING_BUILD_ROOT ?? '/opt/kindling-build-root-bullseye';
+interface BuildInfo { builtIn: string; glibcFloor: string | null; bytes: number; rootError?: string }
+const buildInfo = (target: string): BuildInfo | null => {
+  const f = join(packageRoot, 'prebuilds', target, 'BUILD.json');
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) as BuildInfo : null;
+};
+const binaryOf = (target: string) => join(packageRoot, 'prebuilds', target, 'kindling.napi.glibc.node');
 
-describe.runIf(process.platform === 'linux')('the Linux prebuild loads on the machines users have', () => {
-  it('needs no libstdc++, libgcc or CXXABI, and (built in the build root) no glibc newer than 2.28', () => {
-    const needed = execFileSync('objdump', ['-p', prebuilt], { encoding: 'utf8' });
-    expect(needed).not.toMatch(/NEEDED\s+lib(stdc\+\+|gcc_s)/);
-    const symbols = execFileSync('objdump', ['-T', prebuilt], { encoding: 'utf8' });
-    expect(symbols).not.toMatch(/GLIBCXX_|CXXABI_/);
-    const versions = [...symbols.matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => Number(m[1]) * 1000 + Number(m[2]));
-    // CI runs as root with debootstrap, so there the prebuild must come from the build root
+/** Newest GLIBC_ version a binary needs, and whether it imports libstdc++/CXXABI (readelf reads any arch). */
+function imports(file: string): { newest: number; cxx: boolean; needed: string } {
+  const v = execFileSync('readelf', ['-W', '-V', file], { encoding: 'utf8' });
+  const d = execFileSync('readelf', ['-W', '-d', file], { encoding: 'utf8' });
+  const versions = [...v.matchAll(/Name: GLIBC_(\d+)\.(\d+)/g)].map((m) => Number(m[1]) * 1000 + Number(m[2]));
+  return { newest: Math.max(...versions), cxx: /GLIBCXX_|CXXABI_/.test(v), needed: d };
+}
+
+/** Runs a script with the root's Node (under qemu for arm64) in a copy of the test app inside the build root. */
+function inBuildRoot(arch: 'x64' | 'arm64', script: string): { status: number | null; stdout: string; stderr: string } {
+  const inside = join(buildRoot, 'tmp', `kindling-app-${arch}-${process.pid}`);
+  cpSync(app, inside, { recursive: true, dereference: true });
+  try {
+    writeFileSync(join(inside, 'run.mjs'), script);
+    const node = arch === 'x64' ? '/opt/node/bin/node' : 'qemu-aarch64-static /opt/node-arm64/bin/node';
+    return spawnSync('/usr/sbin/chroot', [buildRoot, '/bin/sh', '-c', `cd /tmp/${basename(inside)} && ${node} run.mjs`],
+      { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 240_000 });
+  } finally {
+    rmSync(inside, { recursive: true, force: true });
+  }
+}
+
+const TRAIN_AND_CHECK = `
+  import * as kd from 'kindling';
+  kd.manualSeed(0);
+  const a = kd.randn([3, 4], { dtype: 'float64', requiresGrad: true }), b = kd.randn([4, 2], { dtype: 'float64', requiresGrad: true });
+  const gradOk = kd.autograd.gradcheck((p, q) => p.matmul(q).tanh().mul(p.sum()), [a, b]);
+  const x = kd.randn([64, 4]), y = x.matmul(kd.tensor([[1], [-2], [3], [0.5]])).add(0.1);
+  const model = new kd.nn.Sequential(new kd.nn.Linear(4, 8), new kd.nn.Tanh(), new kd.nn.Linear(8, 1));
+  const opt = new kd.optim.Adam(model.parameters(), { lr: 0.05 });
+  const losses = [];
+  for (let i = 0; i < 150; i++) { opt.zeroGrad(); const l = kd.nn.functional.mseLoss(model(x), y); l.backward(); opt.step(); losses.push(l.item()); }
+  console.log(JSON.stringify({ arch: process.arch, node: process.version, glibc: process.report.getReport().header.glibcVersionRuntime, gradOk, first: losses[0], last: losses.at(-1) }));`;
+
+describe.runIf(process.platform === 'linux')('the Linux prebuilds load on the machines users have', () => {
+  it('linux-x64: no libstdc++, libgcc or CXXABI; built in the build root, no glibc newer than 2.28', () => {
+    const info = buildInfo('linux-x64')!;
+    const im = imports(binaryOf('linux-x64'));
+    expect(im.needed).not.toMatch(/NEEDED.*lib(stdc\+\+|gcc_s)/);
+    expect(im.cxx).toBe(false);
+    // CI runs as root with debootstrap: there the prebuild must come from the build root
     // unless the root itself could not be made (the reason is recorded in BUILD.json)
-    if (process.env.CI) expect(builtInRoot() || Boolean(buildInfo().rootError), 'prebuild made on the host without trying the build root').toBe(true);
-    if (builtInRoot()) {
-      expect(Math.max(...versions), `newest glibc symbol ${buildInfo().glibcFloor}`).toBeLessThanOrEqual(2028);
-      expect(buildInfo().glibcFloor).toMatch(/^2\.(1\d|2[0-8])/);
+    if (process.env.CI) expect(!info.builtIn.includes('host') || Boolean(info.rootError), 'prebuild made on the host without trying the build root').toBe(true);
+    if (info.builtIn.includes('build root')) {
+      expect(im.newest, `newest glibc symbol ${info.glibcFloor}`).toBeLessThanOrEqual(2028);
+      expect(info.glibcFloor).toMatch(/^2\.(1\d|2[0-8])/);
     }
   });
 
@@ -75,38 +113,37 @@ describe.runIf(process.platform === 'linux')('the Linux prebuild loads on the ma
       { cwd: app, encoding: 'utf8', env: { ...process.env, LIBC: libc } });
     const glibc = resolve('glibc');
     expect(glibc.status, glibc.stderr).toBe(0);
-    expect(glibc.stdout.trim()).toMatch(/prebuilds\/linux-x64\/kindling\.napi\.glibc\.node$|prebuilds\/linux-arm64\/kindling\.napi\.glibc\.node$/);
+    expect(glibc.stdout.trim()).toMatch(/prebuilds\/linux-(x64|arm64)\/kindling\.napi\.glibc\.node$/);
     const musl = resolve('musl');
     expect(musl.status).not.toBe(0);
     expect(musl.stderr).toMatch(/No native build was found/);
   });
 
-  it('loads and trains inside the old Debian build root, with Node 20 from npm', () => {
-    if (!builtInRoot()) return;  // made on the host: there is no old root to try it in
-    const root = process.env.KINDLING_BUILD_ROOT ?? '/opt/kindling-build-root-bullseye';
-    expect(existsSync(join(root, 'opt', 'node', 'bin', 'node'))).toBe(true);
-    const inside = join(root, 'tmp', `kindling-app-${process.pid}`);
-    cpSync(app, inside, { recursive: true, dereference: true });
-    try {
-      const script = `
-        import * as kd from 'kindling';
-        kd.manualSeed(0);
-        const x = kd.randn([64, 4]), y = x.matmul(kd.tensor([[1], [-2], [3], [0.5]])).add(0.1);
-        const model = new kd.nn.Linear(4, 1), opt = new kd.optim.Adam(model.parameters(), { lr: 0.1 });
-        const losses = [];
-        for (let i = 0; i < 100; i++) { opt.zeroGrad(); const l = kd.nn.functional.mseLoss(model(x), y); l.backward(); opt.step(); losses.push(l.item()); }
-        console.log(JSON.stringify({ node: process.version, glibc: process.report.getReport().header.glibcVersionRuntime, first: losses[0], last: losses.at(-1) }));`;
-      writeFileSync(join(inside, 'train.mjs'), script);
-      // inside the root: its own libc, its Node, the package from the copied app folder
-      const r = spawnSync('/usr/sbin/chroot', [root, '/bin/sh', '-c', `cd /tmp/${basename(inside)} && /opt/node/bin/node train.mjs`],
-        { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
-      expect(r.status, r.stderr).toBe(0);
-      const o = JSON.parse(r.stdout) as { node: string; glibc: string; first: number; last: number };
-      expect(o.node).toMatch(/^v20\./);
-      expect(o.glibc).toBe('2.31');
-      expect(o.last).toBeLessThan(o.first / 100);
-    } finally {
-      rmSync(inside, { recursive: true, force: true });
-    }
+  it('linux-x64: loads, passes gradcheck and trains inside the old Debian root, with Node 20 from npm', () => {
+    if (!buildInfo('linux-x64')!.builtIn.includes('build root')) return;  // made on the host: no old root to try it in
+    const r = inBuildRoot('x64', TRAIN_AND_CHECK);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout) as { arch: string; node: string; glibc: string; gradOk: boolean; first: number; last: number };
+    expect([o.arch, o.glibc, o.gradOk]).toEqual(['x64', '2.31', true]);
+    expect(o.node).toMatch(/^v20\./);
+    expect(o.last).toBeLessThan(o.first / 20);
   });
+
+  it('linux-arm64 (cross-compiled): glibc ≤ 2.28, no C++ runtime imports; under qemu it loads, passes gradcheck and trains', () => {
+    const info = buildInfo('linux-arm64');
+    if (!info) {
+      expect(process.env.CI && buildInfo('linux-x64')?.builtIn.includes('build root'), 'CI built linux-x64 in the build root but not linux-arm64').toBeFalsy();
+      return;
+    }
+    const im = imports(binaryOf('linux-arm64'));
+    expect(im.cxx).toBe(false);
+    expect(im.needed).not.toMatch(/NEEDED.*lib(stdc\+\+|gcc_s)/);
+    expect(im.newest, `newest glibc symbol ${info.glibcFloor}`).toBeLessThanOrEqual(2028);
+    expect(execFileSync('readelf', ['-h', binaryOf('linux-arm64')], { encoding: 'utf8' })).toMatch(/Machine:\s+AArch64/);
+    const r = inBuildRoot('arm64', TRAIN_AND_CHECK);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout) as { arch: string; gradOk: boolean; first: number; last: number };
+    expect([o.arch, o.gradOk]).toEqual(['arm64', true]);
+    expect(o.last).toBeLessThan(o.first / 20);
+  }, 300_000);
 });

@@ -104,6 +104,13 @@ export class TransformerEncoderLayer extends Module {
   }
 }
 
+/** numLayers independent copies of a layer (PyTorch's _get_clones); TypeError/RangeError naming the stack. */
+function copiesOf<L extends Module & { copy(): L }>(stack: string, layer: unknown, Kind: abstract new (...args: never[]) => L, numLayers: number): ModuleList {
+  if (!(layer instanceof Kind)) throw new TypeError(`${stack}: expected a ${Kind.name}, but received ${describe(layer)}`);
+  if (!Number.isInteger(numLayers) || numLayers <= 0) throw new RangeError(`${stack}: expected numLayers to be a positive integer, but received ${describe(numLayers)}`);
+  return new ModuleList(Array.from({ length: numLayers }, () => (layer as L).copy()));
+}
+
 /** numLayers copies of an encoder layer applied in turn, then an optional final norm. */
 export class TransformerEncoder extends Module {
   layers: ModuleList;
@@ -111,9 +118,7 @@ export class TransformerEncoder extends Module {
 
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
     super();
-    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new TypeError(`TransformerEncoder: expected a TransformerEncoderLayer, but received ${describe(encoderLayer)}`);
-    if (!Number.isInteger(numLayers) || numLayers <= 0) throw new RangeError(`TransformerEncoder: expected numLayers to be a positive integer, but received ${describe(numLayers)}`);
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.copy()));
+    this.layers = copiesOf('TransformerEncoder', encoderLayer, TransformerEncoderLayer, numLayers);
     this.norm = options.norm ?? null;
   }
 
@@ -223,9 +228,7 @@ export class TransformerDecoder extends Module {
   /** Throws TypeError when decoderLayer is not a TransformerDecoderLayer, RangeError for a bad numLayers. */
   constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
     super();
-    if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new TypeError(`TransformerDecoder: expected a TransformerDecoderLayer, but received ${describe(decoderLayer)}`);
-    if (!Number.isInteger(numLayers) || numLayers <= 0) throw new RangeError(`TransformerDecoder: expected numLayers to be a positive integer, but received ${describe(numLayers)}`);
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.copy()));
+    this.layers = copiesOf('TransformerDecoder', decoderLayer, TransformerDecoderLayer, numLayers);
     this.norm = options.norm ?? null;
   }
 

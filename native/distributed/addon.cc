@@ -231,6 +231,17 @@ class Group : public Napi::ObjectWrap<Group> {
 
   int size() const { return context_->size; }
 
+  // A buffer holding one `per`-sized piece for every rank, of per's element type.
+  Buf perRankBuffer(Napi::Env env, const Napi::Value& v, const std::string& op, const char* name, const Buf& per) {
+    Buf b = bufferArg(env, v, op, name);
+    if (b.dtype != per.dtype) throw Napi::TypeError::New(env, op + ": input and output must have the same element type");
+    if (b.elements != per.elements * static_cast<size_t>(size())) {
+      throw Napi::RangeError::New(env, op + ": " + name + " holds " + std::to_string(b.elements) + " elements, but " + std::to_string(size()) +
+                                           " ranks × " + std::to_string(per.elements) + " are needed");
+    }
+    return b;
+  }
+
   Napi::Value Rank(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), context_->rank); }
   Napi::Value Size(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), context_->size); }
 
@@ -300,11 +311,7 @@ class Group : public Napi::ObjectWrap<Group> {
     auto env = info.Env();
     checkOpen(env, "allGather");
     Buf in = bufferArg(env, info[0], "allGather", "input");
-    Buf out = bufferArg(env, info[1], "allGather", "output");
-    if (in.dtype != out.dtype) throw Napi::TypeError::New(env, "allGather: input and output must have the same element type");
-    if (out.elements != in.elements * static_cast<size_t>(size())) {
-      throw Napi::RangeError::New(env, "allGather: output holds " + std::to_string(out.elements) + " elements, but " + std::to_string(size()) + " ranks × " + std::to_string(in.elements) + " are needed");
-    }
+    Buf out = perRankBuffer(env, info[1], "allGather", "output", in);
     auto ctx = context_;
     uint32_t tag = pg_->nextTag();
     return submit(env, {info[0], info[1]}, [ctx, in, out, tag] {
@@ -329,11 +336,7 @@ class Group : public Napi::ObjectWrap<Group> {
     Buf out;
     std::vector<Napi::Value> keep{info[0]};
     if (isRoot) {
-      out = bufferArg(env, info[1], "gather", "output");
-      if (in.dtype != out.dtype) throw Napi::TypeError::New(env, "gather: input and output must have the same element type");
-      if (out.elements != in.elements * static_cast<size_t>(size())) {
-        throw Napi::RangeError::New(env, "gather: output holds " + std::to_string(out.elements) + " elements, but " + std::to_string(size()) + " ranks × " + std::to_string(in.elements) + " are needed");
-      }
+      out = perRankBuffer(env, info[1], "gather", "output", in);
       keep.push_back(info[1]);
     }
     auto ctx = context_;
@@ -361,11 +364,7 @@ class Group : public Napi::ObjectWrap<Group> {
     Buf in;
     std::vector<Napi::Value> keep{info[1]};
     if (isRoot) {
-      in = bufferArg(env, info[0], "scatter", "input");
-      if (in.dtype != out.dtype) throw Napi::TypeError::New(env, "scatter: input and output must have the same element type");
-      if (in.elements != out.elements * static_cast<size_t>(size())) {
-        throw Napi::RangeError::New(env, "scatter: input holds " + std::to_string(in.elements) + " elements, but " + std::to_string(size()) + " ranks × " + std::to_string(out.elements) + " are needed");
-      }
+      in = perRankBuffer(env, info[0], "scatter", "input", out);
       keep.push_back(info[0]);
     }
     auto ctx = context_;

