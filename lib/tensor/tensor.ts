@@ -180,8 +180,10 @@ export class Tensor {
 
   /**
    * Calls hook(this) once backward has accumulated this leaf's gradient into `.grad` (PyTorch's
-   * register_post_accumulate_grad_hook), while the rest of backward may still run. Throws for a
-   * non-leaf or a tensor that doesn't require grad.
+   * register_post_accumulate_grad_hook), while the rest of backward may still run. The hook may
+   * read `.grad` or change the parameter, but must not write `.grad` in place: until backward
+   * returns, other gradients may share its storage. Throws for a non-leaf or a tensor that
+   * doesn't require grad.
    */
   registerPostAccumulateGradHook(hook: (leaf: Tensor) => void): HookHandle { return autogradHooks.registerPostAccumulateGradHook(this, hook); }
 
