@@ -4,13 +4,12 @@
 // a platform with no prebuild (simulated by removing it): built from source, or, without
 // cmake, a message saying exactly what is missing. Needs the npm registry for the
 // dependencies (node-gyp-build, cmake-js, node-addon-api).
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, readdirSync, symlinkSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../lib/native.js';
-import { ensurePrebuild } from './prebuild_helper.js';
+import { ensurePrebuild, runAsync } from './prebuild_helper.js';
 
 let work = '';
 let tarball = '';
@@ -22,20 +21,23 @@ let first = 0, last = 0;
 for (let i = 0; i < 50; i++) { opt.zeroGrad(); const l = kd.nn.functional.mseLoss(m(x), y); l.backward(); opt.step(); if (i === 0) first = l.item(); last = l.item(); }
 console.log(last < first / 10 ? 'trained' : 'did not train');`;
 
-function freshApp(name: string, args: string[] = []): string {
+async function freshApp(name: string, args: string[] = []): Promise<string> {
   const dir = join(work, name);
   mkdirSync(dir);
-  execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore' });
-  execFileSync('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', ...args], { cwd: dir, stdio: 'pipe' });
+  for (const cmd of [['init', '-y'], ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', ...args]]) {
+    const r = await runAsync('npm', cmd, { cwd: dir });
+    if (r.status !== 0) throw new Error(`npm ${cmd.join(' ')} failed: ${r.stderr}`);
+  }
   return dir;
 }
 
-const train = (dir: string) => spawnSync(process.execPath, ['--input-type=module', '-e', TRAIN], { cwd: dir, encoding: 'utf8' });
+const train = (dir: string) => runAsync(process.execPath, ['--input-type=module', '-e', TRAIN], { cwd: dir });
 
 beforeAll(async () => {
   await ensurePrebuild();
   work = mkdtempSync(join(tmpdir(), 'kindling-install-'));
-  execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: packageRoot, stdio: 'pipe' });
+  const packed = await runAsync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: packageRoot });
+  if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
   tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
 }, 900_000);
 
@@ -44,46 +46,46 @@ afterAll(() => {
 });
 
 describe('installing the packed package', () => {
-  it('npm install: the prebuild loads with no compiler step, and a model trains', () => {
-    const app = freshApp('normal');
+  it('npm install: the prebuild loads with no compiler step, and a model trains', async () => {
+    const app = await freshApp('normal');
     expect(existsSync(join(app, 'node_modules', 'kindling', 'build'))).toBe(false);
-    const r = train(app);
+    const r = await train(app);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('trained');
   }, 120_000);
 
-  it('npm install --ignore-scripts: the same', () => {
-    const app = freshApp('ignore-scripts', ['--ignore-scripts']);
-    const r = train(app);
+  it('npm install --ignore-scripts: the same', async () => {
+    const app = await freshApp('ignore-scripts', ['--ignore-scripts']);
+    const r = await train(app);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('trained');
   }, 120_000);
 
-  it('KINDLING_BUILD_FROM_SOURCE=1 skips the prebuild; without cmake it says what is missing', () => {
-    const app = freshApp('from-source', ['--ignore-scripts']);
+  it('KINDLING_BUILD_FROM_SOURCE=1 skips the prebuild; without cmake it says what is missing', async () => {
+    const app = await freshApp('from-source', ['--ignore-scripts']);
     const pkg = join(app, 'node_modules', 'kindling');
     // a PATH holding node and npm but no cmake or compiler
     const bin = join(work, 'bin-without-cmake');
     mkdirSync(bin, { recursive: true });
     if (!existsSync(join(bin, 'node'))) symlinkSync(process.execPath, join(bin, 'node'));
-    const r = spawnSync(process.execPath, ['scripts/install.js'], { cwd: pkg, encoding: 'utf8', env: { ...process.env, PATH: bin, KINDLING_BUILD_FROM_SOURCE: '1' } });
+    const r = await runAsync(process.execPath, ['scripts/install.js'], { cwd: pkg, env: { ...process.env, PATH: bin, KINDLING_BUILD_FROM_SOURCE: '1' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/cannot build from source, missing: cmake \(apt-get install cmake, brew install cmake\); a C\+\+17 compiler/);
     expect(r.stderr).toMatch(/Also needed: OpenBLAS/);
   }, 120_000);
 
-  it('no prebuild for the platform: the install script builds from source, and it loads', () => {
-    const app = freshApp('no-prebuild', ['--ignore-scripts']);
+  it('no prebuild for the platform: the install script builds from source, and it loads', async () => {
+    const app = await freshApp('no-prebuild', ['--ignore-scripts']);
     const pkg = join(app, 'node_modules', 'kindling');
     rmSync(join(pkg, 'prebuilds'), { recursive: true, force: true });
-    const failing = train(app);
+    const failing = await train(app);
     expect(failing.status).not.toBe(0);
     expect(failing.stderr).toMatch(/could not load its native addon for linux-x64[\s\S]*Build it from source/);
-    const r = spawnSync(process.execPath, ['scripts/install.js'], { cwd: pkg, encoding: 'utf8' });
+    const r = await runAsync(process.execPath, ['scripts/install.js'], { cwd: pkg });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/no prebuilt binary loads for linux-x64 .*; building from source/);
     expect(existsSync(join(pkg, 'build', 'Release', 'kindling.node'))).toBe(true);
-    const t = train(app);
+    const t = await train(app);
     expect(t.status, t.stderr).toBe(0);
     expect(t.stdout.trim()).toBe('trained');
   }, 300_000);

@@ -1,7 +1,7 @@
 // The prebuild the package tests install: made by `npm run prebuild` when missing or older
 // than the native sources, once even when several test files ask at the same time (a lock
 // directory; the others wait for it).
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../lib/native.js';
@@ -18,6 +18,21 @@ function stale(): boolean {
   return !existsSync(prebuilt) || !existsSync(join(prebuildDir, 'BUILD.json')) || statSync(prebuilt).mtimeMs < newest;
 }
 
+/**
+ * Runs a command without blocking this process's event loop (a test worker whose loop is
+ * blocked for a minute loses its link to vitest): resolves with its status and output.
+ */
+export function runAsync(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', (e) => { stderr += e.message; });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Makes the prebuild if it is missing or stale; returns its path. */
 export async function ensurePrebuild(): Promise<string> {
   const lock = join(packageRoot, 'build-prebuild.lock');
@@ -30,7 +45,10 @@ export async function ensurePrebuild(): Promise<string> {
       continue;
     }
     try {
-      if (stale()) execFileSync('npm', ['run', '--silent', 'prebuild'], { cwd: packageRoot, stdio: 'ignore' });
+      if (stale()) {
+        const r = await runAsync('npm', ['run', '--silent', 'prebuild'], { cwd: packageRoot });
+        if (r.status !== 0) throw new Error(`npm run prebuild failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+      }
       return prebuilt;
     } finally {
       rmSync(lock, { recursive: true, force: true });
