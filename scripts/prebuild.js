@@ -4,8 +4,8 @@
 // prebuilds/<platform>-<arch>/ where node-gyp-build looks. Linux files are libc-tagged
 // (kindling.napi.glibc.node) so node-gyp-build never picks them on musl. As root on Linux x64
 // (with debootstrap), every Linux target is built inside the old-Debian build root
-// (scripts/lib/build_root.js): linux-x64 against a slim OpenBLAS built there, linux-arm64 with
-// the cross toolchain; both then load on glibc 2.28 and later. Otherwise, or with
+// (scripts/lib/build_root.js): linux-x64 and linux-arm64 (with the cross toolchain), each
+// against a slim OpenBLAS built there; both then load on glibc 2.28 and later. Otherwise, or with
 // KINDLING_PREBUILD_ON_HOST=1, only this machine's target is built, here, and needs this
 // machine's glibc. Each target's BUILD.json records where it was built and its newest glibc
 // symbol.
@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { canUseBuildRoot, ensureBuildRoot, ensureSlimOpenBLAS, runInRoot, SUITE } from './lib/build_root.js';
+import { canUseBuildRoot, ensureBuildRoot, ensureSlimOpenBLAS, ensureSlimOpenBLASArm64, runInRoot, SUITE } from './lib/build_root.js';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,7 +53,7 @@ function build(target) {
   if (buildRoot) {
     const extra = target === 'linux-x64'
       ? [`--CDKINDLING_OPENBLAS_STATIC=${ensureSlimOpenBLAS(buildRoot)}`]
-      : ['--CDCMAKE_TOOLCHAIN_FILE=/src/cmake/toolchain-linux-arm64.cmake'];
+      : ['--CDCMAKE_TOOLCHAIN_FILE=/src/cmake/toolchain-linux-arm64.cmake', `--CDKINDLING_OPENBLAS_STATIC=${ensureSlimOpenBLASArm64(buildRoot)}`];
     const r = runInRoot(buildRoot, root, `node ${cmakeJs} ${[...common, ...extra].join(' ')}`);
     if (r.status !== 0) throw new Error(`the ${target} build in the build root exited with ${r.status}`);
     return { out: join(root, out), builtIn: `debian ${SUITE} build root${target === 'linux-arm64' ? ' (cross-compiled)' : ''}` };

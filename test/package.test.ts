@@ -2,7 +2,7 @@
 // public entry point with no build/ directory, and the install script accepts it without
 // compiling anything.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,15 @@ describe.runIf(process.platform === 'linux')('the Linux prebuilds load on the ma
     if (info.builtIn.includes('build root')) {
       expect(im.newest, `newest glibc symbol ${info.glibcFloor}`).toBeLessThanOrEqual(2028);
       expect(info.glibcFloor).toMatch(/^2\.(1\d|2[0-8])/);
+    }
+  });
+
+  it('built in the build root, each carries a slim OpenBLAS: x64 ≤ 10 MB, arm64 ≤ 6 MB', () => {
+    for (const [target, limit] of [['linux-x64', 10e6], ['linux-arm64', 6e6]] as const) {
+      const info = buildInfo(target);
+      if (!info?.builtIn.includes('build root')) continue;
+      expect(statSync(binaryOf(target)).size, target).toBeLessThanOrEqual(limit);
+      expect(info.bytes).toBe(statSync(binaryOf(target)).size);
     }
   });
 

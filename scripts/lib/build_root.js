@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 
 export const SUITE = 'bullseye';
 export const NODE_VERSION = '20.20.2';
@@ -22,7 +22,14 @@ const ARM64_PACKAGES = ['g++-aarch64-linux-gnu', 'libopenblas-dev:arm64', 'libst
 // OpenBLAS for the x64 prebuild: Debian 12's source (the version the system library has),
 // with only the kernel sets that matter plus the generic fallback, CBLAS without LAPACK
 export const OPENBLAS_SLIM = '/opt/openblas-slim/libopenblas.a';
+export const OPENBLAS_SLIM_ARM64 = '/opt/openblas-slim-arm64/libopenblas.a';
 const OPENBLAS_SOURCE = 'openblas=0.3.21+ds-4';
+// arm64: generic ARMv8 plus the Neoverse N1 (Graviton 2, Ampere Altra) and V1 (Graviton 3)
+// kernel sets, cross-compiled with the root's aarch64 toolchain
+const OPENBLAS_FLAGS_ARM64 = [
+  'CC=aarch64-linux-gnu-gcc', 'HOSTCC=gcc', 'TARGET=ARMV8', 'DYNAMIC_ARCH=1', 'DYNAMIC_LIST=ARMV8 NEOVERSEN1 NEOVERSEV1', 'NO_LAPACK=1',
+  'NO_LAPACKE=1', 'NOFORTRAN=1', 'USE_OPENMP=0', 'USE_THREAD=1', 'NUM_THREADS=64', 'NO_AFFINITY=1', 'NO_SHARED=1',
+];
 const OPENBLAS_FLAGS = [
   'DYNAMIC_ARCH=1', 'DYNAMIC_LIST=HASWELL SKYLAKEX COOPERLAKE ZEN', 'TARGET=PRESCOTT', 'NO_LAPACK=1', 'NO_LAPACKE=1', 'NOFORTRAN=1',
   'USE_OPENMP=0', 'USE_THREAD=1', 'NUM_THREADS=64', 'NO_AFFINITY=1', 'NO_SHARED=1',
@@ -77,13 +84,10 @@ export function ensureBuildRoot(root = defaultRoot()) {
   return root;
 }
 
-/** The slim static OpenBLAS inside the root, built first if missing (about 4 minutes on 2 cores). */
-export function ensureSlimOpenBLAS(root = defaultRoot()) {
-  const stamp = join(root, 'opt', 'openblas-slim', 'flags');
-  const gcc = spawnSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).stdout?.trim() ?? 'unknown';
-  const want = JSON.stringify({ source: OPENBLAS_SOURCE, flags: OPENBLAS_FLAGS, gcc });
-  if (existsSync(join(root, OPENBLAS_SLIM)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return OPENBLAS_SLIM;
-  console.error(`kindling: building a slim OpenBLAS from Debian's ${OPENBLAS_SOURCE} source with GCC ${gcc} (${OPENBLAS_FLAGS.join(' ')})`);
+/** Debian 12's OpenBLAS source, unpacked inside the root at /opt/openblas-build/src. */
+function openblasSource(root) {
+  const src = join(root, 'opt', 'openblas-build', 'src');
+  if (existsSync(join(src, 'Makefile'))) return src;
   // Debian 12's source list only for this fetch: Debian 11's orig tarball is gone from the mirror
   const list = join(root, 'etc', 'apt', 'sources.list.d', 'kindling-openblas-src.list');
   writeFileSync(list, 'deb-src http://deb.debian.org/debian bookworm main\n');
@@ -93,15 +97,38 @@ export function ensureSlimOpenBLAS(root = defaultRoot()) {
     rmSync(list, { force: true });
     spawnSync('chroot', [root, 'apt-get', 'update', '-q'], { stdio: 'ignore' });
   }
-  const src = join(root, 'opt', 'openblas-build', 'src');
-  run('make', [`-j${availableParallelism()}`, ...OPENBLAS_FLAGS, 'libs'], { cwd: src, stdio: ['ignore', 'ignore', 'inherit'] });
-  const lib = readdirSync(src).find((f) => /^libopenblas.*\.a$/.test(f) && !lstatSync(join(src, f)).isSymbolicLink());
-  if (!lib) throw new Error(`the OpenBLAS build in ${src} made no static library`);
-  mkdirSync(join(root, 'opt', 'openblas-slim'), { recursive: true });
-  cpSync(join(src, lib), join(root, OPENBLAS_SLIM));
+  return src;
+}
+
+/** Builds one static OpenBLAS from a clean copy of the source; `inside` runs make in the root. */
+function buildOpenBLAS(root, { dest, flags, compiler, inside }) {
+  const stamp = join(root, dirname(dest), 'flags');
+  const want = JSON.stringify({ source: OPENBLAS_SOURCE, flags, compiler });
+  if (existsSync(join(root, dest)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return dest;
+  console.error(`kindling: building a slim OpenBLAS from Debian's ${OPENBLAS_SOURCE} source with ${compiler} (${flags.join(' ')})`);
+  const work = join(root, 'opt', 'openblas-build', `build-${basename(dirname(dest))}`);
+  rmSync(work, { recursive: true, force: true });
+  cpSync(openblasSource(root), work, { recursive: true });
+  if (inside) inRoot(root, `cd /${relative(root, work)} && make -j${availableParallelism()} ${flags.map((f) => `'${f}'`).join(' ')} libs > /dev/null`);
+  else run('make', [`-j${availableParallelism()}`, ...flags, 'libs'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
+  const lib = readdirSync(work).find((f) => /^libopenblas.*\.a$/.test(f) && !lstatSync(join(work, f)).isSymbolicLink());
+  if (!lib) throw new Error(`the OpenBLAS build in ${work} made no static library`);
+  mkdirSync(join(root, dirname(dest)), { recursive: true });
+  cpSync(join(work, lib), join(root, dest));
   writeFileSync(stamp, want);
-  rmSync(join(root, 'opt', 'openblas-build'), { recursive: true, force: true });
-  return OPENBLAS_SLIM;
+  rmSync(work, { recursive: true, force: true });
+  return dest;
+}
+
+/** The slim static x64 OpenBLAS inside the root (about 4 minutes on 2 cores the first time). */
+export function ensureSlimOpenBLAS(root = defaultRoot()) {
+  const gcc = spawnSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).stdout?.trim() ?? 'unknown';
+  return buildOpenBLAS(root, { dest: OPENBLAS_SLIM, flags: OPENBLAS_FLAGS, compiler: `host gcc ${gcc}`, inside: false });
+}
+
+/** The slim static arm64 OpenBLAS inside the root, cross-compiled there. */
+export function ensureSlimOpenBLASArm64(root = defaultRoot()) {
+  return buildOpenBLAS(root, { dest: OPENBLAS_SLIM_ARM64, flags: OPENBLAS_FLAGS_ARM64, compiler: 'root aarch64-linux-gnu-gcc', inside: true });
 }
 
 /** Runs a shell command inside the root with `dir` bind-mounted at /src (unmounted afterwards). */
