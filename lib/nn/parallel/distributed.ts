@@ -7,7 +7,7 @@
  * returns. Buckets are filled in reverse parameter order (roughly the order backward produces
  * gradients) and always launched in bucket order, so every rank issues the same collectives.
  */
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { describe } from '../../tensor/shape.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad_mode.js';
 import { isNodeEdge, type GradFn } from '../../autograd/node.js';
@@ -16,9 +16,8 @@ import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import * as dist from '../../distributed/index.js';
 import type { ProcessGroup } from '../../distributed/process_group.js';
-import { Work } from '../../distributed/work.js';
+import type { Work } from '../../distributed/work.js';
 import type { CommBuffer } from '../../distributed/native.js';
-import { Tensor as TensorClass } from '../../tensor/tensor.js';
 
 export interface DistributedDataParallelOptions {
   /** The group to average over (default: the default process group). */
@@ -44,7 +43,7 @@ interface Bucket {
 
 /** Tensors anywhere in a forward's result (a tensor, or arrays and objects holding them). */
 function tensorsIn(v: unknown, out: Tensor[] = []): Tensor[] {
-  if (v instanceof TensorClass) out.push(v);
+  if (v instanceof Tensor) out.push(v);
   else if (Array.isArray(v)) for (const x of v) tensorsIn(x, out);
   else if (v && typeof v === 'object') for (const x of Object.values(v)) tensorsIn(x, out);
   return out;
@@ -165,7 +164,7 @@ export class DistributedDataParallel extends Module {
   private launchReady(): void {
     while (this.launched < this.buckets.length && this.buckets[this.launched].ready === this.buckets[this.launched].params.length) {
       const b = this.buckets[this.launched++];
-      b.work = this.group.allReduce(TensorClass.fromStorage(b.flat, [b.flat.length], b.params[0].dtype), 'sum', { asyncOp: true }) as Work;
+      b.work = this.group.allReduce(Tensor.fromStorage(b.flat, [b.flat.length], b.params[0].dtype), 'sum', { asyncOp: true }) as Work;
     }
     if (this.launched === this.buckets.length) this.finish();
   }
@@ -175,12 +174,12 @@ export class DistributedDataParallel extends Module {
     const n = this.group.size();
     for (const b of this.buckets) {
       b.work!.waitSync();
-      noGrad(() => TensorClass.fromStorage(b.flat, [b.flat.length], b.params[0].dtype).div_(n));
+      noGrad(() => Tensor.fromStorage(b.flat, [b.flat.length], b.params[0].dtype).div_(n));
       b.params.forEach((p, i) => {
         const avg = b.flat.subarray(b.offsets[i], b.offsets[i] + p.numel());
-        if (p.grad === null) p.grad = TensorClass.fromStorage(avg.slice(), p.shape, p.dtype);
+        if (p.grad === null) p.grad = Tensor.fromStorage(avg.slice(), p.shape, p.dtype);
         else if (p.grad.isContiguous()) p.grad.storage.set(avg, p.grad.offset);
-        else noGrad(() => p.grad!.copy_(TensorClass.fromStorage(avg.slice(), p.shape, p.dtype)));
+        else noGrad(() => p.grad!.copy_(Tensor.fromStorage(avg.slice(), p.shape, p.dtype)));
       });
       b.ready = 0;
       b.work = null;
