@@ -10,7 +10,7 @@
 // machine's glibc. Each target's BUILD.json records where it was built and its newest glibc
 // symbol.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +37,15 @@ function glibcFloor(file) {
 
 let rootError = null;
 
+// Gloo and the shared libraries it needs, bundled beside kd.distributed's addon (RUNPATH $ORIGIN)
+const GLOO_LIBS = ['libgloo.so.0', 'libhiredis.so.0.14', 'libibverbs.so.1', 'libnl-route-3.so.200', 'libnl-3.so.200'];
+const GLOO_PACKAGES = ['libgloo0', 'libhiredis0.14', 'libibverbs1', 'libnl-route-3-200', 'libnl-3-200'];
+
 function build(target) {
   const out = join('build-prebuild', target);
-  const common = ['rebuild', '--out', out, '--CDKINDLING_STATIC_BLAS=ON', '--CDKINDLING_DISTRIBUTED=OFF'];
+  // kd.distributed's addon goes into the linux-x64 prebuild, made in the build root
+  const distributed = target === 'linux-x64' && useRoot ? 'ON' : 'OFF';
+  const common = ['rebuild', '--out', out, '--CDKINDLING_STATIC_BLAS=ON', `--CDKINDLING_DISTRIBUTED=${distributed}`];
   let buildRoot = null;
   if (useRoot && target.startsWith('linux-') && rootError === null) {
     try {
@@ -56,6 +62,7 @@ function build(target) {
       : ['--CDCMAKE_TOOLCHAIN_FILE=/src/cmake/toolchain-linux-arm64.cmake', `--CDKINDLING_OPENBLAS_STATIC=${ensureSlimOpenBLASArm64(buildRoot)}`];
     const r = runInRoot(buildRoot, root, `node ${cmakeJs} ${[...common, ...extra].join(' ')}`);
     if (r.status !== 0) throw new Error(`the ${target} build in the build root exited with ${r.status}`);
+    if (distributed === 'ON') bundleGloo(buildRoot, target, out);
     return { out: join(root, out), builtIn: `debian ${SUITE} build root${target === 'linux-arm64' ? ' (cross-compiled)' : ''}` };
   }
   if (target !== host) return null;
@@ -63,6 +70,21 @@ function build(target) {
   const r = spawnSync(process.execPath, [cmakeJs, ...common], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`the ${target} build exited with ${r.status}`);
   return { out: join(root, out), builtIn: 'host', ...(rootError ? { rootError } : {}) };
+}
+
+/** Copies kd.distributed's addon, Gloo and its libraries (RUNPATH $ORIGIN) and their licences into prebuilds/<target>/distributed. */
+function bundleGloo(buildRoot, target, out) {
+  const dest = `prebuilds/${target}/distributed`;
+  const script = [
+    'set -e', `rm -rf ${dest}`, `mkdir -p ${dest}/licenses`,
+    `cp ${out}/distributed/kindling_gloo.node ${dest}/`,
+    ...GLOO_LIBS.map((lib) => `cp -L "$(ldconfig -p | awk '/${lib.replace(/\./g, '\.')} .*x86-64/ {print $NF; exit}')" ${dest}/${lib}`),
+    ...GLOO_LIBS.map((lib) => `patchelf --set-rpath '$ORIGIN' ${dest}/${lib}`),
+    `patchelf --set-rpath '$ORIGIN' ${dest}/kindling_gloo.node`,
+    ...GLOO_PACKAGES.map((p) => `cp /usr/share/doc/${p}/copyright ${dest}/licenses/${p}.txt`),
+  ].join(' && ');
+  const r = runInRoot(buildRoot, root, script);
+  if (r.status !== 0) throw new Error(`bundling Gloo into ${dest} failed (${r.status})`);
 }
 
 for (const target of targets) {
@@ -84,6 +106,15 @@ for (const target of targets) {
   const dest = join(dir, linux ? 'kindling.napi.glibc.node' : 'kindling.napi.node');
   copyFileSync(join(made.out, 'Release', 'kindling.node'), dest);
   const info = { builtIn: made.builtIn, ...(made.rootError ? { rootError: made.rootError } : {}), glibcFloor: linux ? glibcFloor(dest) : null, bytes: statSync(dest).size, date: new Date().toISOString() };
+  const gloo = join(dir, 'distributed');
+  if (existsSync(join(gloo, 'kindling_gloo.node'))) {
+    // kd.distributed's bundle needs what Debian 11's Gloo needs: newer than the core addon
+    const files = readdirSync(gloo).filter((f) => f.endsWith('.node') || f.includes('.so'));
+    const floors = files.map((f) => glibcFloor(join(gloo, f))).filter(Boolean).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    info.distributed = { files, glibcFloor: floors.at(-1) ?? null };
+  } else if (existsSync(gloo)) {
+    rmSync(gloo, { recursive: true, force: true });
+  }
   writeFileSync(join(dir, 'BUILD.json'), `${JSON.stringify(info, null, 2)}\n`);
   console.log(`kindling: ${target} prebuild written to ${dest} (${(info.bytes / 1e6).toFixed(1)} MB, ${info.builtIn}${info.glibcFloor ? `, needs glibc ${info.glibcFloor}` : ''})`);
   if (!existsSync(dest)) process.exit(1);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../lib/native.js';
-import { ensurePrebuild, prebuilt } from './prebuild_helper.js';
+import { ensurePrebuild, prebuilt, runAsync } from './prebuild_helper.js';
 
 let app = '';
 
@@ -74,8 +74,15 @@ function inBuildRoot(arch: 'x64' | 'arm64', script: string): { status: number | 
   try {
     writeFileSync(join(inside, 'run.mjs'), script);
     const node = arch === 'x64' ? '/opt/node/bin/node' : 'qemu-aarch64-static /opt/node-arm64/bin/node';
-    return spawnSync('/usr/sbin/chroot', [buildRoot, '/bin/sh', '-c', `cd /tmp/${basename(inside)} && ${node} run.mjs`],
-      { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 240_000 });
+    // /proc inside the root for the run (Node reads it; the Gloo check reads /proc/self/maps)
+    const proc = join(buildRoot, 'proc');
+    const mounted = spawnSync('mount', ['-t', 'proc', 'proc', proc]).status === 0;
+    try {
+      return spawnSync('/usr/sbin/chroot', [buildRoot, '/bin/sh', '-c', `cd /tmp/${basename(inside)} && ${node} run.mjs`],
+        { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 240_000 });
+    } finally {
+      if (mounted) spawnSync('umount', [proc]);
+    }
   } finally {
     rmSync(inside, { recursive: true, force: true });
   }
@@ -136,6 +143,32 @@ describe.runIf(process.platform === 'linux')('the Linux prebuilds load on the ma
     expect([o.arch, o.glibc, o.gradOk]).toEqual(['x64', '2.31', true]);
     expect(o.node).toMatch(/^v20\./);
     expect(o.last).toBeLessThan(o.first / 20);
+  });
+
+  it('linux-x64 carries kd.distributed: the addon, Gloo and its libraries load from the bundle (RUNPATH $ORIGIN), with their licences', async () => {
+    const info = buildInfo('linux-x64') as BuildInfo & { distributed?: { files: string[]; glibcFloor: string } };
+    if (!info.builtIn.includes('build root')) return;  // made on the host: no bundle
+    const dir = join(packageRoot, 'prebuilds', 'linux-x64', 'distributed');
+    expect(info.distributed?.files.sort()).toEqual(['kindling_gloo.node', 'libgloo.so.0', 'libhiredis.so.0.14', 'libibverbs.so.1', 'libnl-3.so.200', 'libnl-route-3.so.200']);
+    for (const f of info.distributed!.files) expect(execFileSync('readelf', ['-d', join(dir, f)], { encoding: 'utf8' }), f).toMatch(/RUNPATH.*\[\$ORIGIN\]/);
+    for (const p of ['libgloo0', 'libhiredis0.14', 'libibverbs1', 'libnl-3-200', 'libnl-route-3-200']) expect(existsSync(join(dir, 'licenses', `${p}.txt`)), p).toBe(true);
+    // in the installed app (no build/), on this machine and in the old root: the bundled Gloo is the one mapped
+    const script = `import * as kd from 'kindling';
+      import { readFileSync } from 'node:fs';
+      const dist = kd.distributed;
+      await dist.initProcessGroup({ initMethod: 'tcp://127.0.0.1:' + (29000 + process.pid % 1000), rank: 0, worldSize: 1, timeout: 5000 });
+      const t = kd.tensor([1, 2]); await dist.allReduce(t, 'avg'); dist.destroyProcessGroup();
+      const gloo = readFileSync('/proc/self/maps', 'utf8').split('\\n').find((l) => l.includes('libgloo.so'))?.split(' ').pop();
+      console.log(JSON.stringify({ available: dist.isAvailable(), sum: t.tolist(), gloo }));`;
+    const here = await runAsync(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
+    expect(here.status, here.stderr).toBe(0);
+    const o = JSON.parse(here.stdout) as { available: boolean; sum: number[]; gloo: string };
+    expect(o.available).toBe(true);
+    expect(o.sum).toEqual([1, 2]);
+    expect(o.gloo).toBe(join(app, 'node_modules', 'kindling', 'prebuilds', 'linux-x64', 'distributed', 'libgloo.so.0'));
+    const old = inBuildRoot('x64', script);
+    expect(old.status, old.stderr).toBe(0);
+    expect(JSON.parse(old.stdout).gloo).toMatch(/\/node_modules\/kindling\/prebuilds\/linux-x64\/distributed\/libgloo\.so\.0$/);
   });
 
   it('linux-arm64 (cross-compiled): glibc ≤ 2.28, no C++ runtime imports; under qemu it loads, passes gradcheck and trains', () => {

@@ -17,7 +17,7 @@ import { basename, dirname, join, relative } from 'node:path';
 
 export const SUITE = 'bullseye';
 export const NODE_VERSION = '20.20.2';
-const PACKAGES = ['g++', 'cmake', 'make', 'pkg-config', 'libopenblas-dev', 'libgloo-dev', 'ca-certificates', 'binutils', 'dpkg-dev', 'xz-utils'];
+const PACKAGES = ['g++', 'cmake', 'make', 'pkg-config', 'libopenblas-dev', 'libgloo-dev', 'ca-certificates', 'binutils', 'dpkg-dev', 'xz-utils', 'patchelf'];
 const ARM64_PACKAGES = ['g++-aarch64-linux-gnu', 'libopenblas-dev:arm64', 'libstdc++6:arm64'];
 // OpenBLAS for the x64 prebuild: Debian 12's source (the version the system library has),
 // with only the kernel sets that matter plus the generic fallback, CBLAS without LAPACK
