@@ -1,7 +1,12 @@
 // Layers: one training step of pytorch/examples' MNIST Net (conv 1→32→64 3×3, max pool,
 // dropout, fc 9216→128→10, log-softmax + NLL, Adam) at batch 64, and of its word language
 // model (Embedding 10k×200 → 2-layer LSTM 200 → Linear 200→10k, bptt 35, batch 20, clip 0.25,
-// SGD), each beside PyTorch at its best thread setting.
+// SGD), each beside PyTorch at its best thread setting; and the peak RSS of a CNN epoch
+// (bench/cnn_memory.mjs beside bench/torch_cnn_memory.py).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as kd from '../dist/index.js';
 import { medianSeconds, fmt } from './lib/measure.js';
 import { bestTorch, describeSetting } from './lib/references.js';
@@ -58,6 +63,28 @@ function wordLmRow(threads) {
   };
 }
 
+/** Peak RSS of one Fashion-MNIST epoch of examples/cnn.js's network, each framework in its own process. */
+function cnnMemoryRow(threads) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (!existsSync('/usr/share/datasets/fashion-mnist')) return null;
+  const env = { ...process.env, KINDLING_NUM_THREADS: String(threads), TORCH_THREADS: String(threads) };
+  const run = (cmd, args) => {
+    const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+    return r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : null;
+  };
+  const ours = run(process.execPath, [join(here, 'cnn_memory.mjs'), '469']);
+  const theirs = run('/usr/bin/python3', [join(here, 'torch_cnn_memory.py'), '469']);
+  if (!ours) return null;
+  return {
+    workload: 'examples/cnn.js network, one Fashion-MNIST epoch (469 Adam steps at batch 128, data as float32): peak RSS (time)',
+    kindling: `${ours.peakRssMb.toFixed(0)} MB (${ours.seconds.toFixed(1)} s)`,
+    reference: theirs ? `${theirs.peakRssMb.toFixed(0)} MB (${theirs.seconds.toFixed(1)} s), PyTorch, ${threads} threads` : 'PyTorch not installed',
+    ratio: theirs ? `${fmt.ratio(ours.peakRssMb / theirs.peakRssMb)} PyTorch's peak RSS` : '',
+    torch: theirs ? `${theirs.peakRssMb.toFixed(0)} MB` : null,
+    vsTorch: theirs ? theirs.peakRssMb / ours.peakRssMb : NaN,
+  };
+}
+
 /** Rows for the results table. */
 export function layerRows(threads) {
   kd.manualSeed(0);
@@ -79,5 +106,5 @@ export function layerRows(threads) {
     ratio: best ? `${fmt.ratio(ours / torch)} PyTorch's time` : '',
     torch: best ? fmt.ms(torch) : null,
     vsTorch: torch / ours,
-  }, wordLmRow(threads)];
+  }, wordLmRow(threads), cnnMemoryRow(threads)].filter(Boolean);
 }
