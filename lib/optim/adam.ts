@@ -1,15 +1,10 @@
 /** Adam (optionally AMSGrad) and AdamW: PyTorch's rules, one fused pass per parameter. */
 import { native } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, flat, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, flat, type AdamLikeOptions, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 
-export interface AdamOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
+export interface AdamOptions extends AdamLikeOptions {
   amsgrad?: boolean;
-  maximize?: boolean;
 }
 
 type Full = Required<AdamOptions>;

@@ -1,15 +1,9 @@
 /** Adamax (Adam with the infinity norm): PyTorch's rule, as tensor ops. */
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, requireAdamLike, type AdamLikeOptions, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { effectiveGrad } from './effective_grad.js';
 
-export interface AdamaxOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
-  maximize?: boolean;
-}
+export type AdamaxOptions = AdamLikeOptions;
 
 type Full = Required<AdamaxOptions>;
 

@@ -1,15 +1,10 @@
 /** NAdam (Adam with Nesterov momentum and momentum decay): PyTorch's rule, as tensor ops. */
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, require, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, require, requireAdamLike, type AdamLikeOptions, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { effectiveGrad } from './effective_grad.js';
 
-export interface NAdamOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
+export interface NAdamOptions extends AdamLikeOptions {
   momentumDecay?: number;
-  maximize?: boolean;
 }
 
 type Full = Required<NAdamOptions>;

@@ -30,6 +30,15 @@ export function require(ok: boolean, what: string, value: unknown): void {
 }
 
 /** Checks the hyper-parameters the Adam family shares, with PyTorch's messages; throws RangeError. */
+/** The options every Adam-family optimizer takes (PyTorch's names in camelCase). */
+export interface AdamLikeOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  maximize?: boolean;
+}
+
 export function requireAdamLike(o: { lr: number; eps: number; betas: [number, number]; weightDecay: number }): void {
     require(o.lr >= 0, 'learning rate', o.lr);
     require(o.eps >= 0, 'epsilon value', o.eps);

@@ -1,15 +1,9 @@
 /** RAdam (Adam with a rectified adaptive learning rate): PyTorch's rule, as tensor ops. */
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, requireAdamLike, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, requireAdamLike, type AdamLikeOptions, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { effectiveGrad } from './effective_grad.js';
 
-export interface RAdamOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
-  maximize?: boolean;
-}
+export type RAdamOptions = AdamLikeOptions;
 
 type Full = Required<RAdamOptions>;
 
