@@ -108,9 +108,12 @@ export function interpolate(input: Tensor, sizeOrOptions: number | number[] | In
     const n = spatial[d], out = outSize[d];
     if (n === out && scales[d] === null && mode !== 'area') continue;
     const m = tensor(samplingMatrix(mode, n, out, scales[d], alignCorners ?? false), { dtype: 'float64' }).reshape([out, n]).to(input.dtype);
-    // resize dim 2 + d as the last dim: [.., n] @ [n, out]
+    // the last dim is x @ mᵀ and the one before m @ x (GEMM transpose flags, x as it is);
+    // only trilinear's depth dim is moved last and back
     const axis = 2 + d;
-    x = matmul(x.transpose(axis, -1), m.transpose(0, 1)).transpose(axis, -1);
+    if (axis === x.dim() - 1) x = matmul(x, m.transpose(0, 1));
+    else if (axis === x.dim() - 2) x = matmul(m, x);
+    else x = matmul(x.transpose(axis, -1), m.transpose(0, 1)).transpose(axis, -1);
   }
   return x === input ? input.clone() : x.contiguous();
 }
