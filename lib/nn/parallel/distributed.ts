@@ -79,7 +79,8 @@ export class DistributedDataParallel extends Module {
   module: Module;
   private readonly group: ProcessGroup;
   private readonly buckets: Bucket[] = [];
-  private readonly bucketOf = new Map<Parameter, number>();
+  /** Each parameter's bucket and its place in that bucket. */
+  private readonly slotOf = new Map<Parameter, { bucket: Bucket; index: number }>();
   private readonly findUnused: boolean;
   private readonly broadcastBuffers: boolean;
   private readonly names = new Map<Parameter, string>();
@@ -116,8 +117,9 @@ export class DistributedDataParallel extends Module {
       for (const p of current) { offsets.push(n); n += p.numel(); }
       const dtype = current[0].dtype;
       const flat = (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)) as CommBuffer;
-      current.forEach((p) => this.bucketOf.set(p, this.buckets.length));
-      this.buckets.push({ params: current, offsets, flat, ready: 0, work: null });
+      const bucket: Bucket = { params: current, offsets, flat, ready: 0, work: null };
+      current.forEach((p, index) => this.slotOf.set(p, { bucket, index }));
+      this.buckets.push(bucket);
       current = [];
       bytes = 0;
       limit = capBytes;
@@ -145,8 +147,7 @@ export class DistributedDataParallel extends Module {
       throw new Error(`DistributedDataParallel: parameter ${this.names.get(p)} received its gradient twice in one iteration (backward through the same graph twice, or a parameter used in several forwards before one backward); this is not supported`);
     }
     this.marked.add(p);
-    const b = this.buckets[this.bucketOf.get(p)!];
-    const i = b.params.indexOf(p);
+    const { bucket: b, index: i } = this.slotOf.get(p)!;
     b.flat.set(denseData(p.grad!) as ArrayLike<number> as Float32Array, b.offsets[i]);
     b.ready++;
     this.launchReady();
@@ -155,8 +156,7 @@ export class DistributedDataParallel extends Module {
   /** Marks a parameter the output does not depend on as ready, with a zero gradient. */
   private markUnused(p: Parameter): void {
     this.marked.add(p);
-    const b = this.buckets[this.bucketOf.get(p)!];
-    const i = b.params.indexOf(p);
+    const { bucket: b, index: i } = this.slotOf.get(p)!;
     b.flat.fill(0, b.offsets[i], b.offsets[i] + p.numel());
     b.ready++;
   }
