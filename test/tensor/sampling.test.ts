@@ -30,6 +30,16 @@ describe('multinomial', () => {
     expect(firsts.length).toBe(1);
   });
 
+  it('reads views (narrow, transpose, expand, select) as their .clone() copies', () => {
+    const base = kd.rand([6, 5], { generator: new kd.Generator(4) }).add(0.05);
+    const views = [base.narrow(0, 1, 3), base.transpose(0, 1), base.select(0, 2).unsqueeze(0).expand([4, 5]), base.select(1, 3)];
+    for (const v of views) {
+      const a = v.multinomial(3, true, { generator: new kd.Generator(5) });
+      const b = v.clone().multinomial(3, true, { generator: new kd.Generator(5) });
+      expect(a.tolist()).toEqual(b.tolist());
+    }
+  });
+
   it('refuses bad weights and counts, naming them', () => {
     expect(() => kd.multinomial(kd.tensor([1, -1]), 1)).toThrow(/finite and non-negative, but row 0 has -1 at 1/);
     expect(() => kd.multinomial(kd.tensor([[1, 1], [0, 0]]), 1)).toThrow(/row 1 of input \[2, 2\] has only zero weights/);
