@@ -108,6 +108,39 @@ export interface Binding {
    */
   unfold(fold: boolean, image: FloatStorage, columns: FloatStorage, layout: Float64Array): void;
   /**
+   * 2-D convolution y = conv(x, weight) + bias over contiguous blocks: x [N, C, H, W] at
+   * xOffset, weight [O, C/groups, kH, kW] at wOffset, bias [O] at bOffset (or null), y
+   * [N, O, oH, oW] at yOffset, overwritten; all float32 or all float64. layout: [xOffset,
+   * wOffset, bOffset, yOffset, N, C, H, W, O, groups, kH, kW, padH, padW, strideH, strideW,
+   * dilH, dilW, oH, oW]; oH and oW must be the sizes this geometry gives.
+   */
+  conv2d(x: FloatStorage, weight: FloatStorage, bias: FloatStorage | null, y: FloatStorage, layout: Float64Array): void;
+  /** The gradient of conv2d's input from dy (at yOffset) into dx (at xOffset), overwritten. layout as conv2d's. */
+  conv2dBackwardInput(dy: FloatStorage, weight: FloatStorage, dx: FloatStorage, layout: Float64Array): void;
+  /**
+   * The gradients of conv2d's weight (into dw at wOffset) and bias (into db at bOffset, or
+   * null), overwritten, from x and dy. layout as conv2d's.
+   */
+  conv2dBackwardWeight(x: FloatStorage, dy: FloatStorage, dw: FloatStorage, db: FloatStorage | null, layout: Float64Array): void;
+  /**
+   * Max (kind 0) or average (kind 1) pooling of x (dense [planes, H, W] from xOffset) into out
+   * (dense [planes, oH, oW] from 0), as ATen's CPU kernels; max pooling also writes each
+   * maximum's index into its H*W plane when indices is given. layout: [xOffset, planes, H, W,
+   * kH, kW, strideH, strideW, padH, padW, dilH, dilW, oH, oW, countIncludePad, divisorOverride
+   * (0 = none)]; average pooling takes dilation 1.
+   */
+  pool2d(kind: number, x: FloatStorage, out: FloatStorage, indices: Int32Array | null, layout: Float64Array): void;
+  /**
+   * The gradient of pool2d's input: gx (dense [planes, H, W] from 0, overwritten) from g (dense
+   * [planes, oH, oW] from the layout's xOffset); max pooling needs the forward's indices.
+   */
+  pool2dBackward(kind: number, g: FloatStorage, indices: Int32Array | null, gx: FloatStorage, layout: Float64Array): void;
+  /**
+   * Uniform samples in [0, 1) into out[offset, offset + count) from kindling's xoshiro128**
+   * generator whose four state words are `state` (advanced in place): the JS Generator's stream.
+   */
+  randomUniform(state: Int32Array, out: FloatStorage, offset: number, count: number): void;
+  /**
    * Orders lanes along the middle axis of [outer, R, inner]: sort (stable, n = R), topk (n = k,
    * largest when descending), kthvalue (k-th smallest, k from 1, n = 1) or median (lower median,
    * NaN if the lane has one, n = 1). values/indices are dense [outer, n, inner].

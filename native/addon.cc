@@ -60,6 +60,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitScan(env, exports);
   InitSort(env, exports);
   InitIm2col(env, exports);
+  InitConv(env, exports);
+  InitPool(env, exports);
+  InitRandom(env, exports);
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreadsFn, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreadsFn, "getNumThreads"));
   exports.Set("blasConfig", Napi::Function::New(env, BlasConfigFn, "blasConfig"));

@@ -1,10 +1,10 @@
 // Matrix products through OpenBLAS: one cblas_sgemm/cblas_dgemm per matrix, with transpose
 // flags and leading dimensions so transposed views are never copied, alpha/beta
 // accumulation, and batches addressed by per-operand batch strides (0 broadcasts an operand).
-#include <cblas.h>
 
 #include <algorithm>
 
+#include "blas.h"
 #include "kernels.h"
 #include "thread_pool.h"
 
@@ -50,17 +50,6 @@ void Span(const GemmPlan& p, const int64_t* bstr, int64_t off, int64_t rows, int
   for (int i = 0; i < p.nb; i++) last += (p.batchShape[i] - 1) * bstr[i];
   *first = off;
   *count = last - off + 1;
-}
-
-template <typename T>
-void Gemm(bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b, int ldb, T beta, T* c, int ldc) {
-  if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
-                b, ldb, beta, c, ldc);
-  } else {
-    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda,
-                b, ldb, beta, c, ldc);
-  }
 }
 
 template <typename T>

@@ -12,55 +12,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "im2col.h"
 #include "kernels.h"
 #include "thread_pool.h"
 
 namespace kd {
 namespace {
-
-struct Geometry {
-  int64_t n, c, h, w, kh, kw, padH, padW, strideH, strideW, dilH, dilW, oh, ow;
-  bool batchInner;  // columns laid out [C*kH*kW, N, L] (one GEMM for the whole batch) instead of [N, C*kH*kW, L]
-};
-
-// Row (c, i, j) of one image's columns: for output row y and column x, the input element at
-// (y*stride - pad + i*dil, x*stride - pad + j*dil). Fold adds instead of copying.
-template <typename T, bool Fold>
-void Plane(const Geometry& g, T* img, T* cols, int64_t rowStride) {
-  for (int64_t i = 0; i < g.kh; i++) {
-    for (int64_t j = 0; j < g.kw; j++) {
-      T* row = cols + (i * g.kw + j) * rowStride;
-      for (int64_t y = 0; y < g.oh; y++) {
-        const int64_t iy = y * g.strideH - g.padH + i * g.dilH;
-        T* out = row + y * g.ow;
-        if (iy < 0 || iy >= g.h) {
-          if (!Fold) std::fill(out, out + g.ow, T(0));
-          continue;
-        }
-        const T* src = img + iy * g.w;
-        T* dst = img + iy * g.w;
-        const int64_t x0 = j * g.dilW - g.padW;
-        if (g.strideW == 1 && x0 >= 0 && x0 + g.ow <= g.w) {
-          if (Fold) {
-            for (int64_t x = 0; x < g.ow; x++) dst[x0 + x] += out[x];
-          } else {
-            std::memcpy(out, src + x0, sizeof(T) * g.ow);
-          }
-          continue;
-        }
-        for (int64_t x = 0; x < g.ow; x++) {
-          const int64_t ix = x * g.strideW + x0;
-          const bool inside = ix >= 0 && ix < g.w;
-          if (Fold) {
-            if (inside) dst[ix] += out[x];
-          } else {
-            out[x] = inside ? src[ix] : T(0);
-          }
-        }
-      }
-    }
-  }
-}
 
 template <typename T, bool Fold>
 void Run(const Geometry& g, T* img, T* cols) {
@@ -112,11 +69,7 @@ Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
   g.batchInner = l.Next("batchInner", 0, 1) != 0;
   if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 16");
   // The output size must be the one the geometry gives, so every tap index stays in range.
-  auto outSize = [](int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dil) {
-    const int64_t span = in + 2 * pad - dil * (k - 1) - 1;
-    return span < 0 ? int64_t(0) : span / stride + 1;
-  };
-  if (g.oh != outSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != outSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
+  if (g.oh != SlidingSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != SlidingSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
     ThrowRange(env, fn, "oH/oW do not match the input size, kernel, padding, stride and dilation");
   }
   auto mulChecked = [&](std::initializer_list<int64_t> xs) {

@@ -23,5 +23,8 @@ void InitOptim(Napi::Env env, Napi::Object exports);
 void InitScan(Napi::Env env, Napi::Object exports);
 void InitSort(Napi::Env env, Napi::Object exports);
 void InitIm2col(Napi::Env env, Napi::Object exports);
+void InitConv(Napi::Env env, Napi::Object exports);
+void InitPool(Napi::Env env, Napi::Object exports);
+void InitRandom(Napi::Env env, Napi::Object exports);
 
 }  // namespace kd

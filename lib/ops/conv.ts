@@ -1,16 +1,20 @@
 /**
- * Convolutions (PyTorch's F.conv1d, conv2d, conv_transpose1d, conv_transpose2d) as im2col /
- * col2im plus one batched GEMM: conv2d multiplies the weight [groups, O/g, C/g*kH*kW] into
- * the columns [N, groups, C/g*kH*kW, L]; the transposed convolution multiplies the weight's
- * transpose into the input and folds the columns back. The gradients come from the tape:
- * matmul's, and unfold/fold being each other's adjoint.
+ * Convolutions (PyTorch's F.conv1d, conv2d, conv_transpose1d, conv_transpose2d). conv2d is one
+ * native op (native/conv.cc: im2col per image plus GEMM, threaded over the batch) with its two
+ * gradients beside it; the transposed convolution multiplies the weight's transpose into the
+ * input and folds the columns back, its gradients coming from the tape (matmul's, and
+ * unfold/fold being each other's adjoint).
  */
+import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
+import { record } from '../autograd/record.js';
+import { emptyTensor } from './alloc.js';
+import { contiguous } from './copy.js';
 import { matmul } from './matmul.js';
 import { checkFloat } from './loss.js';
 import { pad } from './pad.js';
-import { convColumns, fold, pair, slidingSize, unfold, type Pair } from './unfold.js';
+import { fold, pair, slidingSize, type Pair, type Window } from './unfold.js';
 
 export interface ConvOptions {
   stride?: Pair;
@@ -34,12 +38,52 @@ function groupsOf(op: string, groups: number | undefined): number {
   return g;
 }
 
-function checkBias(op: string, bias: Tensor | null | undefined, channels: number): void {
+function checkBias(op: string, bias: Tensor | null | undefined, channels: number, input: Tensor): void {
   if (bias === null || bias === undefined) return;
   checkFloat(op, 'bias', bias);
+  if (bias.dtype !== input.dtype) throw new TypeError(`${op}: input is ${input.dtype} but bias is ${bias.dtype}`);
   if (bias.dim() !== 1 || bias.shape[0] !== channels) {
     throw new RangeError(`${op}: expected bias of shape [${channels}], but got ${formatShape(bias.shape)}`);
   }
+}
+
+/** native.conv2d's layout: x [N, C, H, W] → y [N, O, oH, oW] at the given storage offsets. */
+function convLayout(offsets: [number, number, number, number], x: Tensor, o: number, groups: number, win: Window, oh: number, ow: number): Float64Array {
+  const [n, c, h, w] = x.shape;
+  return Float64Array.from([...offsets, n, c, h, w, o, groups, ...win.kernel, ...win.padding, ...win.stride, ...win.dilation, oh, ow]);
+}
+
+/**
+ * The convolution of a checked 4-D input by the native kernels, recorded as one node whose
+ * backward runs the two native gradients (input; weight and bias together).
+ */
+function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, groups: number, win: Window, oh: number, ow: number): Tensor {
+  const op = 'conv2d';
+  const o = weight.shape[0];
+  const xc = contiguous(x.detach());
+  const wc = contiguous(weight.detach());
+  const bc = bias ? contiguous(bias.detach()) : null;
+  const y = emptyTensor([x.shape[0], o, oh, ow], x.dtype, op);
+  native.conv2d(xc.storage as FloatStorage, wc.storage as FloatStorage, (bc?.storage ?? null) as FloatStorage | null, y.storage as FloatStorage,
+    convLayout([xc.offset, wc.offset, bc?.offset ?? 0, 0], x, o, groups, win, oh, ow));
+  return record(y, 'ConvolutionBackward0', [x, weight, bias], (g, needs) => {
+    const gc = contiguous(g);
+    let gx: Tensor | null = null;
+    if (needs[0]) {
+      gx = emptyTensor(x.shape, x.dtype, op);
+      native.conv2dBackwardInput(gc.storage as FloatStorage, wc.storage as FloatStorage, gx.storage as FloatStorage,
+        convLayout([0, wc.offset, 0, gc.offset], x, o, groups, win, oh, ow));
+    }
+    let gw: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (needs[1] || needs[2]) {
+      gw = emptyTensor(weight.shape, weight.dtype, op);
+      gb = bias && needs[2] ? emptyTensor([o], bias.dtype, op) : null;
+      native.conv2dBackwardWeight(xc.storage as FloatStorage, gc.storage as FloatStorage, gw.storage as FloatStorage, (gb?.storage ?? null) as FloatStorage | null,
+        convLayout([xc.offset, 0, 0, gc.offset], x, o, groups, win, oh, ow));
+    }
+    return [gx, needs[1] ? gw : null, gb];
+  }, [x, weight]);
 }
 
 /**
@@ -65,7 +109,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     throw new RangeError(`${op}: weight ${formatShape(weight.shape)} with groups=${g} expects input to have ${cg * g} channels, but got ${c} channels (input ${formatShape(input.shape)})${hint}`);
   }
   if (o % g !== 0) throw new RangeError(`${op}: outChannels ${o} of weight ${formatShape(weight.shape)} must be divisible by groups=${g}`);
-  checkBias(op, bias, o);
+  checkBias(op, bias, o, input);
   const stride = pair(op, 'stride', options.stride, 1, 1);
   const dilation = pair(op, 'dilation', options.dilation, 1, 1);
   let padding: [number, number];
@@ -87,17 +131,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   if (oh === 0 || ow === 0) {
     throw new RangeError(`${op}: kernel ${kh}×${kw} (dilation ${dilation.join('×')}) is larger than input ${formatShape(input.shape)} padded by ${padding.join('×')}`);
   }
-  const k = cg * kh * kw;
-  let y: Tensor;
-  if (g === 1) {
-    // one GEMM for the whole batch: [O, K] x [K, N*L], columns laid out batch-inner
-    const cols = convColumns(x, { kernel: [kh, kw], padding, stride, dilation });
-    y = matmul(weight.reshape([o, k]), cols.reshape([k, n * oh * ow])).reshape([o, n, oh, ow]).transpose(0, 1);
-  } else {
-    const cols = unfold(x, [kh, kw], { padding, stride, dilation });  // [N, C*kk, L]
-    y = matmul(weight.reshape([g, o / g, k]), cols.reshape([n, g, k, oh * ow])).reshape([n, o, oh, ow]);
-  }
-  if (bias) y = y.add(bias.reshape([o, 1, 1]));
+  const y = convolution(x, weight, bias ?? null, g, { kernel: [kh, kw], padding, stride, dilation }, oh, ow);
   return input.dim() === 3 ? y.squeeze(0) : y;
 }
 
@@ -152,7 +186,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   if (c !== cin) throw new RangeError(`${op}: weight ${formatShape(weight.shape)} expects input to have ${cin} channels, but got ${c} channels (input ${formatShape(input.shape)})`);
   if (cin % g !== 0) throw new RangeError(`${op}: inChannels ${cin} must be divisible by groups=${g}`);
   const cout = og * g;
-  checkBias(op, bias, cout);
+  checkBias(op, bias, cout, input);
   const stride = pair(op, 'stride', options.stride, 1, 1);
   const padding = pair(op, 'padding', options.padding, 0, 0);
   const dilation = pair(op, 'dilation', options.dilation, 1, 1);

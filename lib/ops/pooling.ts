@@ -1,20 +1,21 @@
 /**
  * Pooling (PyTorch's F.max_pool1d/2d, avg_pool1d/2d, adaptive_avg_pool1d/2d,
- * adaptive_max_pool2d). Max and average pooling read their windows through the native im2col
- * (lib/ops/unfold.ts) and reduce over the taps, so the gradient is the reduction's (to the
- * first maximum of each window, or spread evenly) folded back by col2im. ceilMode adds the
- * windows PyTorch adds, as padding that never wins a max and is left out of averages.
- * Not yet a dedicated native kernel: each window's taps are copied once (kH*kW times the input).
+ * adaptive_max_pool2d). Max and average pooling run native kernels (native/pool.cc, ATen's CPU
+ * formulas) with their gradients beside them: max pooling records each maximum's index and
+ * routes the gradient there; average pooling spreads it over the window it divided by.
+ * Adaptive average pooling is two small matrix products; adaptive max pooling reduces views.
  */
+import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { tensor } from '../tensor/create.js';
-import { noGrad } from '../autograd/grad_mode.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { emptyTensor } from './alloc.js';
+import { contiguous } from './copy.js';
 import { checkFloat } from './loss.js';
-import { pad } from './pad.js';
 import { matmul } from './matmul.js';
 import { stack } from './indexing.js';
-import { pair, unfold, type Pair } from './unfold.js';
+import { pair, type Pair } from './unfold.js';
 
 export interface MaxPoolOptions {
   stride?: Pair | null;
@@ -44,8 +45,6 @@ function pooledSize(op: string, size: number, k: number, p: number, s: number, d
 interface Geometry {
   kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number];
   out: [number, number];
-  /** Rows/columns to add after the bottom/right padding so the ceilMode windows exist. */
-  extra: [number, number];
 }
 
 function geometry(op: string, x: Tensor, kernelSize: Pair, o: { stride?: Pair | null; padding?: Pair; dilation?: Pair; ceilMode?: boolean }): Geometry {
@@ -61,8 +60,7 @@ function geometry(op: string, x: Tensor, kernelSize: Pair, o: { stride?: Pair | 
   if (out[0] <= 0 || out[1] <= 0) {
     throw new RangeError(`${op}: kernel ${kernel.join('×')} (dilation ${dilation.join('×')}) is larger than input ${formatShape(x.shape)} padded by ${padding.join('×')}: the output would be ${out.join('×')}`);
   }
-  const need = (i: 0 | 1, size: number) => Math.max(0, (out[i] - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - (size + 2 * padding[i]));
-  return { kernel, stride, padding, dilation, out, extra: [need(0, h), need(1, w)] };
+  return { kernel, stride, padding, dilation, out };
 }
 
 function images(op: string, x: Tensor): Tensor {
@@ -71,32 +69,45 @@ function images(op: string, x: Tensor): Tensor {
   return x;
 }
 
-/** The windows of each channel as [planes, kH*kW, L], padded with `fill` (and the ceilMode extra). */
-function windows(x: Tensor, g: Geometry, fill: number): Tensor {
+const MAX = 0;
+const AVG = 1;
+
+/** native.pool2d's layout for x [..., H, W] pooled by g, its planes starting at `offset`. */
+function poolLayout(offset: number, x: Tensor, g: Geometry, countIncludePad: boolean, divisor: number): Float64Array {
   const [h, w] = x.shape.slice(-2);
-  const planes = x.reshape([-1, 1, h, w]);
-  const padded = pad(planes, [g.padding[1], g.padding[1] + g.extra[1], g.padding[0], g.padding[0] + g.extra[0]], { value: fill });
-  return unfold(padded, g.kernel, { stride: g.stride, dilation: g.dilation });
+  const planes = x.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return Float64Array.from([offset, planes, h, w, ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, ...g.out, countIncludePad ? 1 : 0, divisor]);
+}
+
+/** Runs one pooling kind over x's planes, recorded with its native gradient. */
+function pool(op: string, kind: number, x: Tensor, g: Geometry, countIncludePad: boolean, divisor: number, wantIndices: boolean): [Tensor, Tensor | null] {
+  const shape = [...x.shape.slice(0, -2), ...g.out];
+  const xc = contiguous(x.detach());
+  const out = emptyTensor(shape, x.dtype, op);
+  const indices = kind === MAX && (wantIndices || needsGrad([x])) ? emptyTensor(shape, 'int32', op) : null;
+  native.pool2d(kind, xc.storage as FloatStorage, out.storage as FloatStorage, (indices?.storage ?? null) as Int32Array | null,
+    poolLayout(xc.offset, x, g, countIncludePad, divisor));
+  const name = kind === MAX ? 'MaxPool2DWithIndicesBackward0' : 'AvgPool2DBackward0';
+  record(out, name, [x], (grad) => {
+    const gc = contiguous(grad);
+    const gx = emptyTensor(x.shape, x.dtype, op);
+    native.pool2dBackward(kind, gc.storage as FloatStorage, (indices?.storage ?? null) as Int32Array | null, gx.storage as FloatStorage,
+      poolLayout(gc.offset, x, g, countIncludePad, divisor));
+    return [gx];
+  });
+  return [out, indices];
 }
 
 /**
- * Max over each window of [N, C, H, W] (or [C, H, W]); padding counts as -Infinity. With
+ * Max over each window of [N, C, H, W] (or [C, H, W]); padding never wins. With
  * returnIndices, also each maximum's flat index into its H*W plane (int32), as PyTorch.
  * Throws RangeError when padding exceeds half the kernel or the kernel does not fit.
  */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   const x = images('maxPool2d', input);
   const g = geometry('maxPool2d', x, kernelSize, options);
-  const lead = x.shape.slice(0, -2);
-  const { values, indices } = windows(x, g, -Infinity).max(1);
-  const out = values.reshape([...lead, ...g.out]);
-  if (!options.returnIndices) return out;
-  const [h, w] = x.shape.slice(-2);
-  const where = noGrad(() => {
-    const positions = tensor(Array.from({ length: h * w }, (_, i) => i), { dtype: 'float64' }).reshape([1, 1, h, w]);
-    return windows(positions, g, -1).expand([values.shape[0], -1, -1]).gather(1, indices.unsqueeze(1)).to('int32');
-  });
-  return [out, where.reshape([...lead, ...g.out])];
+  const [out, indices] = pool('maxPool2d', MAX, x, g, true, 0, options.returnIndices ?? false);
+  return options.returnIndices ? [out, indices as Tensor] : out;
 }
 
 /** maxPool2d over the last dim of [N, C, L] (or [C, L]). */
@@ -118,27 +129,11 @@ export function maxPool1d(input: Tensor, kernelSize: number, options: Omit<MaxPo
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPoolOptions = {}): Tensor {
   const x = images('avgPool2d', input);
   const g = geometry('avgPool2d', x, kernelSize, options);
-  const [h, w] = x.shape.slice(-2);
-  const sums = windows(x, g, 0).sum(1);
   const override = options.divisorOverride;
-  if (override !== undefined && override !== null && !(Number.isInteger(override) && override !== 0)) {
+  if (override !== undefined && override !== null && !(Number.isInteger(override) && override !== 0 && Math.abs(override) < 2 ** 31)) {
     throw new RangeError(`avgPool2d: divisorOverride must be a non-zero integer, but received ${describe(override)}`);
   }
-  // PyTorch's divisor per output position: the window clipped to the padded input (or, without
-  // countIncludePad, to the input itself)
-  const divisors = new Float64Array(g.out[0] * g.out[1]);
-  const include = options.countIncludePad ?? true;
-  for (let i = 0; i < g.out[0]; i++) {
-    for (let j = 0; j < g.out[1]; j++) {
-      let h0 = i * g.stride[0] - g.padding[0], w0 = j * g.stride[1] - g.padding[1];
-      let h1 = Math.min(h0 + g.kernel[0], h + g.padding[0]), w1 = Math.min(w0 + g.kernel[1], w + g.padding[1]);
-      const full = (h1 - h0) * (w1 - w0);
-      h0 = Math.max(h0, 0); w0 = Math.max(w0, 0); h1 = Math.min(h1, h); w1 = Math.min(w1, w);
-      divisors[i * g.out[1] + j] = override ?? (include ? full : (h1 - h0) * (w1 - w0));
-    }
-  }
-  const out = sums.div(tensor(divisors, { dtype: 'float64' }).to(x.dtype));
-  return out.reshape([...x.shape.slice(0, -2), ...g.out]);
+  return pool('avgPool2d', AVG, x, g, options.countIncludePad ?? true, override ?? 0, false)[0];
 }
 
 /** avgPool2d over the last dim of [N, C, L] (or [C, L]). */

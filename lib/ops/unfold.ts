@@ -131,13 +131,3 @@ export function fold(input: Tensor, outputSize: Pair, kernelSize: Pair, options:
   const out = record(img, 'Col2ImBackward', [x], (g) => [im2col('fold', g, win)]);
   return input.dim() === 2 ? out.squeeze(0) : out;
 }
-
-/**
- * The columns of a [N, C, H, W] batch laid out [C*kH*kW, N, L] for a convolution's single
- * GEMM, recorded with col2im as its gradient. The caller has checked x and that the kernel fits.
- */
-export function convColumns(x: Tensor, win: Window): Tensor {
-  const [, c, h, w] = x.shape;
-  const cols = im2col('conv2d', x, win, true);
-  return record(cols, 'Im2ColBackward', [x], (g) => [col2im('conv2d', g, c, h, w, win, true)]);
-}

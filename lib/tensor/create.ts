@@ -2,7 +2,7 @@
  * Creating tensors: from data (numbers, nested arrays, typed arrays), constant fills,
  * ranges, identity matrices and random draws from a seedable generator.
  */
-import type { Storage } from '../native.js';
+import type { FloatStorage, Storage } from '../native.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { dtypeOfStorage, elementOf, fitsInt32, isDType, isFloating, uninitStorage, zeroStorage, type DType } from './dtype.js';
 import { checkShape, describe, numelOf, type Shape } from './shape.js';
@@ -152,25 +152,26 @@ function floatDType(op: string, options?: TensorOptions): DType {
   return dtype;
 }
 
-function randomTensor(op: string, shape: Shape | number, options: RandomOptions | undefined, draw: (g: Generator, f64: boolean) => number): Tensor {
+function randomTensor(op: string, shape: Shape | number, options: RandomOptions | undefined, fill: (g: Generator, storage: FloatStorage, n: number) => void): Tensor {
   const dtype = floatDType(op, options);
   const s = shapeArg(op, shape);
   const g = options?.generator ?? defaultGenerator;
   const n = numelOf(s);
-  const storage = uninitStorage(dtype, n, op);
-  const f64 = dtype === 'float64';
-  for (let i = 0; i < n; i++) storage[i] = draw(g, f64);
+  const storage = uninitStorage(dtype, n, op) as FloatStorage;
+  fill(g, storage, n);
   return finish(op, Tensor.fromStorage(storage, s, dtype), options);
 }
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: Shape | number, options?: RandomOptions): Tensor {
-  return randomTensor('rand', shape, options, (g, f64) => (f64 ? g.nextFloat64() : g.nextFloat32()));
+  return randomTensor('rand', shape, options, (g, storage, n) => g.fillUniform(storage, 0, n));
 }
 
 /** Standard normal samples. */
 export function randn(shape: Shape | number, options?: RandomOptions): Tensor {
-  return randomTensor('randn', shape, options, (g) => g.nextNormal());
+  return randomTensor('randn', shape, options, (g, storage, n) => {
+    for (let i = 0; i < n; i++) storage[i] = g.nextNormal();
+  });
 }
 
 /** Uniform integers in [low, high) (int32 unless dtype says otherwise). */

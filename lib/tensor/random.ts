@@ -5,8 +5,12 @@
  * Streams are kindling's own: seeds do not reproduce PyTorch's numbers.
  */
 
+import { native, type FloatStorage } from '../native.js';
+
 export class Generator {
   private s = new Uint32Array(4);
+  /** The same state words, in the kind the addon reads. */
+  private words = new Int32Array(this.s.buffer);
   private spareNormal: number | null = null;
   private seedValue = 0;
 
@@ -73,6 +77,14 @@ export class Generator {
       const v = this.nextUint32();
       if (v < limit) return v % n;
     }
+  }
+
+  /**
+   * Fills storage[offset, offset + count) with what that many nextFloat32 (float32 storage) or
+   * nextFloat64 (float64) calls would return, drawn in native code.
+   */
+  fillUniform(storage: FloatStorage, offset: number, count: number): void {
+    native.randomUniform(this.words, storage, offset, count);
   }
 
   /** A standard normal sample (Box-Muller, both values used). */

@@ -55,6 +55,22 @@ const calls = [
     const [, , , h, w, kh, kw, ph, pw, sh, sw, dh, dw] = g;
     b.unfold(rnd() < 0.5, arg(), arg(), new Float64Array([...g, rnd() < 0.9 ? size(h, kh, ph, sh, dh) : int(0, 4), size(w, kw, pw, sw, dw), int(0, 1)]));
   },
+  () => {  // conv2d's three entry points over a mostly consistent geometry and buffers of random lengths
+    const [n, c, h, w, o, groups, kh, kw, ph, pw, sh, sw, dh, dw] = [int(0, 2), int(0, 4), int(0, 5), int(0, 5), int(1, 4), int(1, 2), int(1, 3), int(1, 3), int(0, 2), int(0, 2), int(1, 3), int(1, 3), int(1, 2), int(1, 2)];
+    const size = (x, k, p, s, d) => { const span = x + 2 * p - d * (k - 1) - 1; return span < 0 ? 0 : Math.floor(span / s) + 1; };
+    const layout = new Float64Array([int(0, 3), int(0, 3), int(0, 3), int(0, 3), n, c, h, w, o, groups, kh, kw, ph, pw, sh, sw, dh, dw, rnd() < 0.9 ? size(h, kh, ph, sh, dh) : int(0, 4), size(w, kw, pw, sw, dw)]);
+    const which = int(0, 2);
+    if (which === 0) b.conv2d(arg(), arg(), rnd() < 0.5 ? null : arg(), arg(), rnd() < 0.1 ? list(20) : layout);
+    else if (which === 1) b.conv2dBackwardInput(arg(), arg(), arg(), rnd() < 0.1 ? list(20) : layout);
+    else b.conv2dBackwardWeight(arg(), arg(), arg(), rnd() < 0.5 ? null : arg(), rnd() < 0.1 ? list(20) : layout);
+  },
+  () => {  // pooling forward and backward, indices of random values
+    const layout = new Float64Array([int(0, 3), int(0, 3), int(0, 5), int(0, 5), int(1, 3), int(1, 3), int(1, 3), int(1, 3), int(0, 2), int(0, 2), int(1, 2), int(1, 2), int(0, 4), int(0, 4), int(0, 1), rnd() < 0.8 ? 0 : num()]);
+    const idx = rnd() < 0.2 ? null : new Int32Array(int(0, 40)).map(() => int(-2, 30));
+    if (rnd() < 0.5) b.pool2d(int(-1, 2), arg(), arg(), idx, rnd() < 0.1 ? list(16) : layout);
+    else b.pool2dBackward(int(-1, 2), arg(), idx, arg(), rnd() < 0.1 ? list(16) : layout);
+  },
+  () => b.randomUniform(rnd() < 0.8 ? new Int32Array(rnd() < 0.9 ? 4 : int(0, 6)) : arg(), arg(), num(), num()),
   () => b.setNumThreads(pick([1, 2, 0, -1, 2.5, NaN, 5000])),
 ];
 let ok = 0, threw = 0;

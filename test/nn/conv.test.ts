@@ -149,3 +149,69 @@ describe('pooling modules', () => {
     expect(() => F.maxPool1d(x, 2)).toThrow(/maxPool1d: expected a 2-D \[C, L\] or 3-D \[N, C, L\] input, but got \[2, 3, 8, 8\]/);
   });
 });
+
+describe('pooling at ATen edges', () => {
+  it('a NaN wins a max window, and an all -Infinity window points at its first tap inside the input', () => {
+    const [v, i] = F.maxPool2d(kd.tensor([[[[1, NaN], [3, 2]]]]), 2, { returnIndices: true }) as Tensor[];
+    expect(Number.isNaN(v.item())).toBe(true);
+    expect(i.item()).toBe(1);
+    const [w, j] = F.maxPool2d(kd.full([1, 1, 2, 2], -Infinity), 2, { stride: 2, padding: 1, returnIndices: true }) as Tensor[];
+    expect(w.flatten().tolist()).toEqual([-Infinity, -Infinity, -Infinity, -Infinity]);
+    expect(j.flatten().tolist()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('average pooling divides by the padded window, the input window, or divisorOverride', () => {
+    const ones = kd.ones([1, 1, 4, 4]);
+    expect((F.avgPool2d(ones, 2, { divisorOverride: 3 }).flatten().tolist() as number[]).map((x) => +x.toFixed(5))).toEqual(Array(4).fill(1.33333));
+    expect(F.avgPool2d(ones, 2, { stride: 2, padding: 1 }).flatten().tolist()).toEqual([0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25]);
+    expect(F.avgPool2d(ones, 2, { stride: 2, padding: 1, countIncludePad: false }).flatten().tolist()).toEqual(Array(9).fill(1));
+  });
+
+  it('max pooling sends each window gradient to its maximum, overlapping windows adding', () => {
+    const x = kd.tensor([[[[1, 5, 2], [0, 3, 4], [6, 1, 0]]]], { requiresGrad: true });
+    (F.maxPool2d(x, 2, { stride: 1 }) as Tensor).sum().backward();
+    expect(x.grad!.flatten().tolist()).toEqual([0, 2, 0, 0, 0, 1, 1, 0, 0]);
+  });
+});
+
+describe('native convolution', () => {
+  // the reference: the same product through F.unfold and a batched matmul (both on the tape)
+  const reference = (x: Tensor, w: Tensor, b: Tensor, groups: number, o: { stride: [number, number]; padding: [number, number]; dilation: [number, number] }) => {
+    const [n, , h, wd] = x.shape;
+    const [oc, cg, kh, kw] = w.shape;
+    const oh = Math.floor((h + 2 * o.padding[0] - o.dilation[0] * (kh - 1) - 1) / o.stride[0]) + 1;
+    const ow = Math.floor((wd + 2 * o.padding[1] - o.dilation[1] * (kw - 1) - 1) / o.stride[1]) + 1;
+    const cols = F.unfold(x, [kh, kw], o).reshape([n, groups, cg * kh * kw, oh * ow]);
+    return kd.matmul(w.reshape([groups, oc / groups, cg * kh * kw]), cols).reshape([n, oc, oh, ow]).add(b.reshape([oc, 1, 1]));
+  };
+
+  it('matches unfold + matmul, values and gradients, for batches split over 1 and 2 threads', () => {
+    kd.manualSeed(3);
+    const before = kd.getNumThreads();
+    const o = { stride: [2, 1] as [number, number], padding: [1, 2] as [number, number], dilation: [1, 2] as [number, number] };
+    for (const threads of [1, 2]) {
+      kd.setNumThreads(threads);
+      for (const [n, groups] of [[5, 1], [3, 2], [1, 3]]) {
+        const x = kd.randn([n, 6, 7, 8], { dtype: 'float64', requiresGrad: true });
+        const w = kd.randn([6, 6 / groups, 3, 2], { dtype: 'float64', requiresGrad: true });
+        const b = kd.randn([6], { dtype: 'float64', requiresGrad: true });
+        const ours = F.conv2d(x, w, b, { ...o, groups });
+        const theirs = reference(x, w, b, groups, o);
+        const flat = (t: Tensor): number[] => t.flatten().tolist() as number[];
+        expect(ours.shape).toEqual(theirs.shape);
+        expectClose(flat(ours), flat(theirs), 1e-12);
+        const g = kd.randn(ours.shape, { dtype: 'float64' });
+        const [gx, gw, gb] = kd.autograd.grad([ours], [x, w, b], { gradOutputs: [g] }) as Tensor[];
+        const [rx, rw, rb] = kd.autograd.grad([theirs], [x, w, b], { gradOutputs: [g] }) as Tensor[];
+        expectClose(flat(gx), flat(rx), 1e-12);
+        expectClose(flat(gw), flat(rw), 1e-12);
+        expectClose(flat(gb), flat(rb), 1e-12);
+      }
+    }
+    kd.setNumThreads(before);
+  });
+
+  it('refuses a bias of another dtype, naming it', () => {
+    expect(() => F.conv2d(kd.zeros([1, 1, 3, 3]), kd.zeros([1, 1, 2, 2]), kd.zeros([1], { dtype: 'float64' }))).toThrow(/conv2d: input is float32 but bias is float64/);
+  });
+});

@@ -94,6 +94,17 @@ describe('random tensors', () => {
     expect(() => kd.randint(3, 3, [2])).toThrow(/low < high/);
     expect(() => kd.rand([2], { dtype: 'int32' })).toThrow(/floating-point dtype/);
   });
+
+  it('rand draws in native code exactly the stream the Generator gives one call at a time', () => {
+    const g = new kd.Generator(5);
+    const h = new kd.Generator(5);
+    const a = kd.rand([1001], { generator: g }).tolist() as number[];
+    expect(a).toEqual(Array.from({ length: 1001 }, () => Math.fround(h.nextFloat32())));
+    const b = kd.rand([777], { generator: g, dtype: 'float64' }).tolist() as number[];
+    expect(b).toEqual(Array.from({ length: 777 }, () => h.nextFloat64()));
+    expect(g.nextUint32()).toBe(h.nextUint32());
+    expect(g.nextNormal()).toBe(h.nextNormal());
+  });
 });
 
 describe('conversions', () => {

@@ -1,0 +1,61 @@
+// The sliding-window geometry and one image plane's im2col/col2im, shared by F.unfold/F.fold
+// (im2col.cc) and the convolutions (conv.cc).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace kd {
+
+struct Geometry {
+  int64_t n, c, h, w, kh, kw, padH, padW, strideH, strideW, dilH, dilW, oh, ow;
+  bool batchInner;  // columns laid out [C*kH*kW, N, L] (one GEMM for the whole batch) instead of [N, C*kH*kW, L]
+};
+
+// Row (c, i, j) of one image's columns: for output row y and column x, the input element at
+// (y*stride - pad + i*dil, x*stride - pad + j*dil). Fold adds instead of copying.
+template <typename T, bool Fold>
+void Plane(const Geometry& g, T* img, T* cols, int64_t rowStride) {
+  for (int64_t i = 0; i < g.kh; i++) {
+    for (int64_t j = 0; j < g.kw; j++) {
+      T* row = cols + (i * g.kw + j) * rowStride;
+      for (int64_t y = 0; y < g.oh; y++) {
+        const int64_t iy = y * g.strideH - g.padH + i * g.dilH;
+        T* out = row + y * g.ow;
+        if (iy < 0 || iy >= g.h) {
+          if (!Fold) std::fill(out, out + g.ow, T(0));
+          continue;
+        }
+        const T* src = img + iy * g.w;
+        T* dst = img + iy * g.w;
+        const int64_t x0 = j * g.dilW - g.padW;
+        if (g.strideW == 1 && x0 >= 0 && x0 + g.ow <= g.w) {
+          if (Fold) {
+            for (int64_t x = 0; x < g.ow; x++) dst[x0 + x] += out[x];
+          } else {
+            std::memcpy(out, src + x0, sizeof(T) * g.ow);
+          }
+          continue;
+        }
+        for (int64_t x = 0; x < g.ow; x++) {
+          const int64_t ix = x * g.strideW + x0;
+          const bool inside = ix >= 0 && ix < g.w;
+          if (Fold) {
+            if (inside) dst[ix] += out[x];
+          } else {
+            out[x] = inside ? src[ix] : T(0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Output positions along one dim for this geometry (0 when the dilated kernel does not fit).
+inline int64_t SlidingSize(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dil) {
+  const int64_t span = in + 2 * pad - dil * (k - 1) - 1;
+  return span < 0 ? int64_t(0) : span / stride + 1;
+}
+
+}  // namespace kd

@@ -1,0 +1,72 @@
+// kindling's generator (xoshiro128**, lib/tensor/random.ts) drawing uniform samples in native
+// code: the same integer arithmetic as the JS Generator, so a seed gives the same stream either
+// way. Dropout draws a sample per activation each step, which in a JS loop cost more than the
+// layer's own arithmetic. One thread: the stream is sequential by definition.
+//
+// Checklist for a new native family: the .cc file, every entry point checking its arguments
+// before touching memory; its Init in kernels.h and addon.cc; its signature in binding.d.ts;
+// the caller in lib (Generator.fillUniform); an entry in test/native/fuzz.test.ts.
+#include <cstdint>
+
+#include "kernels.h"
+
+namespace kd {
+namespace {
+
+inline uint32_t Rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+struct Xoshiro128 {
+  uint32_t s[4];
+  uint32_t Next() {
+    const uint32_t result = Rotl(s[1] * 5, 7) * 9;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = Rotl(s[3], 11);
+    return result;
+  }
+  // nextFloat32: 24 random bits; nextFloat64: 27 + 26 bits, as the JS Generator.
+  float Float32() { return static_cast<float>(Next() >> 8) / 16777216.0f; }
+  double Float64() {
+    const double hi = static_cast<double>(Next() >> 5);
+    const double lo = static_cast<double>(Next() >> 6);
+    return (hi * 67108864.0 + lo) / 9007199254740992.0;
+  }
+};
+
+// randomUniform(state, out, offset, count): out[offset, offset + count) = uniform samples in
+// [0, 1), float32 or float64 as out; state (an Int32Array of 4, the generator's words) advances.
+Napi::Value RandomUniformFn(const Napi::CallbackInfo& info) {
+  const char* fn = "randomUniform";
+  Napi::Env env = info.Env();
+  Buf state = GetBufOf(info, 0, fn, "state", DType::I32);
+  Buf out = GetFloatBuf(info, 1, fn, "out");
+  const int64_t offset = GetInt(info, 2, fn, "offset", 0, kMaxElements);
+  const int64_t count = GetInt(info, 3, fn, "count", 0, kMaxElements);
+  if (state.length != 4) ThrowRange(env, fn, "argument 'state' must hold 4 words, got " + std::to_string(state.length));
+  CheckRange(env, fn, "out", out, offset, count);
+  Xoshiro128 g;
+  const int32_t* words = state.as<int32_t>();
+  for (int i = 0; i < 4; i++) g.s[i] = static_cast<uint32_t>(words[i]);
+  if (out.dtype == DType::F32) {
+    float* o = out.as<float>() + offset;
+    for (int64_t i = 0; i < count; i++) o[i] = g.Float32();
+  } else {
+    double* o = out.as<double>() + offset;
+    for (int64_t i = 0; i < count; i++) o[i] = g.Float64();
+  }
+  int32_t* back = state.as<int32_t>();
+  for (int i = 0; i < 4; i++) back[i] = static_cast<int32_t>(g.s[i]);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitRandom(Napi::Env env, Napi::Object exports) {
+  exports.Set("randomUniform", Napi::Function::New(env, RandomUniformFn, "randomUniform"));
+}
+
+}  // namespace kd
