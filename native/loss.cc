@@ -8,6 +8,7 @@
 
 #include "fast_math.h"
 #include "kernels.h"
+#include "spans.h"
 #include "thread_pool.h"
 
 namespace kd {
@@ -15,6 +16,28 @@ namespace {
 
 inline float Exp(float x) { return FastExp(x); }
 inline double Exp(double x) { return std::exp(x); }
+
+// Row helpers: the float forms vectorise (spans.h, and AVX2 clones); double keeps plain loops.
+inline float RowMax(const float* row, int64_t n) { return MaxSpan(row, n); }
+inline double RowMax(const double* row, int64_t n) {
+  double mx = row[0];
+  for (int64_t c = 1; c < n; c++) mx = std::max(mx, row[c]);
+  return mx;
+}
+inline double RowSumExp(const float* row, int64_t n, float mx) { return SumExpShifted(row, n, mx); }
+inline double RowSumExp(const double* row, int64_t n, double mx) {
+  double s = 0;
+  for (int64_t c = 0; c < n; c++) s += std::exp(row[c] - mx);
+  return s;
+}
+
+// out[c] = scale * softmax(row)[c] - shift, the softmax from the row's max and log-sum.
+KD_MULTIVERSION void ScaledSoftmaxRow(float* out, const float* row, int64_t n, float mx, float logSum, float scale, float shift) {
+  for (int64_t c = 0; c < n; c++) out[c] = scale * FastExp((row[c] - mx) - logSum) - shift;
+}
+void ScaledSoftmaxRow(double* out, const double* row, int64_t n, double mx, double logSum, double scale, double shift) {
+  for (int64_t c = 0; c < n; c++) out[c] = scale * std::exp((row[c] - mx) - logSum) - shift;
+}
 
 struct Rows {
   int64_t off, n, c;
@@ -59,12 +82,9 @@ void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignor
   ParallelFor(r.n, std::max<int64_t>(1, kGrainTranscendental / std::max<int64_t>(r.c, 1)), [&](int64_t n0, int64_t n1) {
     for (int64_t n = n0; n < n1; n++) {
       const T* row = x + n * r.c;
-      T mx = row[0];
-      for (int64_t c = 1; c < r.c; c++) mx = std::max(mx, row[c]);
+      T mx = RowMax(row, r.c);
       if (std::isinf(mx) && mx < 0) mx = 0;
-      double s = 0;
-      for (int64_t c = 0; c < r.c; c++) s += static_cast<double>(Exp(static_cast<T>(row[c] - mx)));
-      const T logSum = static_cast<T>(std::log(s));
+      const T logSum = static_cast<T>(std::log(RowSumExp(row, r.c, mx)));
       stats[2 * n] = mx;
       stats[2 * n + 1] = logSum;
       if (t[n] == ignore) {
@@ -74,7 +94,11 @@ void CrossEntropyForward(const T* x, const int32_t* t, const T* w, int64_t ignor
       const T wt = w ? w[t[n]] : T(1);
       nll[n] = -wt * ((row[t[n]] - mx) - logSum);
       double sm = 0;
-      for (int64_t c = 0; c < r.c; c++) sm -= static_cast<double>(w ? w[c] : T(1)) * ((row[c] - mx) - logSum);
+      if (w) {
+        for (int64_t c = 0; c < r.c; c++) sm -= static_cast<double>(w[c]) * ((row[c] - mx) - logSum);
+      } else {  // the same sum taken apart, so it vectorises: C (max + logSum) - sum(x)
+        sm = static_cast<double>(r.c) * (static_cast<double>(mx) + static_cast<double>(logSum)) - static_cast<double>(SumSpan(row, r.c));
+      }
       smooth[n] = static_cast<T>(sm);
       rowW[n] = wt;
     }
@@ -103,9 +127,13 @@ void CrossEntropyBackward(T* dx, const T* x, const int32_t* t, const T* w, int64
       const T gb = static_cast<T>(b) * gn;
       const T gbw = gb * static_cast<T>(wsum);
       const T mx = stats[2 * n], logSum = stats[2 * n + 1];
-      for (int64_t c = 0; c < r.c; c++) {
-        const T p = Exp(static_cast<T>((row[c] - mx) - logSum));
-        out[c] = ga * p + gbw * p - gb * (w ? w[c] : T(1));
+      if (w) {
+        for (int64_t c = 0; c < r.c; c++) {
+          const T p = Exp(static_cast<T>((row[c] - mx) - logSum));
+          out[c] = ga * p + gbw * p - gb * w[c];
+        }
+      } else {
+        ScaledSoftmaxRow(out, row, r.c, mx, logSum, ga + gbw, gb);
       }
       out[t[n]] -= ga;
     }

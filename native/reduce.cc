@@ -8,6 +8,7 @@
 
 #include "fast_math.h"
 #include "kernels.h"
+#include "spans.h"
 #include "thread_pool.h"
 
 namespace kd {
@@ -20,41 +21,9 @@ static_assert(sizeof(kReduceNames) / sizeof(kReduceNames[0]) == R_COUNT, "reduce
 constexpr int64_t kSumBlock = 65536;  // elements per partial sum of a full reduction
 constexpr int64_t kColBlock = 256;    // output columns per work item when inner > 1
 
-template <typename T>
-using Acc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
-
-// Sum of a contiguous span with eight independent accumulators (vectorisable, and more
-// accurate than one running float sum).
-template <typename T>
-Acc<T> SumSpan(const T* x, int64_t n) {
-  Acc<T> acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int j = 0; j < 8; j++) acc[j] += x[i + j];
-  for (; i < n; i++) acc[i & 7] += x[i];
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
 // e^x: the vectorised form for float, libm's for double.
 inline float Exp(float x) { return FastExp(x); }
 inline double Exp(double x) { return std::exp(x); }
-
-// sum(exp(x - shift)) of a contiguous float span: exponentials a block at a time (a vectorised
-// loop), summed with eight double accumulators (a single one would serialise the adds).
-KD_MULTIVERSION double SumExpShifted(const float* x, int64_t n, float shift) {
-  constexpr int64_t kBlock = 256;
-  float e[kBlock];
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (int64_t b = 0; b < n; b += kBlock) {
-    const int64_t m = std::min(kBlock, n - b);
-    for (int64_t i = 0; i < m; i++) e[i] = FastExp(x[b + i] - shift);
-    int64_t i = 0;
-    for (; i + 8 <= m; i += 8)
-      for (int j = 0; j < 8; j++) acc[j] += e[i + j];
-    for (; i < m; i++) acc[i & 7] += e[i];
-  }
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
 
 // log(sum(exp(x))) of a span: its max taken out first (an all -inf span gives -inf, a +inf or
 // NaN element gives itself), the exponentials summed in double.
