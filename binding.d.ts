@@ -141,6 +141,19 @@ export interface Binding {
    */
   randomUniform(state: Int32Array, out: FloatStorage, offset: number, count: number): void;
   /**
+   * The LSTM cell's gate math: xProj and hProj [B, 4H] (gates i, f, g, o) and c [B, H] from the
+   * layout's offsets give h2 and c2 [B, H], and for the gradient the activated gates act [B, 4H]
+   * and tc = tanh(c2) [B, H], all dense from 0 and overwritten. layout: [xOffset, hOffset,
+   * cOffset, B, H].
+   */
+  lstmCell(xProj: FloatStorage, hProj: FloatStorage, c: FloatStorage, h2: FloatStorage, c2: FloatStorage, act: FloatStorage, tc: FloatStorage, layout: Float64Array): void;
+  /**
+   * lstmCell's gradient: from dh and dc2 [B, H] (at the layout's first two offsets), act and tc
+   * (dense) and c (at the third), the gate gradient dgates [B, 4H] and dc [B, H], dense from 0
+   * and overwritten. layout: [dhOffset, dc2Offset, cOffset, B, H].
+   */
+  lstmCellBackward(dh: FloatStorage, dc2: FloatStorage, act: FloatStorage, tc: FloatStorage, c: FloatStorage, dgates: FloatStorage, dc: FloatStorage, layout: Float64Array): void;
+  /**
    * Orders lanes along the middle axis of [outer, R, inner]: sort (stable, n = R), topk (n = k,
    * largest when descending), kthvalue (k-th smallest, k from 1, n = 1) or median (lower median,
    * NaN if the lane has one, n = 1). values/indices are dense [outer, n, inner].

@@ -26,5 +26,6 @@ void InitIm2col(Napi::Env env, Napi::Object exports);
 void InitConv(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitRandom(Napi::Env env, Napi::Object exports);
+void InitRnn(Napi::Env env, Napi::Object exports);
 
 }  // namespace kd

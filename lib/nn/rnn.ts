@@ -17,6 +17,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { lstmCell } from '../ops/lstm_cell.js';
 import { PackedSequence } from './utils/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -38,11 +39,7 @@ function step(mode: Mode, xProj: Tensor, h: Tensor, c: Tensor | null, wHh: Tenso
   const hProj = F.linear(h, wHh, bHh);
   if (mode === 'RNN_TANH') return [xProj.add(hProj).tanh(), null];
   if (mode === 'RNN_RELU') return [xProj.add(hProj).relu(), null];
-  if (mode === 'LSTM') {
-    const [i, f, g, o] = xProj.add(hProj).chunk(4, -1);
-    const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(c2.tanh()), c2];
-  }
+  if (mode === 'LSTM') return lstmCell(xProj, hProj, c!);
   const [xr, xz, xn] = xProj.chunk(3, -1);
   const [hr, hz, hn] = hProj.chunk(3, -1);
   const r = xr.add(hr).sigmoid();

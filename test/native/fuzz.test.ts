@@ -71,6 +71,7 @@ const calls = [
     else b.pool2dBackward(int(-1, 2), arg(), idx, arg(), rnd() < 0.1 ? list(16) : layout);
   },
   () => b.randomUniform(rnd() < 0.8 ? new Int32Array(rnd() < 0.9 ? 4 : int(0, 6)) : arg(), arg(), num(), num()),
+  () => { const lay = rnd() < 0.2 ? list(5) : new Float64Array([int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 3)]); if (rnd() < 0.5) b.lstmCell(arg(), arg(), arg(), arg(), arg(), arg(), arg(), lay); else b.lstmCellBackward(arg(), arg(), arg(), arg(), arg(), arg(), arg(), lay); },
   () => b.setNumThreads(pick([1, 2, 0, -1, 2.5, NaN, 5000])),
 ];
 let ok = 0, threw = 0;

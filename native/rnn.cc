@@ -1,0 +1,186 @@
+// The LSTM cell's gate math, fused: from the two projections of a step (input and hidden,
+// [B, 4H] each, gates in PyTorch's order i, f, g, o) and the cell state, one pass gives the new
+// hidden and cell states and keeps what the gradient needs (the activated gates and tanh of
+// the new cell state); the backward is one pass too. Unfused, a step is a dozen elementwise
+// ops, each allocating its output and recording a tape node.
+//
+// Checklist for a new native family: the .cc file, every entry point checking its arguments
+// before touching memory; its Init in kernels.h and addon.cc; its signature in binding.d.ts;
+// a layout builder in lib/ops (lib/ops/lstm_cell.ts); an entry in test/native/fuzz.test.ts.
+#include <algorithm>
+#include <cmath>
+
+#include "fast_math.h"
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace kd {
+namespace {
+
+inline float Sig(float x) { return FastSigmoid(x); }
+inline double Sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+inline float Tanh(float x) { return FastTanh(x); }
+inline double Tanh(double x) { return std::tanh(x); }
+
+struct Cell {
+  int64_t aOff, bOff, cOff, batch, hidden;
+};
+
+// layout: [aOffset, bOffset, cOffset, B, H]; what a and b are depends on the entry point.
+Cell ParseCell(Napi::Env env, const char* fn, const Napi::CallbackInfo& info, size_t i) {
+  IntList l = GetIntList(info, i, fn, "layout");
+  Cell c;
+  c.aOff = l.Next("aOffset", 0, kMaxElements);
+  c.bOff = l.Next("bOffset", 0, kMaxElements);
+  c.cOff = l.Next("cOffset", 0, kMaxElements);
+  c.batch = l.Next("B", 0, kMaxElements);
+  c.hidden = l.Next("H", 0, kMaxElements);
+  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 5");
+  if (c.hidden != 0 && c.batch > kMaxElements / (4 * c.hidden)) ThrowRange(env, fn, "shape too large");
+  return c;
+}
+
+template <typename T>
+void Forward(const Cell& s, const T* xp, const T* hp, const T* c, T* h2, T* c2, T* act, T* tc) {
+  const int64_t H = s.hidden;
+  ParallelFor(s.batch, std::max<int64_t>(1, kGrainTranscendental / std::max<int64_t>(1, 4 * H)), [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const T* x = xp + b * 4 * H;
+      const T* h = hp + b * 4 * H;
+      T* a = act + b * 4 * H;
+      for (int64_t j = 0; j < H; j++) {
+        const T i = Sig(x[j] + h[j]);
+        const T f = Sig(x[H + j] + h[H + j]);
+        const T g = Tanh(x[2 * H + j] + h[2 * H + j]);
+        const T o = Sig(x[3 * H + j] + h[3 * H + j]);
+        const T cn = f * c[b * H + j] + i * g;
+        const T t = Tanh(cn);
+        a[j] = i;
+        a[H + j] = f;
+        a[2 * H + j] = g;
+        a[3 * H + j] = o;
+        c2[b * H + j] = cn;
+        tc[b * H + j] = t;
+        h2[b * H + j] = o * t;
+      }
+    }
+  });
+}
+
+template <typename T>
+void Backward(const Cell& s, const T* dh, const T* dc2, const T* act, const T* tc, const T* c, T* dgates, T* dc) {
+  const int64_t H = s.hidden;
+  ParallelFor(s.batch, std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(1, 4 * H)), [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const T* a = act + b * 4 * H;
+      T* d = dgates + b * 4 * H;
+      for (int64_t j = 0; j < H; j++) {
+        const int64_t k = b * H + j;
+        const T i = a[j], f = a[H + j], g = a[2 * H + j], o = a[3 * H + j], t = tc[k];
+        const T dcn = dc2[k] + dh[k] * o * (T(1) - t * t);
+        d[j] = dcn * g * i * (T(1) - i);
+        d[H + j] = dcn * c[k] * f * (T(1) - f);
+        d[2 * H + j] = dcn * i * (T(1) - g * g);
+        d[3 * H + j] = dh[k] * t * o * (T(1) - o);
+        dc[k] = dcn * f;
+      }
+    }
+  });
+}
+
+Buf Dense(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, const Buf& like, int64_t count) {
+  Buf b = GetFloatBuf(info, i, fn, name);
+  SameDType(info.Env(), fn, b, name, like, "the first argument");
+  CheckRange(info.Env(), fn, name, b, 0, count);
+  return b;
+}
+
+// lstmCell(xProj, hProj, c, h2, c2, act, tc, layout [xOffset, hOffset, cOffset, B, H]):
+// xProj and hProj [B, 4H] and c [B, H] from their offsets; h2, c2, tc [B, H] and act [B, 4H]
+// dense from 0, overwritten.
+Napi::Value LstmCellFn(const Napi::CallbackInfo& info) {
+  const char* fn = "lstmCell";
+  Napi::Env env = info.Env();
+  Buf xp = GetFloatBuf(info, 0, fn, "xProj");
+  Cell s = ParseCell(env, fn, info, 7);
+  const int64_t n = s.batch * s.hidden;
+  CheckRange(env, fn, "xProj", xp, s.aOff, 4 * n);
+  Buf hp = GetFloatBuf(info, 1, fn, "hProj");
+  SameDType(env, fn, hp, "hProj", xp, "xProj");
+  CheckRange(env, fn, "hProj", hp, s.bOff, 4 * n);
+  Buf c = GetFloatBuf(info, 2, fn, "c");
+  SameDType(env, fn, c, "c", xp, "xProj");
+  CheckRange(env, fn, "c", c, s.cOff, n);
+  Buf h2 = Dense(info, 3, fn, "h2", xp, n);
+  Buf c2 = Dense(info, 4, fn, "c2", xp, n);
+  Buf act = Dense(info, 5, fn, "act", xp, 4 * n);
+  Buf tc = Dense(info, 6, fn, "tc", xp, n);
+  const Buf* outs[] = {&h2, &c2, &act, &tc};
+  const int64_t outCounts[] = {n, n, 4 * n, n};
+  const Buf* ins[] = {&xp, &hp, &c};
+  const int64_t inOffs[] = {s.aOff, s.bOff, s.cOff}, inCounts[] = {4 * n, 4 * n, n};
+  for (int o = 0; o < 4; o++) {
+    for (int q = 0; q < 3; q++) {
+      if (Overlaps(*outs[o], 0, outCounts[o], *ins[q], inOffs[q], inCounts[q])) ThrowRange(env, fn, "an output overlaps an input");
+    }
+    for (int q = o + 1; q < 4; q++) {
+      if (Overlaps(*outs[o], 0, outCounts[o], *outs[q], 0, outCounts[q])) ThrowRange(env, fn, "two outputs overlap");
+    }
+  }
+  if (xp.dtype == DType::F32) {
+    Forward<float>(s, xp.as<float>() + s.aOff, hp.as<float>() + s.bOff, c.as<float>() + s.cOff, h2.as<float>(), c2.as<float>(),
+                   act.as<float>(), tc.as<float>());
+  } else {
+    Forward<double>(s, xp.as<double>() + s.aOff, hp.as<double>() + s.bOff, c.as<double>() + s.cOff, h2.as<double>(),
+                    c2.as<double>(), act.as<double>(), tc.as<double>());
+  }
+  return env.Undefined();
+}
+
+// lstmCellBackward(dh, dc2, act, tc, c, dgates, dc, layout [dhOffset, dc2Offset, cOffset, B, H]):
+// from the gradients of h2 and c2 ([B, H] from their offsets) and the forward's act, tc (dense)
+// and c, the gradient of the gate pre-activations dgates [B, 4H] and of c, dc [B, H], dense
+// from 0 and overwritten.
+Napi::Value LstmCellBackwardFn(const Napi::CallbackInfo& info) {
+  const char* fn = "lstmCellBackward";
+  Napi::Env env = info.Env();
+  Buf dh = GetFloatBuf(info, 0, fn, "dh");
+  Cell s = ParseCell(env, fn, info, 7);
+  const int64_t n = s.batch * s.hidden;
+  CheckRange(env, fn, "dh", dh, s.aOff, n);
+  Buf dc2 = GetFloatBuf(info, 1, fn, "dc2");
+  SameDType(env, fn, dc2, "dc2", dh, "dh");
+  CheckRange(env, fn, "dc2", dc2, s.bOff, n);
+  Buf act = Dense(info, 2, fn, "act", dh, 4 * n);
+  Buf tc = Dense(info, 3, fn, "tc", dh, n);
+  Buf c = GetFloatBuf(info, 4, fn, "c");
+  SameDType(env, fn, c, "c", dh, "dh");
+  CheckRange(env, fn, "c", c, s.cOff, n);
+  Buf dg = Dense(info, 5, fn, "dgates", dh, 4 * n);
+  Buf dc = Dense(info, 6, fn, "dc", dh, n);
+  const Buf* ins[] = {&dh, &dc2, &act, &tc, &c};
+  const int64_t inOffs[] = {s.aOff, s.bOff, 0, 0, s.cOff}, inCounts[] = {n, n, 4 * n, n, n};
+  for (int q = 0; q < 5; q++) {
+    if (Overlaps(dg, 0, 4 * n, *ins[q], inOffs[q], inCounts[q]) || Overlaps(dc, 0, n, *ins[q], inOffs[q], inCounts[q])) {
+      ThrowRange(env, fn, "an output overlaps an input");
+    }
+  }
+  if (Overlaps(dg, 0, 4 * n, dc, 0, n)) ThrowRange(env, fn, "arguments 'dgates' and 'dc' overlap");
+  if (dh.dtype == DType::F32) {
+    Backward<float>(s, dh.as<float>() + s.aOff, dc2.as<float>() + s.bOff, act.as<float>(), tc.as<float>(), c.as<float>() + s.cOff,
+                    dg.as<float>(), dc.as<float>());
+  } else {
+    Backward<double>(s, dh.as<double>() + s.aOff, dc2.as<double>() + s.bOff, act.as<double>(), tc.as<double>(),
+                     c.as<double>() + s.cOff, dg.as<double>(), dc.as<double>());
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitRnn(Napi::Env env, Napi::Object exports) {
+  exports.Set("lstmCell", Napi::Function::New(env, LstmCellFn, "lstmCell"));
+  exports.Set("lstmCellBackward", Napi::Function::New(env, LstmCellBackwardFn, "lstmCellBackward"));
+}
+
+}  // namespace kd
