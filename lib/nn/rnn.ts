@@ -162,7 +162,11 @@ abstract class RNNBase extends Module {
   private direction(data: Tensor, batchSizes: number[], reverse: boolean, wIh: Tensor, bIh: Tensor | null, wHh: Tensor, bHh: Tensor | null,
     h0: Tensor, c0: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
     // one node for all steps' slices: its backward concatenates their gradients once
-    const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, bIh).split(batchSizes, 0) : [];
+    // The hidden bias is added once to every step's input projection instead of in each
+    // step (GRU excepted: its n gate multiplies the hidden projection, bias included, by r).
+    const foldBias = this.mode !== 'GRU' && bIh !== null && bHh !== null;
+    const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, foldBias ? bIh.add(bHh) : bIh).split(batchSizes, 0) : [];
+    const stepBias = foldBias ? null : bHh;
     const batch = h0.shape[0];
     const seqOut = new Array<Tensor>(batchSizes.length);
     let ht = h0, ct = c0;
@@ -170,7 +174,7 @@ abstract class RNNBase extends Module {
       const t = reverse ? batchSizes.length - 1 - i : i;
       const bs = batchSizes[t];
       const active = (s: Tensor) => (bs === batch ? s : s.narrow(0, 0, bs));
-      const [h2, c2] = step(this.mode, projSteps[t], active(ht), ct ? active(ct) : null, wHh, bHh);
+      const [h2, c2] = step(this.mode, projSteps[t], active(ht), ct ? active(ct) : null, wHh, stepBias);
       seqOut[t] = h2;
       ht = bs === batch ? h2 : cat([h2, ht.narrow(0, bs, batch - bs)], 0);
       if (ct) ct = bs === batch ? c2 : cat([c2!, ct.narrow(0, bs, batch - bs)], 0);
