@@ -11,6 +11,7 @@ import { GradFn, isNodeEdge, type GradHook, type OutputMeta } from './node.js';
 import { noGrad } from './grad_mode.js';
 import { isAnomalyEnabled } from './anomaly.js';
 import { zerosTensor } from '../ops/alloc.js';
+import { promoteTypes } from '../tensor/dtype.js';
 
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (PyTorch's retain_graph). */
@@ -78,6 +79,7 @@ function checkFinite(fn: GradFn, grads: readonly (Tensor | null)[]): void {
 }
 
 const zerosOf = (m: OutputMeta): Tensor => zerosTensor(m.shape, m.dtype);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Runs the graph backward from `roots`, each seeded with its gradient. Without `capture`,
@@ -97,9 +99,21 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
     if (!m) captureAt.set(t.gradFn, (m = new Map()));
     m.set(t.outputNr, t);
   }
+  // Sums of several gradients that the engine made itself: nothing else holds one until it
+  // leaves its slot, so later terms are added in place (an RNN weight gets one term per step).
+  const ownSums = new Set<Tensor>();
+  const sum = (prev: Tensor, g: Tensor): Tensor => {
+    if (ownSums.has(prev) && promoteTypes(prev.dtype, g.dtype) === prev.dtype && sameShape(prev.shape, g.shape)) {
+      prev.add_(g);
+      return prev;
+    }
+    const s = prev.add(g);
+    ownSums.add(s);
+    return s;
+  };
   const toLeaf = (leaf: Tensor, g: Tensor) => {
     const prev = leafGrads.get(leaf);
-    leafGrads.set(leaf, prev ? prev.add(g) : g);
+    leafGrads.set(leaf, prev ? sum(prev, g) : g);
   };
 
   noGrad(() => {
@@ -107,7 +121,7 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
     const addGrad = (fn: GradFn, nr: number, g: Tensor) => {
       let slots = grads.get(fn);
       if (!slots) grads.set(fn, (slots = new Array<Tensor | null>(fn.numOutputs).fill(null)));
-      slots[nr] = slots[nr] ? slots[nr]!.add(g) : g;
+      slots[nr] = slots[nr] ? sum(slots[nr]!, g) : g;
     };
     const starts: GradFn[] = [];
     roots.forEach((root, i) => {

@@ -130,6 +130,23 @@ describe('autograd.grad, autograd.backward, hooks', () => {
     expect(x.grad!.tolist()).toEqual([5, 7]);
   });
 
+  it('sums of many gradient terms are right, and a hook or retainGrad keeps the sum it was given', () => {
+    const x = kd.tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(1);
+    const kept: kd.Tensor[] = [];
+    h.registerHook((g) => { kept.push(g); });
+    h.retainGrad();
+    // five uses of h: the engine sums five terms into h's slot, then four into x's .grad
+    const uses = [1, 2, 3, 4, 5].map((k) => h.mul(k).sum());
+    kd.autograd.backward(uses.slice(0, 4).concat([uses[4].add(x.sum().mul(0))]));
+    expect(kept[0].tolist()).toEqual([15, 15]);
+    expect(h.grad!.tolist()).toEqual([15, 15]);
+    expect(x.grad!.tolist()).toEqual([15, 15]);
+    x.sum().mul(2).backward();
+    expect(kept[0].tolist()).toEqual([15, 15]);
+    expect(x.grad!.tolist()).toEqual([17, 17]);
+  });
+
   it("tensor hooks see and may replace gradients; retainGrad keeps a non-leaf's", () => {
     const x = kd.tensor([1, 2], { requiresGrad: true });
     const h = x.mul(2);
