@@ -154,6 +154,17 @@ export interface Binding {
    */
   lstmCellBackward(dh: FloatStorage, dc2: FloatStorage, act: FloatStorage, tc: FloatStorage, c: FloatStorage, dgates: FloatStorage, dc: FloatStorage, layout: Float64Array): void;
   /**
+   * Batch normalisation of x viewed as [N, C, S] (at the layout's xOffset) into y (at yOffset),
+   * ATen's formulas. stats is dense [3C]: mean, invstd, biased variance — written when training,
+   * its mean and invstd read otherwise. layout: [xOffset, yOffset, wOffset, bOffset, N, C, S].
+   */
+  batchNorm(x: FloatStorage, weight: FloatStorage | null, bias: FloatStorage | null, stats: FloatStorage, y: FloatStorage, layout: Float64Array, training: boolean, eps: number): void;
+  /**
+   * batchNorm's gradient from dy (at the layout's second offset): dx dense [N, C, S] and dwdb
+   * dense [2C] (weight's gradient, then bias's), each skipped when null. layout as batchNorm's.
+   */
+  batchNormBackward(x: FloatStorage, dy: FloatStorage, weight: FloatStorage | null, stats: FloatStorage, dx: FloatStorage | null, dwdb: FloatStorage | null, layout: Float64Array, training: boolean): void;
+  /**
    * Orders lanes along the middle axis of [outer, R, inner]: sort (stable, n = R), topk (n = k,
    * largest when descending), kthvalue (k-th smallest, k from 1, n = 1) or median (lower median,
    * NaN if the lane has one, n = 1). values/indices are dense [outer, n, inner].

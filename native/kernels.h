@@ -27,5 +27,6 @@ void InitConv(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitRandom(Napi::Env env, Napi::Object exports);
 void InitRnn(Napi::Env env, Napi::Object exports);
+void InitBatchNorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace kd

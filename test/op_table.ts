@@ -339,7 +339,9 @@ export const OPS: OpRow[] = [
   { name: 'layerNorm', inputs: [f(3, 4, 5), f(4, 5), f(4, 5)], fn: (x, w, b) => F.layerNorm(x, [4, 5], w, b) },
   { name: 'layerNorm no affine', inputs: [f(3, 6)], fn: (x) => F.layerNorm(x, 6, null, null, 1e-3) },
   { name: 'batchNorm training', inputs: [f(4, 3, 2, 2), f(3), f(3)], fn: (x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }) },
-  { name: 'batchNorm eval', inputs: [f(4, 3), f(3), pos(3)], fn: (x, m, v) => F.batchNorm(x, m, v, { training: false }) },
+  // the running statistics are buffers, not differentiable inputs (as in PyTorch)
+  { name: 'batchNorm eval', inputs: [f(4, 3), noGradF(3), { shape: [3], kind: 'positive', grad: false }, f(3), f(3)], fn: (x, m, v, w, b) => F.batchNorm(x, m, v, { training: false, weight: w, bias: b }) },
+  { name: 'batchNorm training, no affine, running statistics', inputs: [f(5, 2, 3), noGradF(2), { shape: [2], kind: 'positive', grad: false }], fn: (x, m, v) => F.batchNorm(x, m.clone(), v.clone(), { training: true, momentum: 0.3 }) },
   { name: 'instanceNorm', inputs: [f(2, 3, 4, 2), f(3), f(3)], fn: (x, w, b) => F.instanceNorm(x, { weight: w, bias: b }) },
   { name: 'groupNorm', inputs: [f(2, 4, 3, 2), f(4), f(4)], fn: (x, w, b) => F.groupNorm(x, 2, w, b) },
   { name: 'pad constant', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [1, 2, 0, 1], { value: 0.5 }) },

@@ -2,11 +2,16 @@
  * Batch normalisation (PyTorch's F.batch_norm): per channel (dim 1), normalise with the
  * batch's mean and biased variance when training (updating the running statistics in place:
  * the mean, and the unbiased variance, blended by momentum), or with the running statistics
- * in eval. Composed of ops, so the gradient comes from the tape (not yet a fused kernel).
+ * in eval. One native op each way (native/batch_norm.cc, ATen's formulas), recorded as one node.
  */
+import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad_mode.js';
+import { record } from '../autograd/record.js';
+import { emptyTensor } from './alloc.js';
+import { contiguous } from './copy.js';
+import { cat } from './indexing.js';
 import { checkFloat } from './loss.js';
 
 export interface BatchNormOptions {
@@ -19,9 +24,10 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
-function checkChannelVector(name: string, t: Tensor | null | undefined, c: number): void {
+function checkChannelVector(name: string, t: Tensor | null | undefined, c: number, input?: Tensor): void {
   if (t === null || t === undefined) return;
   checkFloat('batchNorm', name, t);
+  if (input && t.dtype !== input.dtype) throw new TypeError(`batchNorm: input is ${input.dtype} but ${name} is ${t.dtype}`);
   if (t.dim() !== 1 || t.shape[0] !== c) throw new RangeError(`batchNorm: expected ${name} of shape [${c}] (one per channel), but got ${formatShape(t.shape)}`);
 }
 
@@ -35,29 +41,41 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const c = input.shape[1];
   checkChannelVector('runningMean', runningMean, c);
   checkChannelVector('runningVar', runningVar, c);
-  checkChannelVector('weight', options.weight, c);
-  checkChannelVector('bias', options.bias, c);
+  checkChannelVector('weight', options.weight, c, input);
+  checkChannelVector('bias', options.bias, c, input);
   const eps = options.eps ?? 1e-5;
-  const shape = [1, c, ...input.shape.slice(2).map(() => 1)];
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
-  let y: Tensor;
-  if (options.training) {
-    const count = input.numel() / Math.max(c, 1);
-    if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, but got input of shape ${formatShape(input.shape)}`);
-    const mean = input.mean(dims, true);
-    const centred = input.sub(mean);
-    const variance = centred.mul(centred).mean(dims, true);
-    y = centred.mul(variance.add(eps).rsqrt());
+  const training = options.training ?? false;
+  const n = input.shape[0];
+  const count = input.numel() / Math.max(c, 1);
+  if (training && count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, but got input of shape ${formatShape(input.shape)}`);
+  if (!training && (!runningMean || !runningVar)) throw new RangeError('batchNorm: eval mode (training false) needs runningMean and runningVar');
+  const dtype = input.dtype;
+  const xc = contiguous(input.detach());
+  const weight = options.weight ?? null;
+  const bias = options.bias ?? null;
+  const wc = weight ? contiguous(weight.detach()) : null;
+  const bc = bias ? contiguous(bias.detach()) : null;
+  // [mean, invstd, biased variance] per channel: the kernel fills them when training, and
+  // reads the running statistics' otherwise
+  const stats = training ? emptyTensor([3 * c], dtype, 'batchNorm') : noGrad(() => cat([
+    runningMean!.to(dtype), runningVar!.to(dtype).add(eps).rsqrt(), runningVar!.to(dtype),
+  ], 0));
+  const layout = (xOff: number, yOff: number) => Float64Array.of(xOff, yOff, wc?.offset ?? 0, bc?.offset ?? 0, n, c, c === 0 || n === 0 ? 0 : count / n);
+  const y = emptyTensor(input.shape, dtype, 'batchNorm');
+  const st = (t: Tensor | null) => (t ? t.storage as FloatStorage : null);
+  native.batchNorm(st(xc)!, st(wc), st(bc), st(stats)!, st(y)!, layout(xc.offset, 0), training, eps);
+  if (training) {
     const m = options.momentum ?? 0.1;
     noGrad(() => {
-      if (runningMean) runningMean.copy_(runningMean.mul(1 - m).add(mean.reshape([c]).mul(m)));
-      if (runningVar) runningVar.copy_(runningVar.mul(1 - m).add(variance.reshape([c]).mul(m * count / (count - 1))));
+      if (runningMean) runningMean.copy_(runningMean.mul(1 - m).add(stats.narrow(0, 0, c).mul(m)));
+      if (runningVar) runningVar.copy_(runningVar.mul(1 - m).add(stats.narrow(0, 2 * c, c).mul(m * count / (count - 1))));
     });
-  } else {
-    if (!runningMean || !runningVar) throw new RangeError('batchNorm: eval mode (training false) needs runningMean and runningVar');
-    y = input.sub(runningMean.reshape(shape)).mul(runningVar.reshape(shape).add(eps).rsqrt());
   }
-  if (options.weight) y = y.mul(options.weight.reshape(shape));
-  if (options.bias) y = y.add(options.bias.reshape(shape));
-  return y;
+  return record(y, 'NativeBatchNormBackward0', [input, weight, bias], (g, needs) => {
+    const gc = contiguous(g);
+    const dx = needs[0] ? emptyTensor(input.shape, dtype, 'batchNorm') : null;
+    const dwdb = needs[1] || needs[2] ? emptyTensor([2 * c], dtype, 'batchNorm') : null;
+    native.batchNormBackward(st(xc)!, st(gc)!, st(wc), st(stats)!, st(dx), st(dwdb), layout(xc.offset, gc.offset), training);
+    return [dx, needs[1] ? dwdb!.narrow(0, 0, c) : null, needs[2] ? dwdb!.narrow(0, c, c) : null];
+  }, weight ? [input, weight] : [input]);
 }

@@ -72,6 +72,11 @@ const calls = [
   },
   () => b.randomUniform(rnd() < 0.8 ? new Int32Array(rnd() < 0.9 ? 4 : int(0, 6)) : arg(), arg(), num(), num()),
   () => { const lay = rnd() < 0.2 ? list(5) : new Float64Array([int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 3)]); if (rnd() < 0.5) b.lstmCell(arg(), arg(), arg(), arg(), arg(), arg(), arg(), lay); else b.lstmCellBackward(arg(), arg(), arg(), arg(), arg(), arg(), arg(), lay); },
+  () => {  // batch norm forward and backward over small [N, C, S] blocks at random offsets
+    const lay = rnd() < 0.2 ? list(7) : new Float64Array([int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 4)]);
+    if (rnd() < 0.5) b.batchNorm(arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), arg(), arg(), lay, rnd() < 0.5, rnd() < 0.9 ? 1e-5 : num());
+    else b.batchNormBackward(arg(), arg(), rnd() < 0.3 ? null : arg(), arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), lay, rnd() < 0.5);
+  },
   () => b.setNumThreads(pick([1, 2, 0, -1, 2.5, NaN, 5000])),
 ];
 let ok = 0, threw = 0;
