@@ -165,6 +165,19 @@ export interface Binding {
    */
   batchNormBackward(x: FloatStorage, dy: FloatStorage, weight: FloatStorage | null, stats: FloatStorage, dx: FloatStorage | null, dwdb: FloatStorage | null, layout: Float64Array, training: boolean): void;
   /**
+   * Normalises each of R rows of M elements (x at the layout's xOffset, y at yOffset) by its
+   * mean and biased variance, then the affine transform whose parameter for element j of row r
+   * is ((r mod A) * M + j) / D (layer norm A = D = 1; group norm A = groups, D = spatial size;
+   * instance norm A = channels, D = M). stats dense [2R]: mean, rstd.
+   * layout: [xOffset, yOffset, wOffset, bOffset, R, M, A, D].
+   */
+  rowNorm(x: FloatStorage, weight: FloatStorage | null, bias: FloatStorage | null, stats: FloatStorage, y: FloatStorage, layout: Float64Array, eps: number): void;
+  /**
+   * rowNorm's gradient from dy (at the layout's second offset): dx dense [R, M] and dwdb dense
+   * [2P] (weight's gradient, then bias's; P = A * M / D), each skipped when null.
+   */
+  rowNormBackward(x: FloatStorage, dy: FloatStorage, weight: FloatStorage | null, stats: FloatStorage, dx: FloatStorage | null, dwdb: FloatStorage | null, layout: Float64Array): void;
+  /**
    * Orders lanes along the middle axis of [outer, R, inner]: sort (stable, n = R), topk (n = k,
    * largest when descending), kthvalue (k-th smallest, k from 1, n = 1) or median (lower median,
    * NaN if the lane has one, n = 1). values/indices are dense [outer, n, inner].

@@ -65,6 +65,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitRandom(env, exports);
   InitRnn(env, exports);
   InitBatchNorm(env, exports);
+  InitRowNorm(env, exports);
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreadsFn, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreadsFn, "getNumThreads"));
   exports.Set("blasConfig", Napi::Function::New(env, BlasConfigFn, "blasConfig"));

@@ -28,5 +28,6 @@ void InitPool(Napi::Env env, Napi::Object exports);
 void InitRandom(Napi::Env env, Napi::Object exports);
 void InitRnn(Napi::Env env, Napi::Object exports);
 void InitBatchNorm(Napi::Env env, Napi::Object exports);
+void InitRowNorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace kd

@@ -45,6 +45,24 @@ Acc<T> SumSpan(const T* x, int64_t n) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
+// sum((x - mean)^2) over a span, eight accumulators so the loop vectorises.
+template <typename T>
+double SumSquaredDeviation(const T* x, int64_t n, double mean) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int j = 0; j < 8; j++) {
+      const double d = static_cast<double>(x[i + j]) - mean;
+      acc[j] += d * d;
+    }
+  }
+  for (; i < n; i++) {
+    const double d = static_cast<double>(x[i]) - mean;
+    acc[i & 7] += d * d;
+  }
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 // max of a float span as std::max folds it (NaN elements are passed over), in eight lanes.
 [[maybe_unused]] KD_MULTIVERSION float MaxSpan(const float* x, int64_t n) {
   float lane[8];

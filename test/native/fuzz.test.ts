@@ -77,6 +77,11 @@ const calls = [
     if (rnd() < 0.5) b.batchNorm(arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), arg(), arg(), lay, rnd() < 0.5, rnd() < 0.9 ? 1e-5 : num());
     else b.batchNormBackward(arg(), arg(), rnd() < 0.3 ? null : arg(), arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), lay, rnd() < 0.5);
   },
+  () => {  // row norms with random offsets, rows, row lengths and parameter maps
+    const lay = rnd() < 0.2 ? list(8) : new Float64Array([int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 4), int(0, 6), int(1, 4), int(1, 6)]);
+    if (rnd() < 0.5) b.rowNorm(arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), arg(), arg(), lay, rnd() < 0.9 ? 1e-5 : num());
+    else b.rowNormBackward(arg(), arg(), rnd() < 0.3 ? null : arg(), arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), lay);
+  },
   () => b.setNumThreads(pick([1, 2, 0, -1, 2.5, NaN, 5000])),
 ];
 let ok = 0, threw = 0;
