@@ -18,6 +18,7 @@ import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
 import { lstmCell } from '../ops/lstm_cell.js';
+import { lstmLayer } from '../ops/lstm_layer.js';
 import { PackedSequence } from './utils/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -165,7 +166,12 @@ abstract class RNNBase extends Module {
     // The hidden bias is added once to every step's input projection instead of in each
     // step (GRU excepted: its n gate multiplies the hidden projection, bias included, by r).
     const foldBias = this.mode !== 'GRU' && bIh !== null && bHh !== null;
-    const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, foldBias ? bIh.add(bHh) : bIh).split(batchSizes, 0) : [];
+    const projBias = foldBias ? bIh.add(bHh) : bIh;
+    if (this.mode === 'LSTM') {
+      const [out, h, c] = lstmLayer(F.linear(data, wIh, projBias), wHh, h0, c0!, batchSizes, reverse);
+      return { out, h, c };
+    }
+    const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, projBias).split(batchSizes, 0) : [];
     const stepBias = foldBias ? null : bHh;
     const batch = h0.shape[0];
     const seqOut = new Array<Tensor>(batchSizes.length);
