@@ -215,7 +215,9 @@ export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
   | 'reluBackward' | 'sigmoidBackward' | 'tanhBackward' | 'clampBackward' | 'leakyReluBackward' | 'geluBackward'
-  | 'powScalarBackward' | 'sqrtBackward' | 'absBackward' | 'atan2' | 'remainder' | 'fmod' | 'hypot';
+  | 'powScalarBackward' | 'sqrtBackward' | 'absBackward' | 'atan2' | 'remainder' | 'fmod' | 'hypot'
+  /** a + p1 * b (add_ and sub_ with alpha) */
+  | 'addScaled';
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod' | 'logsumexp';
 export type ScanOp = 'cumsum' | 'cumprod' | 'cummax' | 'cummin';
 export type OrderOp = 'sort' | 'topk' | 'kthvalue' | 'median';

@@ -48,7 +48,7 @@ function wordLmRow(threads) {
     const [out, h] = model.forward(x, hidden.map((t) => t.detach()));
     F.crossEntropy(out, y).backward();
     nn.utils.clipGradNorm_(model.parameters(), 0.25);
-    kd.noGrad(() => { for (const p of model.parameters()) p.sub_(p.grad.mul(20)); });
+    kd.noGrad(() => { for (const p of model.parameters()) p.add_(p.grad, { alpha: -20 }); });  // as the PyTorch side
     hidden = h;
   }, { reps: 15 });
   const best = bestTorch('word_lm', threads);

@@ -44,13 +44,14 @@ enum Binary {
   B_RELU_BWD, B_SIGMOID_BWD, B_TANH_BWD, B_CLAMP_BWD, B_LEAKY_RELU_BWD, B_GELU_BWD,
   B_POW_SCALAR_BWD, B_SQRT_BWD, B_ABS_BWD,
   B_ATAN2, B_REMAINDER, B_FMOD, B_HYPOT,
+  B_ADD_SCALED,  // a + p1 * b: add_/sub_ with alpha in one pass
   B_COUNT
 };
 const char* kBinaryNames[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
                               "eq", "ne", "lt", "le", "gt", "ge",
                               "reluBackward", "sigmoidBackward", "tanhBackward", "clampBackward",
                               "leakyReluBackward", "geluBackward", "powScalarBackward", "sqrtBackward",
-                              "absBackward", "atan2", "remainder", "fmod", "hypot"};
+                              "absBackward", "atan2", "remainder", "fmod", "hypot", "addScaled"};
 
 static_assert(sizeof(kUnaryNames) / sizeof(kUnaryNames[0]) == U_COUNT, "unary names");
 static_assert(sizeof(kBinaryNames) / sizeof(kBinaryNames[0]) == B_COUNT, "binary names");
@@ -378,6 +379,7 @@ void RunBinaryFloat(int op, const Strided<3>& s, void* out, const T* a, const T*
   switch (op) {
     case B_ADD: return Map2(s, o, a, b, g, [](T x, T y) { return x + y; });
     case B_SUB: return Map2(s, o, a, b, g, [](T x, T y) { return x - y; });
+    case B_ADD_SCALED: return Map2(s, o, a, b, g, [pa](T x, T y) { return x + pa * y; });
     case B_MUL: return Map2(s, o, a, b, g, [](T x, T y) { return x * y; });
     case B_DIV: return Map2(s, o, a, b, g, [](T x, T y) { return x / y; });
     case B_POW: return Map2(s, o, a, b, kGrainTranscendental, [](T x, T y) { return std::pow(x, y); });

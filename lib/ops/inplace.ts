@@ -87,8 +87,16 @@ function binaryInPlace<T extends Tensor>(name: BinaryName, self: T, other: Tenso
   if (name === 'div' && !isFloating(self.dtype)) {
     throw new TypeError(`${op}: result type float32 can't be cast to the desired output type ${self.dtype}`);
   }
+  const recording = needsGrad([self, other instanceof Tensor ? other : null]);
+  if (!recording && alpha !== undefined && alpha !== 1 && (name === 'add' || name === 'sub') && other instanceof Tensor && isFloating(self.dtype)) {
+    // self + alpha * other in one pass, as PyTorch's add_(other, alpha=...) (the optimiser-style update)
+    const o = operandFor(op, self, other) as Tensor;
+    native.binary(native.binaryOps.addScaled, self.storage, self.storage, o.storage, elementwiseLayout(self.shape, [self, self, o]), name === 'add' ? alpha : -alpha);
+    self.versionCounter.value++;
+    return self;
+  }
   const scaledOther = alpha === undefined || alpha === 1 ? other : typeof other === 'number' ? other * alpha : mul(other, alpha);
-  if (needsGrad([self, other instanceof Tensor ? other : null])) {
+  if (recording) {
     rebase(self, OUT_OF_PLACE[name](self, scaledOther));
     return self;
   }

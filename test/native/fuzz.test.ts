@@ -27,7 +27,7 @@ const elementwise = (nops) => { const nd = int(0, 4); return list(1 + nd + nops 
 const arg = () => (rnd() < 0.15 ? pick([null, undefined, 3, 'x', [1, 2], {}]) : buf());
 const calls = [
   () => b.unary(int(0, 44), rnd() < 0.2 ? new Uint8Array(int(0, 20)) : arg(), arg(), elementwise(2), num(), num()),
-  () => b.binary(int(0, 27), arg(), rnd() < 0.2 ? num() : arg(), rnd() < 0.2 ? num() : arg(), elementwise(3), num(), num()),
+  () => b.binary(int(0, 28), arg(), rnd() < 0.2 ? num() : arg(), rnd() < 0.2 ? num() : arg(), elementwise(3), num(), num()),
   () => b.where(arg(), rnd() < 0.5 ? new Uint8Array(int(0, 20)) : arg(), arg(), rnd() < 0.3 ? num() : arg(), elementwise(4)),
   () => b.fill(arg(), num(), elementwise(2)),
   () => b.copy(arg(), arg(), elementwise(2)),

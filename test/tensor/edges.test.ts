@@ -119,3 +119,20 @@ describe('clamp with NaN bounds', () => {
     expect(() => kd.tensor([1], { dtype: 'int32' }).clamp(NaN)).toThrow(/NaN bound needs a floating-point tensor/);
   });
 });
+
+describe('add_ and sub_ with alpha', () => {
+  it('update in one pass as self + alpha * other, with broadcasting, a cast operand and views', () => {
+    const base = kd.tensor([[1, 2, 3], [4, 5, 6]]);
+    const g = kd.tensor([[0.5, -1, 2], [3, 0.25, -4]]);
+    expect(base.clone().add_(g, { alpha: -20 }).tolist()).toEqual([[-9, 22, -37], [-56, 0, 86]]);
+    expect(base.clone().sub_(g, { alpha: 2 }).tolist()).toEqual([[0, 4, -1], [-2, 4.5, 14]]);
+    expect(base.clone().add_(kd.tensor([1, 2, 3], { dtype: 'float64' }), { alpha: 0.5 }).tolist()).toEqual([[1.5, 3, 4.5], [4.5, 6, 7.5]]);
+    const big = kd.zeros([4, 6]);
+    const view = big.narrow(1, 1, 3).narrow(0, 1, 2);
+    view.add_(g.transpose(0, 1).transpose(0, 1), { alpha: 2 });
+    expect(big.narrow(1, 1, 3).narrow(0, 1, 2).tolist()).toEqual([[1, -2, 4], [6, 0.5, -8]]);
+    expect(big.sum().item()).toBeCloseTo(1.5, 6);
+    const i = kd.tensor([1, 2], { dtype: 'int32' });
+    expect(i.add_(kd.tensor([3, 4], { dtype: 'int32' }), { alpha: 2 }).tolist()).toEqual([7, 10]);
+  });
+});
