@@ -48,18 +48,17 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
   const order = p === null || p === 'fro' ? 2 : p;
   if (typeof order !== 'number' || Number.isNaN(order)) throw new TypeError(`norm: expected p to be a number, Infinity or 'fro', but received ${describe(p)}`);
   const dims = dimsOf('norm', x, dim);
-  const a = x.abs();
-  if (order === Infinity) return amax(a, dims, keepdim);
-  if (order === -Infinity) return amin(a, dims, keepdim);
+  if (order === Infinity) return amax(x.abs(), dims, keepdim);
+  if (order === -Infinity) return amin(x.abs(), dims, keepdim);
   if (order === 0) return countNonzero(x.detach(), dims).to(x.dtype).reshape(keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i)));
-  if (order === 1) return sum(a, dims, keepdim);
+  if (order === 1) return sum(x.abs(), dims, keepdim);
   if (order === 2) {
     const v = x.detach();
     const kept = sqrt(sum(mul(v, v), dims, true));
     const out = keepdim ? kept : kept.reshape(x.shape.filter((_, i) => !dims.includes(i)));
     return record(out, 'NormBackward', [x], (g) => [where(kept.eq(0), 0, div(mul(v, g.reshape(keptShape(x, dims))), kept))], [x]);
   }
-  return pow(sum(pow(a, order), dims, keepdim), 1 / order);
+  return pow(sum(pow(x.abs(), order), dims, keepdim), 1 / order);
 }
 
 
