@@ -141,6 +141,11 @@ export interface Binding {
    */
   randomUniform(state: Int32Array, out: FloatStorage, offset: number, count: number): void;
   /**
+   * A dropout mask into out[offset, offset + count): 1 / (1 - p) where the generator's next
+   * uniform sample (randomUniform's stream) is at least p, else 0. p in [0, 1).
+   */
+  dropoutMask(state: Int32Array, out: FloatStorage, offset: number, count: number, p: number): void;
+  /**
    * The LSTM cell's gate math: xProj and hProj [B, 4H] (gates i, f, g, o) and c [B, H] from the
    * layout's offsets give h2 and c2 [B, H], and for the gradient the activated gates act [B, 4H]
    * and tc = tanh(c2) [B, H], all dense from 0 and overwritten. layout: [xOffset, hOffset,

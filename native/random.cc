@@ -63,10 +63,41 @@ Napi::Value RandomUniformFn(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// dropoutMask(state, out, offset, count, p): out[offset, offset + count) = 1 / (1 - p) where the
+// generator's next uniform sample is at least p, else 0 — what rand(...).ge(p) times the scale
+// gives, from the same stream, in one pass and without the two temporaries.
+Napi::Value DropoutMaskFn(const Napi::CallbackInfo& info) {
+  const char* fn = "dropoutMask";
+  Napi::Env env = info.Env();
+  Buf state = GetBufOf(info, 0, fn, "state", DType::I32);
+  Buf out = GetFloatBuf(info, 1, fn, "out");
+  const int64_t offset = GetInt(info, 2, fn, "offset", 0, kMaxElements);
+  const int64_t count = GetInt(info, 3, fn, "count", 0, kMaxElements);
+  const double p = GetNumber(info, 4, fn, "p");
+  if (!(p >= 0 && p < 1)) ThrowRange(env, fn, "p must be in [0, 1), got " + std::to_string(p));
+  if (state.length != 4) ThrowRange(env, fn, "argument 'state' must hold 4 words, got " + std::to_string(state.length));
+  CheckRange(env, fn, "out", out, offset, count);
+  Xoshiro128 g;
+  int32_t* words = state.as<int32_t>();
+  for (int i = 0; i < 4; i++) g.s[i] = static_cast<uint32_t>(words[i]);
+  if (out.dtype == DType::F32) {
+    float* o = out.as<float>() + offset;
+    const float pf = static_cast<float>(p), scale = static_cast<float>(1.0 / (1.0 - p));
+    for (int64_t i = 0; i < count; i++) o[i] = g.Float32() >= pf ? scale : 0.f;
+  } else {
+    double* o = out.as<double>() + offset;
+    const double scale = 1.0 / (1.0 - p);
+    for (int64_t i = 0; i < count; i++) o[i] = g.Float64() >= p ? scale : 0.0;
+  }
+  for (int i = 0; i < 4; i++) words[i] = static_cast<int32_t>(g.s[i]);
+  return env.Undefined();
+}
+
 }  // namespace
 
 void InitRandom(Napi::Env env, Napi::Object exports) {
   exports.Set("randomUniform", Napi::Function::New(env, RandomUniformFn, "randomUniform"));
+  exports.Set("dropoutMask", Napi::Function::New(env, DropoutMaskFn, "dropoutMask"));
 }
 
 }  // namespace kd

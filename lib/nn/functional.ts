@@ -1,8 +1,10 @@
 /** nn.functional: the stateless forms of layers and losses (PyTorch's torch.nn.functional). */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape.js';
-import { rand } from '../tensor/create.js';
 import { mul } from '../ops/binary.js';
+import { emptyTensor } from '../ops/alloc.js';
+import { defaultGenerator } from '../tensor/random.js';
+import type { FloatStorage } from '../native.js';
 
 export { relu, sigmoid, tanh, leakyRelu, gelu } from '../ops/unary.js';
 export {
@@ -57,8 +59,10 @@ function maskedDropout(op: string, x: Tensor, p: number, training: boolean, mask
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: probability has to be between 0 and 1, but got ${String(p)}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const keep = rand([...maskShape], { dtype: x.dtype === 'float64' ? 'float64' : 'float32' }).ge(p);
-  return mul(x, mul(keep.to(x.dtype), 1 / (1 - p)));
+  // the mask holds 0 or 1 / (1 - p) (what rand(...).ge(p) times the scale gives, in one pass)
+  const mask = emptyTensor([...maskShape], x.dtype === 'float64' ? 'float64' : 'float32', op);
+  defaultGenerator.fillDropoutMask(mask.storage as FloatStorage, 0, mask.numel(), p);
+  return mul(x, mask);
 }
 
 function checkInput(op: string, x: unknown): asserts x is Tensor {

@@ -87,6 +87,14 @@ export class Generator {
     native.randomUniform(this.words, storage, offset, count);
   }
 
+  /**
+   * Fills storage[offset, offset + count) with a dropout mask: 1 / (1 - p) where the sample
+   * fillUniform would draw is at least p, else 0 (p in [0, 1)).
+   */
+  fillDropoutMask(storage: FloatStorage, offset: number, count: number, p: number): void {
+    native.dropoutMask(this.words, storage, offset, count, p);
+  }
+
   /** A standard normal sample (Box-Muller, both values used). */
   nextNormal(): number {
     if (this.spareNormal !== null) {

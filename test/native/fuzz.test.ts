@@ -82,6 +82,7 @@ const calls = [
     if (rnd() < 0.5) b.rowNorm(arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), arg(), arg(), lay, rnd() < 0.9 ? 1e-5 : num());
     else b.rowNormBackward(arg(), arg(), rnd() < 0.3 ? null : arg(), arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), lay);
   },
+  () => b.dropoutMask(rnd() < 0.8 ? new Int32Array(rnd() < 0.9 ? 4 : int(0, 6)) : arg(), arg(), num(), num(), rnd() < 0.7 ? rnd() : num()),
   () => b.setNumThreads(pick([1, 2, 0, -1, 2.5, NaN, 5000])),
 ];
 let ok = 0, threw = 0;

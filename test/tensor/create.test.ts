@@ -105,6 +105,17 @@ describe('random tensors', () => {
     expect(g.nextUint32()).toBe(h.nextUint32());
     expect(g.nextNormal()).toBe(h.nextNormal());
   });
+
+  it('dropout masks come from the same stream as rand(...).ge(p) scaled, in either float type', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = kd.randn([999], { dtype });
+      kd.manualSeed(9);
+      const ours = kd.nn.functional.dropout(x, 0.3).tolist();
+      kd.manualSeed(9);
+      const keep = kd.rand([999], { dtype }).ge(0.3);
+      expect(ours).toEqual(x.mul(keep.to(dtype).mul(1 / 0.7)).tolist());
+    }
+  });
 });
 
 describe('conversions', () => {
