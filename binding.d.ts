@@ -223,7 +223,9 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'mini
   | 'powScalarBackward' | 'sqrtBackward' | 'absBackward' | 'atan2' | 'remainder' | 'fmod' | 'hypot'
   /** a + p1 * b (add_ and sub_ with alpha) */
   | 'addScaled';
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod' | 'logsumexp';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod' | 'logsumexp'
+  /** the sum of squares, for 2-norms */
+  | 'sumSquares';
 export type ScanOp = 'cumsum' | 'cumprod' | 'cummax' | 'cummin';
 export type OrderOp = 'sort' | 'topk' | 'kthvalue' | 'median';
 export type ScatterMode = 'assign' | 'add' | 'multiply' | 'amax' | 'amin';

@@ -14,8 +14,8 @@
 namespace kd {
 namespace {
 
-enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_PROD, R_LOGSUMEXP, R_COUNT };
-const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std", "prod", "logsumexp"};
+enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_VAR, R_STD, R_PROD, R_LOGSUMEXP, R_SUMSQ, R_COUNT };
+const char* kReduceNames[] = {"sum", "mean", "max", "min", "argmax", "argmin", "var", "std", "prod", "logsumexp", "sumSquares"};
 static_assert(sizeof(kReduceNames) / sizeof(kReduceNames[0]) == R_COUNT, "reduce names");
 
 constexpr int64_t kSumBlock = 65536;  // elements per partial sum of a full reduction
@@ -80,22 +80,6 @@ TO FromProd(ProdAcc<T> p) {
   else return static_cast<TO>(static_cast<int32_t>(p));
 }
 
-template <typename T>
-double SqDevSpan(const T* x, int64_t n, double mean) {
-  double acc[4] = {0, 0, 0, 0};
-  int64_t i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int j = 0; j < 4; j++) {
-      double d = x[i + j] - mean;
-      acc[j] += d * d;
-    }
-  for (; i < n; i++) {
-    double d = x[i] - mean;
-    acc[0] += d * d;
-  }
-  return (acc[0] + acc[1]) + (acc[2] + acc[3]);
-}
-
 // Max/min with NaN winning and the first index kept on ties, as PyTorch.
 template <typename T, bool IsMax>
 inline bool Better(T v, T best) {
@@ -133,6 +117,7 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
     const T* p = x + o * R;
     switch (op) {
       case R_SUM: out[o] = static_cast<TO>(SumSpan(p, R)); break;
+      case R_SUMSQ: out[o] = static_cast<TO>(SumSquaredDeviation(p, R, 0.0)); break;
       case R_PROD: out[o] = FromProd<T, TO>(ProdSpan(p, R)); break;
       case R_LOGSUMEXP:
         if constexpr (std::is_floating_point_v<T>) out[o] = static_cast<TO>(LogSumExpSpan(p, R, 1));
@@ -152,7 +137,7 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
       case R_VAR:
       case R_STD: {
         double mean = static_cast<double>(SumSpan(p, R)) / static_cast<double>(R);
-        double v = SqDevSpan(p, R, mean) / std::max(0.0, static_cast<double>(R) - correction);
+        double v = SumSquaredDeviation(p, R, mean) / std::max(0.0, static_cast<double>(R) - correction);
         out[o] = static_cast<TO>(op == R_STD ? std::sqrt(v) : v);
         break;
       }
@@ -172,6 +157,16 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
       out[0] = FromProd<T, TO>(prod);
       return;
     }
+    if (op == R_SUMSQ) {
+      std::vector<double> part(nb);
+      ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; b++) part[b] = SumSquaredDeviation(x + b * kSumBlock, blockLen(b), 0.0);
+      });
+      double ss = 0;
+      for (double v : part) ss += v;
+      out[0] = static_cast<TO>(ss);
+      return;
+    }
     if (op == R_SUM || op == R_MEAN || op == R_VAR || op == R_STD) {
       std::vector<double> part(nb);
       ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
@@ -189,7 +184,7 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
         return;
       }
       ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; b++) part[b] = SqDevSpan(x + b * kSumBlock, blockLen(b), mean);
+        for (int64_t b = b0; b < b1; b++) part[b] = SumSquaredDeviation(x + b * kSumBlock, blockLen(b), mean);
       });
       double ss = 0;
       for (double v : part) ss += v;
@@ -257,6 +252,16 @@ void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
         for (int64_t j = 0; j < w; j++) dst[j] = FromProd<T, TO>(prod[j]);
         continue;
       }
+      if (op == R_SUMSQ) {
+        double sq[kColBlock];
+        for (int64_t j = 0; j < w; j++) sq[j] = 0;
+        for (int64_t r = 0; r < s.r; r++) {
+          const T* p = base + r * s.inner;
+          for (int64_t j = 0; j < w; j++) sq[j] += static_cast<double>(p[j]) * static_cast<double>(p[j]);
+        }
+        for (int64_t j = 0; j < w; j++) dst[j] = static_cast<TO>(sq[j]);
+        continue;
+      }
       if (op == R_SUM || op == R_MEAN || op == R_VAR || op == R_STD) {
         for (int64_t j = 0; j < w; j++) acc[j] = 0;
         for (int64_t r = 0; r < s.r; r++) {
@@ -311,7 +316,7 @@ template <typename T, typename TO>
 void RunReduce(int op, const T* x, TO* out, Shape3 s, double correction) {
   if (s.outer == 0 || s.inner == 0) return;
   if (s.r == 0) {  // empty reductions: sum 0, prod 1, logsumexp -inf, mean/var NaN (max/min were refused earlier)
-    const TO fillv = op == R_SUM ? TO(0) : op == R_PROD ? TO(1)
+    const TO fillv = op == R_SUM || op == R_SUMSQ ? TO(0) : op == R_PROD ? TO(1)
                      : op == R_LOGSUMEXP ? static_cast<TO>(-std::numeric_limits<double>::infinity())
                                          : static_cast<TO>(std::numeric_limits<double>::quiet_NaN());
     for (int64_t i = 0; i < s.outer * s.inner; i++) out[i] = fillv;
@@ -348,7 +353,7 @@ Napi::Value ReduceFn(const Napi::CallbackInfo& info) {
   CheckShape3(env, fn, s);
   const double correction = info.Length() > 4 && !IsNullish(info[4]) ? GetNumber(info, 4, fn, "correction") : 1.0;
   const bool isIndex = op == R_ARGMAX || op == R_ARGMIN;
-  const bool needsFloat = op == R_MEAN || op == R_VAR || op == R_STD || op == R_LOGSUMEXP;
+  const bool needsFloat = op == R_MEAN || op == R_VAR || op == R_STD || op == R_LOGSUMEXP || op == R_SUMSQ;
   if (x.dtype == DType::Bool || (needsFloat && x.dtype == DType::I32)) {
     ThrowType(env, fn, std::string("op '") + kReduceNames[op] + "' does not accept a " + DTypeName(x.dtype));
   }

@@ -54,7 +54,8 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
   if (order === 1) return sum(x.abs(), dims, keepdim);
   if (order === 2) {
     const v = x.detach();
-    const kept = sqrt(sum(mul(v, v), dims, true));
+    // one pass summing squares in double, without a squared copy of x
+    const kept = sqrt(reduceDims(native.reduceOps.sumSquares, v, dims, true));
     const out = keepdim ? kept : kept.reshape(x.shape.filter((_, i) => !dims.includes(i)));
     return record(out, 'NormBackward', [x], (g) => [where(kept.eq(0), 0, div(mul(v, g.reshape(keptShape(x, dims))), kept))], [x]);
   }

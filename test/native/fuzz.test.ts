@@ -32,7 +32,7 @@ const calls = [
   () => b.fill(arg(), num(), elementwise(2)),
   () => b.copy(arg(), arg(), elementwise(2)),
   () => { const nb = int(0, 2); b.gemm(arg(), arg(), arg(), list(12 + 4 * nb).map((v, i) => (i === 11 && rnd() < 0.8 ? nb : i < 2 ? int(0, 1) : v)), num(), num()); },
-  () => b.reduce(int(0, 9), arg(), arg(), list(5), num()),
+  () => b.reduce(int(0, 11), arg(), arg(), list(5), num()),
   () => b.scan(int(-1, 4), arg(), arg(), rnd() < 0.5 ? null : new Int32Array(int(0, 40)), list(4)),
   () => b.order(int(-1, 4), arg(), rnd() < 0.8 ? new Int32Array(int(0, 40)) : arg(), arg(), list(5), rnd() < 0.5),
   () => { const nd = int(1, 3); b.scatter(int(-1, 5), arg(), arg(), new Int32Array(int(0, 20)).map(() => int(-2, 8)), list(3 + nd + 3 * (1 + nd)).map((v, i) => (i === 0 && rnd() < 0.8 ? nd : v))); },

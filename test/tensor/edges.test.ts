@@ -136,3 +136,20 @@ describe('add_ and sub_ with alpha', () => {
     expect(i.add_(kd.tensor([3, 4], { dtype: 'int32' }), { alpha: 2 }).tolist()).toEqual([7, 10]);
   });
 });
+
+describe('2-norms sum squares in one native pass', () => {
+  it('over a long span, over rows and over columns, as the squares summed in double', () => {
+    const n = 150001;  // past one block of the long-span path
+    const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * (1 + (i % 7)));
+    const x = kd.tensor(data);
+    let ss = 0;
+    for (const v of data) ss += v * v;
+    expect(x.norm().item()).toBeCloseTo(Math.fround(Math.sqrt(ss)), 1);
+    expect(Math.abs(x.norm().item() - Math.sqrt(ss)) / Math.sqrt(ss)).toBeLessThan(1e-6);
+    const m = kd.tensor([[3, 4, 0], [0, 5, 12]]);
+    expect(m.norm(2, 1).tolist()).toEqual([5, 13]);
+    expect(m.norm(2, 0).tolist()).toEqual([3, Math.fround(Math.sqrt(41)), 12]);
+    expect(kd.zeros([0]).norm().item()).toBe(0);
+    expect(() => kd.tensor([1, 2], { dtype: 'int32' }).norm()).toThrow(/norm: expected a floating-point tensor/);
+  });
+});
