@@ -6,7 +6,9 @@
 // Checklist for a new native family: the .cc file, every entry point checking its arguments
 // before touching memory; its Init in kernels.h and addon.cc; its signature in binding.d.ts;
 // the caller in lib (Generator.fillUniform); an entry in test/native/fuzz.test.ts.
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "kernels.h"
 
@@ -83,11 +85,28 @@ Napi::Value DropoutMaskFn(const Napi::CallbackInfo& info) {
   if (out.dtype == DType::F32) {
     float* o = out.as<float>() + offset;
     const float pf = static_cast<float>(p), scale = static_cast<float>(1.0 / (1.0 - p));
-    for (int64_t i = 0; i < count; i++) o[i] = g.Float32() >= pf ? scale : 0.f;
+    // Float32() is k / 2^24 for k = Next() >> 8, so it is at least pf exactly when k is at
+    // least ceil(pf * 2^24) (pf * 2^24 is exact): compare integers, without a branch
+    const uint32_t least = static_cast<uint32_t>(std::ceil(static_cast<double>(pf) * 16777216.0));
+    uint32_t scaleBits;
+    std::memcpy(&scaleBits, &scale, sizeof scaleBits);
+    for (int64_t i = 0; i < count; i++) {
+      const uint32_t bits = scaleBits & (0u - static_cast<uint32_t>((g.Next() >> 8) >= least));
+      std::memcpy(o + i, &bits, sizeof bits);
+    }
   } else {
     double* o = out.as<double>() + offset;
     const double scale = 1.0 / (1.0 - p);
-    for (int64_t i = 0; i < count; i++) o[i] = g.Float64() >= p ? scale : 0.0;
+    // Float64() is k / 2^53 for the 53-bit k its two draws make: the same integer comparison
+    const uint64_t least = static_cast<uint64_t>(std::ceil(p * 9007199254740992.0));
+    uint64_t scaleBits;
+    std::memcpy(&scaleBits, &scale, sizeof scaleBits);
+    for (int64_t i = 0; i < count; i++) {
+      const uint64_t hi = g.Next() >> 5;
+      const uint64_t k = (hi << 26) | (g.Next() >> 6);
+      const uint64_t bits = scaleBits & (uint64_t(0) - static_cast<uint64_t>(k >= least));
+      std::memcpy(o + i, &bits, sizeof bits);
+    }
   }
   for (int i = 0; i < 4; i++) words[i] = static_cast<int32_t>(g.s[i]);
   return env.Undefined();
