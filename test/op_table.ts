@@ -364,6 +364,7 @@ export const OPS: OpRow[] = [
   { name: 'conv1d', inputs: [f(2, 3, 9), f(4, 3, 3), f(4)], fn: (x, w, b) => F.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2 }) },
   { name: 'convTranspose2d', inputs: [f(2, 4, 3, 4), f(4, 3, 3, 2), f(6)], fn: (x, w, b) => F.convTranspose2d(x, w, b, { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], groups: 2 }) },
   { name: 'convTranspose2d dilation', inputs: [f(1, 2, 3, 3), f(2, 2, 2, 2)], fn: (x, w) => F.convTranspose2d(x, w, null, { dilation: 2, padding: 1 }) },
+  { name: 'convTranspose2d outputPadding past the stride (below the dilation)', inputs: [f(2, 2, 3, 3), f(2, 3, 2, 2), f(3)], fn: (x, w, b) => F.convTranspose2d(x, w, b, { dilation: 3, outputPadding: [1, 2] }) },
   { name: 'convTranspose1d', inputs: [f(2, 3, 5), f(3, 2, 3), f(2)], fn: (x, w, b) => F.convTranspose1d(x, w, b, { stride: 2, outputPadding: 1 }) },
   { name: 'unfold', inputs: [f(2, 2, 5, 4)], fn: (x) => F.unfold(x, [2, 3], { padding: 1, stride: [2, 1], dilation: [1, 2] }) },
   { name: 'fold', inputs: [f(2, 8, 6)], fn: (x) => F.fold(x, [3, 4], 2, { padding: [0, 1], stride: [1, 2] }) },

@@ -1,9 +1,8 @@
 /**
  * Convolutions (PyTorch's F.conv1d, conv2d, conv_transpose1d, conv_transpose2d). conv2d is one
  * native op (native/conv.cc: im2col per image plus GEMM, threaded over the batch) with its two
- * gradients beside it; the transposed convolution multiplies the weight's transpose into the
- * input and folds the columns back, its gradients coming from the tape (matmul's, and
- * unfold/fold being each other's adjoint).
+ * gradients beside it; the transposed convolution is the same kernels in the adjoint roles
+ * (its forward is conv2d's input gradient, its input gradient conv2d's forward).
  */
 import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -11,10 +10,9 @@ import { describe, formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/record.js';
 import { emptyTensor } from './alloc.js';
 import { contiguous } from './copy.js';
-import { matmul } from './matmul.js';
 import { checkFloat } from './loss.js';
 import { pad } from './pad.js';
-import { fold, pair, slidingSize, type Pair, type Window } from './unfold.js';
+import { pair, slidingSize, type Pair, type Window } from './unfold.js';
 
 export interface ConvOptions {
   stride?: Pair;
@@ -47,9 +45,9 @@ function checkBias(op: string, bias: Tensor | null | undefined, channels: number
   }
 }
 
-/** native.conv2d's layout: x [N, C, H, W] → y [N, O, oH, oW] at the given storage offsets. */
-function convLayout(offsets: [number, number, number, number], x: Tensor, o: number, groups: number, win: Window, oh: number, ow: number): Float64Array {
-  const [n, c, h, w] = x.shape;
+/** native.conv2d's layout: an input [N, C, H, W] → output [N, O, oH, oW] at the given storage offsets. */
+function convLayout(offsets: [number, number, number, number], input: readonly number[], o: number, groups: number, win: Window, oh: number, ow: number): Float64Array {
+  const [n, c, h, w] = input;
   return Float64Array.from([...offsets, n, c, h, w, o, groups, ...win.kernel, ...win.padding, ...win.stride, ...win.dilation, oh, ow]);
 }
 
@@ -65,14 +63,14 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, groups: num
   const bc = bias ? contiguous(bias.detach()) : null;
   const y = emptyTensor([x.shape[0], o, oh, ow], x.dtype, op);
   native.conv2d(xc.storage as FloatStorage, wc.storage as FloatStorage, (bc?.storage ?? null) as FloatStorage | null, y.storage as FloatStorage,
-    convLayout([xc.offset, wc.offset, bc?.offset ?? 0, 0], x, o, groups, win, oh, ow));
+    convLayout([xc.offset, wc.offset, bc?.offset ?? 0, 0], x.shape, o, groups, win, oh, ow));
   return record(y, 'ConvolutionBackward0', [x, weight, bias], (g, needs) => {
     const gc = contiguous(g);
     let gx: Tensor | null = null;
     if (needs[0]) {
       gx = emptyTensor(x.shape, x.dtype, op);
       native.conv2dBackwardInput(gc.storage as FloatStorage, wc.storage as FloatStorage, gx.storage as FloatStorage,
-        convLayout([0, wc.offset, 0, gc.offset], x, o, groups, win, oh, ow));
+        convLayout([0, wc.offset, 0, gc.offset], x.shape, o, groups, win, oh, ow));
     }
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
@@ -80,9 +78,42 @@ function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, groups: num
       gw = emptyTensor(weight.shape, weight.dtype, op);
       gb = bias && needs[2] ? emptyTensor([o], bias.dtype, op) : null;
       native.conv2dBackwardWeight(xc.storage as FloatStorage, gc.storage as FloatStorage, gw.storage as FloatStorage, (gb?.storage ?? null) as FloatStorage | null,
-        convLayout([xc.offset, 0, 0, gc.offset], x, o, groups, win, oh, ow));
+        convLayout([xc.offset, 0, 0, gc.offset], x.shape, o, groups, win, oh, ow));
     }
     return [gx, needs[1] ? gw : null, gb];
+  }, [x, weight]);
+}
+
+/**
+ * The transposed convolution of a checked 4-D input as the convolution's input gradient (its
+ * adjoint), natively: x [N, Cin, H, W] is the "output side" of a convolution of a [N, Cout, oh,
+ * ow] image by weight [Cin, Cout/g, kH, kW]. Its gradients are that convolution's forward (to
+ * x) and weight gradient. Needs outputPadding below the stride, so the geometry maps back to H, W.
+ */
+function transposedConvolution(x: Tensor, weight: Tensor, groups: number, win: Window, cout: number, oh: number, ow: number): Tensor {
+  const op = 'convTranspose2d';
+  const [n, cin, h, w] = x.shape;
+  const image = [n, cout, oh, ow];
+  const xc = contiguous(x.detach());
+  const wc = contiguous(weight.detach());
+  const y = emptyTensor(image, x.dtype, op);
+  native.conv2dBackwardInput(xc.storage as FloatStorage, wc.storage as FloatStorage, y.storage as FloatStorage,
+    convLayout([0, wc.offset, 0, xc.offset], image, cin, groups, win, h, w));
+  return record(y, 'ConvolutionBackward0', [x, weight], (g, needs) => {
+    const gc = contiguous(g);
+    let gx: Tensor | null = null;
+    if (needs[0]) {
+      gx = emptyTensor(x.shape, x.dtype, op);
+      native.conv2d(gc.storage as FloatStorage, wc.storage as FloatStorage, null, gx.storage as FloatStorage,
+        convLayout([gc.offset, wc.offset, 0, 0], image, cin, groups, win, h, w));
+    }
+    let gw: Tensor | null = null;
+    if (needs[1]) {
+      gw = emptyTensor(weight.shape, weight.dtype, op);
+      native.conv2dBackwardWeight(gc.storage as FloatStorage, xc.storage as FloatStorage, gw.storage as FloatStorage, null,
+        convLayout([gc.offset, 0, 0, xc.offset], image, cin, groups, win, h, w));
+    }
+    return [gx, gw];
   }, [x, weight]);
 }
 
@@ -199,10 +230,12 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   const oh = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
   const ow = (w - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
   if (oh <= 0 || ow <= 0) throw new RangeError(`${op}: input ${formatShape(input.shape)} with padding ${padding.join('×')} gives an empty output (${oh}×${ow})`);
-  const k = og * kh * kw;
-  const wt = weight.reshape([g, cin / g, k]).transpose(1, 2);  // [g, Cout/g*kk, Cin/g]
-  const cols = matmul(wt, x.reshape([n, g, cin / g, h * w])).reshape([n, cout * kh * kw, h * w]);
-  let y = fold(cols, [oh, ow], [kh, kw], { padding, stride, dilation });
+  // outputPadding at or past the stride (allowed below the dilation) adds rows and columns
+  // that a convolution of the output would map past x's last row: zero rows appended to x
+  // stand for them, so the native geometry matches (and the padding's gradient crops them).
+  const extra = [Math.floor(outputPadding[0] / stride[0]), Math.floor(outputPadding[1] / stride[1])];
+  const xe = extra[0] || extra[1] ? pad(x, [0, extra[1], 0, extra[0]]) : x;
+  let y = transposedConvolution(xe, weight, g, { kernel: [kh, kw], padding, stride, dilation }, cout, oh, ow);
   if (bias) y = y.add(bias.reshape([cout, 1, 1]));
   return input.dim() === 3 ? y.squeeze(0) : y;
 }
