@@ -102,9 +102,8 @@ export interface Binding {
   /**
    * Sliding blocks of an image batch (im2col) or their sum back into images (col2im, fold
    * true: the image is overwritten). layout: [imageOffset, N, C, H, W, kH, kW, padH, padW,
-   * strideH, strideW, dilH, dilW, oH, oW, batchInner]; oH and oW must be the sizes this
-   * geometry gives. The columns [N, C*kH*kW, oH*oW] (batchInner 0) or [C*kH*kW, N, oH*oW]
-   * (batchInner 1) are dense from element 0; both float32 or both float64.
+   * strideH, strideW, dilH, dilW, oH, oW]; oH and oW must be the sizes this geometry gives.
+   * The columns [N, C*kH*kW, oH*oW] are dense from element 0; both float32 or both float64.
    */
   unfold(fold: boolean, image: FloatStorage, columns: FloatStorage, layout: Float64Array): void;
   /**

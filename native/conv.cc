@@ -62,7 +62,6 @@ Conv ParseConv(Napi::Env env, const char* fn, const Napi::CallbackInfo& info, si
   g.dilW = l.Next("dilW", 1, 1 << 20);
   g.oh = l.Next("oH", 0, kMaxElements);
   g.ow = l.Next("oW", 0, kMaxElements);
-  g.batchInner = false;
   if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 20");
   if (g.c % p.groups != 0 || p.o % p.groups != 0) {
     ThrowRange(env, fn, "C (" + std::to_string(g.c) + ") and O (" + std::to_string(p.o) + ") must be multiples of groups (" +

@@ -24,24 +24,18 @@ void Run(const Geometry& g, T* img, T* cols) {
   const int64_t planes = g.n * g.c;
   const int64_t plane = g.h * g.w, rows = g.kh * g.kw * g.oh * g.ow;
   const int64_t grain = std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(1, rows + plane));
-  const int64_t L = g.oh * g.ow, kk = g.kh * g.kw;
+  const int64_t L = g.oh * g.ow;
   ParallelFor(planes, grain, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; p++) {
       if (Fold) std::fill(img + p * plane, img + (p + 1) * plane, T(0));
-      if (g.batchInner) {
-        const int64_t n = p / g.c, c = p % g.c;
-        Plane<T, Fold>(g, img + p * plane, cols + (c * kk * g.n + n) * L, g.n * L);
-      } else {
-        Plane<T, Fold>(g, img + p * plane, cols + p * rows, L);
-      }
+      Plane<T, Fold>(g, img + p * plane, cols + p * rows, L);
     }
   });
 }
 
 // unfold(fold, image, columns, layout = [imageOffset, N, C, H, W, kH, kW, padH, padW, strideH,
-// strideW, dilH, dilW, oH, oW, batchInner]). fold false: columns (dense from 0) = im2col(image,
-// dense from imageOffset). fold true: image = col2im(columns), overwriting the image's elements.
-// batchInner 1 lays the columns out [C*kH*kW, N, oH*oW].
+// strideW, dilH, dilW, oH, oW]). fold false: columns (dense from 0) = im2col(image, dense from
+// imageOffset). fold true: image = col2im(columns), overwriting the image's elements.
 Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
   const char* fn = "unfold";
   Napi::Env env = info.Env();
@@ -66,8 +60,7 @@ Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
   g.dilW = l.Next("dilW", 1, 1 << 20);
   g.oh = l.Next("oH", 0, kMaxElements);
   g.ow = l.Next("oW", 0, kMaxElements);
-  g.batchInner = l.Next("batchInner", 0, 1) != 0;
-  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 16");
+  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 15");
   // The output size must be the one the geometry gives, so every tap index stays in range.
   if (g.oh != SlidingSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != SlidingSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
     ThrowRange(env, fn, "oH/oW do not match the input size, kernel, padding, stride and dilation");

@@ -10,7 +10,6 @@ namespace kd {
 
 struct Geometry {
   int64_t n, c, h, w, kh, kw, padH, padW, strideH, strideW, dilH, dilW, oh, ow;
-  bool batchInner;  // columns laid out [C*kH*kW, N, L] (one GEMM for the whole batch) instead of [N, C*kH*kW, L]
 };
 
 // Row (c, i, j) of one image's columns: for output row y and column x, the input element at

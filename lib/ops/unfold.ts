@@ -52,15 +52,12 @@ export function slidingSize(size: number, k: number, pad: number, stride: number
   return span < 0 ? 0 : Math.floor(span / stride) + 1;
 }
 
-function layoutOf(offset: number, n: number, c: number, h: number, w: number, win: Window, oh: number, ow: number, batchInner: boolean): Float64Array {
-  return Float64Array.from([offset, n, c, h, w, ...win.kernel, ...win.padding, ...win.stride, ...win.dilation, oh, ow, batchInner ? 1 : 0]);
+function layoutOf(offset: number, n: number, c: number, h: number, w: number, win: Window, oh: number, ow: number): Float64Array {
+  return Float64Array.from([offset, n, c, h, w, ...win.kernel, ...win.padding, ...win.stride, ...win.dilation, oh, ow]);
 }
 
-/**
- * im2col of a contiguous-or-not [N, C, H, W] batch: columns [N, C*kH*kW, L], or with
- * batchInner [C*kH*kW, N, L] (so one GEMM covers the whole batch); no gradient recorded.
- */
-export function im2col(op: string, x: Tensor, win: Window, batchInner = false): Tensor {
+/** im2col of a contiguous-or-not [N, C, H, W] batch: columns [N, C*kH*kW, L]; no gradient recorded. */
+export function im2col(op: string, x: Tensor, win: Window): Tensor {
   const [n, c, h, w] = x.shape;
   const oh = slidingSize(h, win.kernel[0], win.padding[0], win.stride[0], win.dilation[0]);
   const ow = slidingSize(w, win.kernel[1], win.padding[1], win.stride[1], win.dilation[1]);
@@ -69,20 +66,20 @@ export function im2col(op: string, x: Tensor, win: Window, batchInner = false): 
   }
   const xc = contiguous(x.detach());
   const k = c * win.kernel[0] * win.kernel[1];
-  const cols = emptyTensor(batchInner ? [k, n, oh * ow] : [n, k, oh * ow], x.dtype, op);
-  native.unfold(false, xc.storage as FloatStorage, cols.storage as FloatStorage, layoutOf(xc.offset, n, c, h, w, win, oh, ow, batchInner));
+  const cols = emptyTensor([n, k, oh * ow], x.dtype, op);
+  native.unfold(false, xc.storage as FloatStorage, cols.storage as FloatStorage, layoutOf(xc.offset, n, c, h, w, win, oh, ow));
   return cols;
 }
 
-/** col2im of [N, C*kH*kW, L] (or batchInner [C*kH*kW, N, L]) columns into [N, C, H, W]; no gradient recorded. */
-export function col2im(op: string, cols: Tensor, c: number, h: number, w: number, win: Window, batchInner = false): Tensor {
-  const n = cols.shape[batchInner ? 1 : 0];
+/** col2im of [N, C*kH*kW, L] columns into [N, C, H, W]; no gradient recorded. */
+export function col2im(op: string, cols: Tensor, c: number, h: number, w: number, win: Window): Tensor {
+  const n = cols.shape[0];
   const oh = slidingSize(h, win.kernel[0], win.padding[0], win.stride[0], win.dilation[0]);
   const ow = slidingSize(w, win.kernel[1], win.padding[1], win.stride[1], win.dilation[1]);
   const cc = contiguous(cols.detach());
   const img = emptyTensor([n, c, h, w], cols.dtype, op);
   const dense = cc.offset === 0 ? cc.storage : cc.storage.subarray(cc.offset, cc.offset + cc.numel());
-  native.unfold(true, img.storage as FloatStorage, dense as FloatStorage, layoutOf(0, n, c, h, w, win, oh, ow, batchInner));
+  native.unfold(true, img.storage as FloatStorage, dense as FloatStorage, layoutOf(0, n, c, h, w, win, oh, ow));
   return img;
 }
 
