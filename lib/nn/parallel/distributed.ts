@@ -12,6 +12,8 @@ import { describe } from '../../tensor/shape.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad_mode.js';
 import { isNodeEdge, type GradFn } from '../../autograd/node.js';
 import { denseData } from '../../ops/dense.js';
+import { elementwiseLayout } from '../../ops/layout.js';
+import { native } from '../../native.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import * as dist from '../../distributed/index.js';
@@ -174,12 +176,19 @@ export class DistributedDataParallel extends Module {
     const n = this.group.size();
     for (const b of this.buckets) {
       b.work!.waitSync();
-      noGrad(() => Tensor.fromStorage(b.flat, [b.flat.length], b.params[0].dtype).div_(n));
+      const flat = Tensor.fromStorage(b.flat, [b.flat.length], b.params[0].dtype);
       b.params.forEach((p, i) => {
-        const avg = b.flat.subarray(b.offsets[i], b.offsets[i] + p.numel());
-        if (p.grad === null) p.grad = Tensor.fromStorage(avg.slice(), p.shape, p.dtype);
-        else if (p.grad.isContiguous()) p.grad.storage.set(avg, p.grad.offset);
-        else noGrad(() => p.grad!.copy_(Tensor.fromStorage(avg.slice(), p.shape, p.dtype)));
+        const sum = flat.narrow(0, b.offsets[i], p.numel());
+        if (p.grad === null || !p.grad.isContiguous()) {
+          const avg = noGrad(() => sum.div(n).reshape([...p.shape]));
+          if (p.grad === null) p.grad = avg;
+          else noGrad(() => p.grad!.copy_(avg));
+          return;
+        }
+        // the average straight into .grad: one pass, the same rounding as sum / n
+        const g = p.grad;
+        const into = new Tensor(g.storage, [g.numel()], [1], g.offset, g.dtype, g.versionCounter);
+        native.binary(native.binaryOps.div, g.storage, b.flat, n, elementwiseLayout([g.numel()], [into, sum, null]));
       });
       b.ready = 0;
       b.work = null;
