@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "kernels.h"
+#include "norm_args.h"
 #include "spans.h"
 #include "thread_pool.h"
 
@@ -126,85 +127,39 @@ void Backward(const Norm& p, const T* x, const T* dy, const T* w, const T* stats
 Napi::Value BatchNormFn(const Napi::CallbackInfo& info) {
   const char* fn = "batchNorm";
   Napi::Env env = info.Env();
-  Buf x = GetFloatBuf(info, 0, fn, "x");
-  const bool hasW = !IsNullish(info[1]), hasB = !IsNullish(info[2]);
-  Buf w = hasW ? GetFloatBuf(info, 1, fn, "weight") : Buf{};
-  Buf b = hasB ? GetFloatBuf(info, 2, fn, "bias") : Buf{};
-  Buf stats = GetFloatBuf(info, 3, fn, "stats");
-  Buf y = GetFloatBuf(info, 4, fn, "y");
+  NormForwardArgs a = ReadNormForward(info, fn);
   Norm p = ParseNorm(env, fn, info, 5);
   const bool training = GetBool(info, 6, fn, "training");
   const double eps = GetNumber(info, 7, fn, "eps");
   if (!(eps >= 0)) ThrowRange(env, fn, "eps must be at least 0");
-  if (hasW) SameDType(env, fn, w, "weight", x, "x");
-  if (hasB) SameDType(env, fn, b, "bias", x, "x");
-  SameDType(env, fn, stats, "stats", x, "x");
-  SameDType(env, fn, y, "y", x, "x");
-  const int64_t count = p.n * p.c * p.s;
-  CheckRange(env, fn, "x", x, p.xOff, count);
-  CheckRange(env, fn, "y", y, p.yOff, count);
-  if (hasW) CheckRange(env, fn, "weight", w, p.wOff, p.c);
-  if (hasB) CheckRange(env, fn, "bias", b, p.bOff, p.c);
-  CheckRange(env, fn, "stats", stats, 0, 3 * p.c);
-  if (Overlaps(y, p.yOff, count, x, p.xOff, count)) ThrowRange(env, fn, "arguments 'y' and 'x' overlap");
-  if (Overlaps(y, p.yOff, count, stats, 0, 3 * p.c)) ThrowRange(env, fn, "arguments 'y' and 'stats' overlap");
-  if (training && Overlaps(stats, 0, 3 * p.c, x, p.xOff, count)) ThrowRange(env, fn, "arguments 'stats' and 'x' overlap");
-  if (x.dtype == DType::F32) {
-    Forward<float>(p, x.as<float>() + p.xOff, hasW ? w.as<float>() + p.wOff : nullptr, hasB ? b.as<float>() + p.bOff : nullptr,
-                   y.as<float>() + p.yOff, stats.as<float>(), training, eps);
-  } else {
-    Forward<double>(p, x.as<double>() + p.xOff, hasW ? w.as<double>() + p.wOff : nullptr, hasB ? b.as<double>() + p.bOff : nullptr,
-                    y.as<double>() + p.yOff, stats.as<double>(), training, eps);
-  }
+  CheckNormForward(env, fn, a, p.xOff, p.yOff, p.n * p.c * p.s, p.wOff, p.bOff, p.c, 3 * p.c, training);
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    Forward<T>(p, a.x.as<T>() + p.xOff, At<T>(a.w, a.hasW, p.wOff), At<T>(a.b, a.hasB, p.bOff), a.y.as<T>() + p.yOff, a.stats.as<T>(),
+               training, eps);
+  };
+  if (a.x.dtype == DType::F32) run(0.f);
+  else run(0.0);
   return env.Undefined();
 }
 
 // batchNormBackward(x, dy, weight | null, stats, dx | null, dwdb | null, layout [xOffset,
-// dyOffset, wOffset, bOffset (unused), N, C, S], training): dx dense [N, C, S] and dwdb dense [2C] (the weight's
-// gradient, then the bias's), overwritten; stats as the forward left them.
+// dyOffset, wOffset, bOffset (unused), N, C, S], training): dx dense [N, C, S] and dwdb dense
+// [2C] (the weight's gradient, then the bias's), overwritten; stats as the forward left them.
 Napi::Value BatchNormBackwardFn(const Napi::CallbackInfo& info) {
   const char* fn = "batchNormBackward";
   Napi::Env env = info.Env();
-  Buf x = GetFloatBuf(info, 0, fn, "x");
-  Buf dy = GetFloatBuf(info, 1, fn, "dy");
-  const bool hasW = !IsNullish(info[2]);
-  Buf w = hasW ? GetFloatBuf(info, 2, fn, "weight") : Buf{};
-  Buf stats = GetFloatBuf(info, 3, fn, "stats");
-  const bool hasDx = !IsNullish(info[4]), hasDwdb = !IsNullish(info[5]);
-  Buf dx = hasDx ? GetFloatBuf(info, 4, fn, "dx") : Buf{};
-  Buf dwdb = hasDwdb ? GetFloatBuf(info, 5, fn, "dwdb") : Buf{};
+  NormBackwardArgs a = ReadNormBackward(info, fn);
   Norm p = ParseNorm(env, fn, info, 6);
   const bool training = GetBool(info, 7, fn, "training");
-  SameDType(env, fn, dy, "dy", x, "x");
-  if (hasW) SameDType(env, fn, w, "weight", x, "x");
-  SameDType(env, fn, stats, "stats", x, "x");
-  if (hasDx) SameDType(env, fn, dx, "dx", x, "x");
-  if (hasDwdb) SameDType(env, fn, dwdb, "dwdb", x, "x");
-  const int64_t count = p.n * p.c * p.s;
-  CheckRange(env, fn, "x", x, p.xOff, count);
-  CheckRange(env, fn, "dy", dy, p.yOff, count);
-  if (hasW) CheckRange(env, fn, "weight", w, p.wOff, p.c);
-  CheckRange(env, fn, "stats", stats, 0, 2 * p.c);
-  if (hasDx) {
-    CheckRange(env, fn, "dx", dx, 0, count);
-    if (Overlaps(dx, 0, count, x, p.xOff, count) || Overlaps(dx, 0, count, dy, p.yOff, count)) {
-      ThrowRange(env, fn, "argument 'dx' overlaps 'x' or 'dy'");
-    }
-  }
-  if (hasDwdb) {
-    CheckRange(env, fn, "dwdb", dwdb, 0, 2 * p.c);
-    if (Overlaps(dwdb, 0, 2 * p.c, x, p.xOff, count) || Overlaps(dwdb, 0, 2 * p.c, dy, p.yOff, count) ||
-        (hasDx && Overlaps(dwdb, 0, 2 * p.c, dx, 0, count))) {
-      ThrowRange(env, fn, "argument 'dwdb' overlaps another argument");
-    }
-  }
-  if (x.dtype == DType::F32) {
-    Backward<float>(p, x.as<float>() + p.xOff, dy.as<float>() + p.yOff, hasW ? w.as<float>() + p.wOff : nullptr, stats.as<float>(),
-                    hasDx ? dx.as<float>() : nullptr, hasDwdb ? dwdb.as<float>() : nullptr, training);
-  } else {
-    Backward<double>(p, x.as<double>() + p.xOff, dy.as<double>() + p.yOff, hasW ? w.as<double>() + p.wOff : nullptr,
-                     stats.as<double>(), hasDx ? dx.as<double>() : nullptr, hasDwdb ? dwdb.as<double>() : nullptr, training);
-  }
+  CheckNormBackward(env, fn, a, p.xOff, p.yOff, p.n * p.c * p.s, p.wOff, p.c, 2 * p.c);
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    Backward<T>(p, a.x.as<T>() + p.xOff, a.dy.as<T>() + p.yOff, At<T>(a.w, a.hasW, p.wOff), a.stats.as<T>(), At<T>(a.dx, a.hasDx, 0),
+                At<T>(a.dwdb, a.hasDwdb, 0), training);
+  };
+  if (a.x.dtype == DType::F32) run(0.f);
+  else run(0.0);
   return env.Undefined();
 }
 

@@ -52,32 +52,13 @@ Conv ParseConv(Napi::Env env, const char* fn, const Napi::CallbackInfo& info, si
   g.w = l.Next("W", 0, kMaxElements);
   p.o = l.Next("O", 1, kMaxElements);
   p.groups = l.Next("groups", 1, kMaxElements);
-  g.kh = l.Next("kH", 1, 1 << 20);
-  g.kw = l.Next("kW", 1, 1 << 20);
-  g.padH = l.Next("padH", 0, 1 << 20);
-  g.padW = l.Next("padW", 0, 1 << 20);
-  g.strideH = l.Next("strideH", 1, 1 << 20);
-  g.strideW = l.Next("strideW", 1, 1 << 20);
-  g.dilH = l.Next("dilH", 1, 1 << 20);
-  g.dilW = l.Next("dilW", 1, 1 << 20);
-  g.oh = l.Next("oH", 0, kMaxElements);
-  g.ow = l.Next("oW", 0, kMaxElements);
-  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 20");
+  if (l.n != 20) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 20");
+  ReadWindow(env, fn, l, g);
   if (g.c % p.groups != 0 || p.o % p.groups != 0) {
     ThrowRange(env, fn, "C (" + std::to_string(g.c) + ") and O (" + std::to_string(p.o) + ") must be multiples of groups (" +
                             std::to_string(p.groups) + ")");
   }
-  if (g.oh != SlidingSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != SlidingSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
-    ThrowRange(env, fn, "oH/oW do not match the input size, kernel, padding, stride and dilation");
-  }
-  auto mulChecked = [&](std::initializer_list<int64_t> xs) {
-    int64_t prod = 1;
-    for (int64_t x : xs) {
-      if (x != 0 && prod > kMaxElements / x) ThrowRange(env, fn, "shape too large");
-      prod *= x;
-    }
-    return prod;
-  };
+  auto mulChecked = [&](std::initializer_list<int64_t> xs) { return MulChecked(env, fn, xs); };
   p.cg = g.c / p.groups;
   p.og = p.o / p.groups;
   p.kg = mulChecked({p.cg, g.kh, g.kw});

@@ -50,31 +50,10 @@ Napi::Value UnfoldFn(const Napi::CallbackInfo& info) {
   g.c = l.Next("C", 0, kMaxElements);
   g.h = l.Next("H", 0, kMaxElements);
   g.w = l.Next("W", 0, kMaxElements);
-  g.kh = l.Next("kH", 1, 1 << 20);
-  g.kw = l.Next("kW", 1, 1 << 20);
-  g.padH = l.Next("padH", 0, 1 << 20);
-  g.padW = l.Next("padW", 0, 1 << 20);
-  g.strideH = l.Next("strideH", 1, 1 << 20);
-  g.strideW = l.Next("strideW", 1, 1 << 20);
-  g.dilH = l.Next("dilH", 1, 1 << 20);
-  g.dilW = l.Next("dilW", 1, 1 << 20);
-  g.oh = l.Next("oH", 0, kMaxElements);
-  g.ow = l.Next("oW", 0, kMaxElements);
-  if (l.pos != l.n) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 15");
-  // The output size must be the one the geometry gives, so every tap index stays in range.
-  if (g.oh != SlidingSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != SlidingSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
-    ThrowRange(env, fn, "oH/oW do not match the input size, kernel, padding, stride and dilation");
-  }
-  auto mulChecked = [&](std::initializer_list<int64_t> xs) {
-    int64_t p = 1;
-    for (int64_t x : xs) {
-      if (x != 0 && p > kMaxElements / x) ThrowRange(env, fn, "shape too large");
-      p *= x;
-    }
-    return p;
-  };
-  const int64_t imgCount = mulChecked({g.n, g.c, g.h, g.w});
-  const int64_t colCount = mulChecked({g.n, g.c, g.kh, g.kw, g.oh, g.ow});
+  if (l.n != 15) ThrowRange(env, fn, "argument 'layout' has " + std::to_string(l.n) + " entries, expected 15");
+  ReadWindow(env, fn, l, g);
+  const int64_t imgCount = MulChecked(env, fn, {g.n, g.c, g.h, g.w});
+  const int64_t colCount = MulChecked(env, fn, {g.n, g.c, g.kh, g.kw, g.oh, g.ow});
   CheckRange(env, fn, "image", img, off, imgCount);
   CheckRange(env, fn, "columns", cols, 0, colCount);
   if (Overlaps(img, off, imgCount, cols, 0, colCount)) ThrowRange(env, fn, "arguments 'image' and 'columns' overlap");

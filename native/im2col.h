@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+
+#include "args.h"
 
 namespace kd {
 
@@ -55,6 +58,35 @@ void Plane(const Geometry& g, T* img, T* cols, int64_t rowStride) {
 inline int64_t SlidingSize(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t dil) {
   const int64_t span = in + 2 * pad - dil * (k - 1) - 1;
   return span < 0 ? int64_t(0) : span / stride + 1;
+}
+
+// The window entries of a layout: kH, kW, padH, padW, strideH, strideW, dilH, dilW, oH, oW,
+// after N, C, H, W have been read into g. oH and oW must be the sizes the geometry gives, so
+// every tap index stays in range.
+inline void ReadWindow(Napi::Env env, const char* fn, IntList& l, Geometry& g) {
+  g.kh = l.Next("kH", 1, 1 << 20);
+  g.kw = l.Next("kW", 1, 1 << 20);
+  g.padH = l.Next("padH", 0, 1 << 20);
+  g.padW = l.Next("padW", 0, 1 << 20);
+  g.strideH = l.Next("strideH", 1, 1 << 20);
+  g.strideW = l.Next("strideW", 1, 1 << 20);
+  g.dilH = l.Next("dilH", 1, 1 << 20);
+  g.dilW = l.Next("dilW", 1, 1 << 20);
+  g.oh = l.Next("oH", 0, kMaxElements);
+  g.ow = l.Next("oW", 0, kMaxElements);
+  if (g.oh != SlidingSize(g.h, g.kh, g.padH, g.strideH, g.dilH) || g.ow != SlidingSize(g.w, g.kw, g.padW, g.strideW, g.dilW)) {
+    ThrowRange(env, fn, "oH/oW do not match the input size, kernel, padding, stride and dilation");
+  }
+}
+
+// The product of sizes, or a RangeError when it passes kMaxElements.
+inline int64_t MulChecked(Napi::Env env, const char* fn, std::initializer_list<int64_t> xs) {
+  int64_t p = 1;
+  for (int64_t x : xs) {
+    if (x != 0 && p > kMaxElements / x) ThrowRange(env, fn, "shape too large");
+    p *= x;
+  }
+  return p;
 }
 
 }  // namespace kd

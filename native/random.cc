@@ -39,30 +39,47 @@ struct Xoshiro128 {
   }
 };
 
+// The arguments both entry points start with: the state words (an Int32Array of 4), the output
+// and the span [offset, offset + count) of it to fill, all checked; the generator loaded.
+struct Draw {
+  Buf state, out;
+  int64_t offset = 0, count = 0;
+  Xoshiro128 g;
+  // writes the advanced state back into the caller's words
+  void Save() const {
+    int32_t* words = state.as<int32_t>();
+    for (int i = 0; i < 4; i++) words[i] = static_cast<int32_t>(g.s[i]);
+  }
+};
+
+Draw ReadDraw(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  Draw d;
+  d.state = GetBufOf(info, 0, fn, "state", DType::I32);
+  d.out = GetFloatBuf(info, 1, fn, "out");
+  d.offset = GetInt(info, 2, fn, "offset", 0, kMaxElements);
+  d.count = GetInt(info, 3, fn, "count", 0, kMaxElements);
+  if (d.state.length != 4) ThrowRange(env, fn, "argument 'state' must hold 4 words, got " + std::to_string(d.state.length));
+  CheckRange(env, fn, "out", d.out, d.offset, d.count);
+  const int32_t* words = d.state.as<int32_t>();
+  for (int i = 0; i < 4; i++) d.g.s[i] = static_cast<uint32_t>(words[i]);
+  return d;
+}
+
 // randomUniform(state, out, offset, count): out[offset, offset + count) = uniform samples in
 // [0, 1), float32 or float64 as out; state (an Int32Array of 4, the generator's words) advances.
 Napi::Value RandomUniformFn(const Napi::CallbackInfo& info) {
   const char* fn = "randomUniform";
-  Napi::Env env = info.Env();
-  Buf state = GetBufOf(info, 0, fn, "state", DType::I32);
-  Buf out = GetFloatBuf(info, 1, fn, "out");
-  const int64_t offset = GetInt(info, 2, fn, "offset", 0, kMaxElements);
-  const int64_t count = GetInt(info, 3, fn, "count", 0, kMaxElements);
-  if (state.length != 4) ThrowRange(env, fn, "argument 'state' must hold 4 words, got " + std::to_string(state.length));
-  CheckRange(env, fn, "out", out, offset, count);
-  Xoshiro128 g;
-  const int32_t* words = state.as<int32_t>();
-  for (int i = 0; i < 4; i++) g.s[i] = static_cast<uint32_t>(words[i]);
-  if (out.dtype == DType::F32) {
-    float* o = out.as<float>() + offset;
-    for (int64_t i = 0; i < count; i++) o[i] = g.Float32();
+  Draw d = ReadDraw(info, fn);
+  if (d.out.dtype == DType::F32) {
+    float* o = d.out.as<float>() + d.offset;
+    for (int64_t i = 0; i < d.count; i++) o[i] = d.g.Float32();
   } else {
-    double* o = out.as<double>() + offset;
-    for (int64_t i = 0; i < count; i++) o[i] = g.Float64();
+    double* o = d.out.as<double>() + d.offset;
+    for (int64_t i = 0; i < d.count; i++) o[i] = d.g.Float64();
   }
-  int32_t* back = state.as<int32_t>();
-  for (int i = 0; i < 4; i++) back[i] = static_cast<int32_t>(g.s[i]);
-  return env.Undefined();
+  d.Save();
+  return info.Env().Undefined();
 }
 
 // dropoutMask(state, out, offset, count, p): out[offset, offset + count) = 1 / (1 - p) where the
@@ -70,20 +87,13 @@ Napi::Value RandomUniformFn(const Napi::CallbackInfo& info) {
 // gives, from the same stream, in one pass and without the two temporaries.
 Napi::Value DropoutMaskFn(const Napi::CallbackInfo& info) {
   const char* fn = "dropoutMask";
-  Napi::Env env = info.Env();
-  Buf state = GetBufOf(info, 0, fn, "state", DType::I32);
-  Buf out = GetFloatBuf(info, 1, fn, "out");
-  const int64_t offset = GetInt(info, 2, fn, "offset", 0, kMaxElements);
-  const int64_t count = GetInt(info, 3, fn, "count", 0, kMaxElements);
+  Draw d = ReadDraw(info, fn);
   const double p = GetNumber(info, 4, fn, "p");
-  if (!(p >= 0 && p < 1)) ThrowRange(env, fn, "p must be in [0, 1), got " + std::to_string(p));
-  if (state.length != 4) ThrowRange(env, fn, "argument 'state' must hold 4 words, got " + std::to_string(state.length));
-  CheckRange(env, fn, "out", out, offset, count);
-  Xoshiro128 g;
-  int32_t* words = state.as<int32_t>();
-  for (int i = 0; i < 4; i++) g.s[i] = static_cast<uint32_t>(words[i]);
-  if (out.dtype == DType::F32) {
-    float* o = out.as<float>() + offset;
+  if (!(p >= 0 && p < 1)) ThrowRange(info.Env(), fn, "p must be in [0, 1), got " + std::to_string(p));
+  Xoshiro128& g = d.g;
+  const int64_t count = d.count;
+  if (d.out.dtype == DType::F32) {
+    float* o = d.out.as<float>() + d.offset;
     const float pf = static_cast<float>(p), scale = static_cast<float>(1.0 / (1.0 - p));
     // Float32() is k / 2^24 for k = Next() >> 8, so it is at least pf exactly when k is at
     // least ceil(pf * 2^24) (pf * 2^24 is exact): compare integers, without a branch
@@ -95,7 +105,7 @@ Napi::Value DropoutMaskFn(const Napi::CallbackInfo& info) {
       std::memcpy(o + i, &bits, sizeof bits);
     }
   } else {
-    double* o = out.as<double>() + offset;
+    double* o = d.out.as<double>() + d.offset;
     const double scale = 1.0 / (1.0 - p);
     // Float64() is k / 2^53 for the 53-bit k its two draws make: the same integer comparison
     const uint64_t least = static_cast<uint64_t>(std::ceil(p * 9007199254740992.0));
@@ -108,8 +118,8 @@ Napi::Value DropoutMaskFn(const Napi::CallbackInfo& info) {
       std::memcpy(o + i, &bits, sizeof bits);
     }
   }
-  for (int i = 0; i < 4; i++) words[i] = static_cast<int32_t>(g.s[i]);
-  return env.Undefined();
+  d.Save();
+  return info.Env().Undefined();
 }
 
 }  // namespace

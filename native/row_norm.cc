@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "norm_args.h"
 #include "spans.h"
 #include "thread_pool.h"
 
@@ -129,36 +130,17 @@ void Backward(const Rows& p, const T* x, const T* dy, const T* w, const T* stats
 Napi::Value RowNormFn(const Napi::CallbackInfo& info) {
   const char* fn = "rowNorm";
   Napi::Env env = info.Env();
-  Buf x = GetFloatBuf(info, 0, fn, "x");
-  const bool hasW = !IsNullish(info[1]), hasB = !IsNullish(info[2]);
-  Buf w = hasW ? GetFloatBuf(info, 1, fn, "weight") : Buf{};
-  Buf b = hasB ? GetFloatBuf(info, 2, fn, "bias") : Buf{};
-  Buf stats = GetFloatBuf(info, 3, fn, "stats");
-  Buf y = GetFloatBuf(info, 4, fn, "y");
+  NormForwardArgs a = ReadNormForward(info, fn);
   Rows p = ParseRows(env, fn, info, 5);
   const double eps = GetNumber(info, 6, fn, "eps");
   if (!(eps >= 0)) ThrowRange(env, fn, "eps must be at least 0");
-  if (hasW) SameDType(env, fn, w, "weight", x, "x");
-  if (hasB) SameDType(env, fn, b, "bias", x, "x");
-  SameDType(env, fn, stats, "stats", x, "x");
-  SameDType(env, fn, y, "y", x, "x");
-  const int64_t count = p.r * p.m;
-  CheckRange(env, fn, "x", x, p.xOff, count);
-  CheckRange(env, fn, "y", y, p.yOff, count);
-  if (hasW) CheckRange(env, fn, "weight", w, p.wOff, p.params);
-  if (hasB) CheckRange(env, fn, "bias", b, p.bOff, p.params);
-  CheckRange(env, fn, "stats", stats, 0, 2 * p.r);
-  if (Overlaps(y, p.yOff, count, x, p.xOff, count)) ThrowRange(env, fn, "arguments 'y' and 'x' overlap");
-  if (Overlaps(stats, 0, 2 * p.r, x, p.xOff, count) || Overlaps(stats, 0, 2 * p.r, y, p.yOff, count)) {
-    ThrowRange(env, fn, "argument 'stats' overlaps 'x' or 'y'");
-  }
-  if (x.dtype == DType::F32) {
-    Forward<float>(p, x.as<float>() + p.xOff, hasW ? w.as<float>() + p.wOff : nullptr, hasB ? b.as<float>() + p.bOff : nullptr,
-                   y.as<float>() + p.yOff, stats.as<float>(), eps);
-  } else {
-    Forward<double>(p, x.as<double>() + p.xOff, hasW ? w.as<double>() + p.wOff : nullptr, hasB ? b.as<double>() + p.bOff : nullptr,
-                    y.as<double>() + p.yOff, stats.as<double>(), eps);
-  }
+  CheckNormForward(env, fn, a, p.xOff, p.yOff, p.r * p.m, p.wOff, p.bOff, p.params, 2 * p.r, true);
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    Forward<T>(p, a.x.as<T>() + p.xOff, At<T>(a.w, a.hasW, p.wOff), At<T>(a.b, a.hasB, p.bOff), a.y.as<T>() + p.yOff, a.stats.as<T>(), eps);
+  };
+  if (a.x.dtype == DType::F32) run(0.f);
+  else run(0.0);
   return env.Undefined();
 }
 
@@ -167,55 +149,26 @@ Napi::Value RowNormFn(const Napi::CallbackInfo& info) {
 Napi::Value RowNormBackwardFn(const Napi::CallbackInfo& info) {
   const char* fn = "rowNormBackward";
   Napi::Env env = info.Env();
-  Buf x = GetFloatBuf(info, 0, fn, "x");
-  Buf dy = GetFloatBuf(info, 1, fn, "dy");
-  const bool hasW = !IsNullish(info[2]);
-  Buf w = hasW ? GetFloatBuf(info, 2, fn, "weight") : Buf{};
-  Buf stats = GetFloatBuf(info, 3, fn, "stats");
-  const bool hasDx = !IsNullish(info[4]), hasDwdb = !IsNullish(info[5]);
-  Buf dx = hasDx ? GetFloatBuf(info, 4, fn, "dx") : Buf{};
-  Buf dwdb = hasDwdb ? GetFloatBuf(info, 5, fn, "dwdb") : Buf{};
+  NormBackwardArgs a = ReadNormBackward(info, fn);
   Rows p = ParseRows(env, fn, info, 6);
-  SameDType(env, fn, dy, "dy", x, "x");
-  if (hasW) SameDType(env, fn, w, "weight", x, "x");
-  SameDType(env, fn, stats, "stats", x, "x");
-  if (hasDx) SameDType(env, fn, dx, "dx", x, "x");
-  if (hasDwdb) SameDType(env, fn, dwdb, "dwdb", x, "x");
-  const int64_t count = p.r * p.m;
-  CheckRange(env, fn, "x", x, p.xOff, count);
-  CheckRange(env, fn, "dy", dy, p.yOff, count);
-  if (hasW) CheckRange(env, fn, "weight", w, p.wOff, p.params);
-  CheckRange(env, fn, "stats", stats, 0, 2 * p.r);
-  if (hasDx) {
-    CheckRange(env, fn, "dx", dx, 0, count);
-    if (Overlaps(dx, 0, count, x, p.xOff, count) || Overlaps(dx, 0, count, dy, p.yOff, count)) {
-      ThrowRange(env, fn, "argument 'dx' overlaps 'x' or 'dy'");
-    }
-  }
-  if (hasDwdb) {
-    CheckRange(env, fn, "dwdb", dwdb, 0, 2 * p.params);
-    if (Overlaps(dwdb, 0, 2 * p.params, x, p.xOff, count) || Overlaps(dwdb, 0, 2 * p.params, dy, p.yOff, count) ||
-        (hasDx && Overlaps(dwdb, 0, 2 * p.params, dx, 0, count))) {
-      ThrowRange(env, fn, "argument 'dwdb' overlaps another argument");
-    }
-  }
+  CheckNormBackward(env, fn, a, p.xOff, p.yOff, p.r * p.m, p.wOff, p.params, 2 * p.r);
   // the parameters' partial sums, one set per thread, allocated before any thread starts
-  const int64_t slots = hasDwdb ? std::max<int64_t>(1, std::min<int64_t>(NumThreads(), p.r)) : std::min<int64_t>(NumThreads(), std::max<int64_t>(1, p.r));
+  const int64_t slots = std::max<int64_t>(1, std::min<int64_t>(NumThreads(), p.r));
   std::vector<double> part;
-  if (hasDwdb) {
+  if (a.hasDwdb) {
     try {
       part.assign(static_cast<size_t>(slots * 2 * p.params), 0.0);
     } catch (const std::exception&) {
       ThrowRange(env, fn, "cannot allocate the parameter gradients' partial sums");
     }
   }
-  if (x.dtype == DType::F32) {
-    Backward<float>(p, x.as<float>() + p.xOff, dy.as<float>() + p.yOff, hasW ? w.as<float>() + p.wOff : nullptr, stats.as<float>(),
-                    hasDx ? dx.as<float>() : nullptr, hasDwdb ? dwdb.as<float>() : nullptr, part, slots);
-  } else {
-    Backward<double>(p, x.as<double>() + p.xOff, dy.as<double>() + p.yOff, hasW ? w.as<double>() + p.wOff : nullptr,
-                     stats.as<double>(), hasDx ? dx.as<double>() : nullptr, hasDwdb ? dwdb.as<double>() : nullptr, part, slots);
-  }
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    Backward<T>(p, a.x.as<T>() + p.xOff, a.dy.as<T>() + p.yOff, At<T>(a.w, a.hasW, p.wOff), a.stats.as<T>(), At<T>(a.dx, a.hasDx, 0),
+                At<T>(a.dwdb, a.hasDwdb, 0), part, slots);
+  };
+  if (a.x.dtype == DType::F32) run(0.f);
+  else run(0.0);
   return env.Undefined();
 }
 
