@@ -99,8 +99,8 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
     if (!m) captureAt.set(t.gradFn, (m = new Map()));
     m.set(t.outputNr, t);
   }
-  // Sums of several gradients that the engine made itself: nothing else holds one until it
-  // leaves its slot, so later terms are added in place (an RNN weight gets one term per step).
+  // Sums of several gradients that the engine made itself: nothing else holds one while it sits
+  // in its slot, so later terms are added in place (an RNN weight gets one term per step).
   const ownSums = new Set<Tensor>();
   const sum = (prev: Tensor, g: Tensor): Tensor => {
     if (ownSums.has(prev) && promoteTypes(prev.dtype, g.dtype) === prev.dtype && sameShape(prev.shape, g.shape)) {
@@ -178,6 +178,9 @@ export function runGraph(roots: readonly Tensor[], seeds: readonly Tensor[], opt
       const fn = ready.pop()!;
       const slots = grads.get(fn)!;
       grads.delete(fn);
+      // handed to the node (which may pass one on unchanged to several inputs, as add does):
+      // from here on a sum is shared, so nothing may add into it in place
+      for (const t of slots) if (t) ownSums.delete(t);
       for (let nr = 0; nr < slots.length; nr++) {
         if (slots[nr] === null) continue;
         slots[nr] = runHooks(fn.hooks.get(nr), slots[nr]!);

@@ -147,6 +147,24 @@ describe('autograd.grad, autograd.backward, hooks', () => {
     expect(x.grad!.tolist()).toEqual([17, 17]);
   });
 
+  it('a summed gradient that one node passes on to several inputs is never added into in place', () => {
+    // s = a + b gets two terms (a sum the engine made), and add hands that one tensor to both a
+    // and b; a and b each get one more term, in every order the engine may meet them
+    for (let da = 0; da < 3; da++) {
+      for (const perm of [[0, 1, 2, 3], [2, 3, 0, 1], [2, 0, 1, 3], [3, 0, 1, 2]]) {
+        const x = kd.tensor([1, 2], { requiresGrad: true });
+        const a = x.mul(2);
+        const b = x.mul(3);
+        const s = a.add(b);
+        let ea = a;
+        for (let i = 0; i < da; i++) ea = ea.mul(1);
+        const terms = [s.sum(), s.sum(), ea.sum(), b.sum()];
+        kd.stack(perm.map((i) => terms[i])).sum().backward();
+        expect(x.grad!.tolist()).toEqual([15, 15]);  // 2 * (2 + 1) + 3 * (2 + 1)
+      }
+    }
+  });
+
   it("tensor hooks see and may replace gradients; retainGrad keeps a non-leaf's", () => {
     const x = kd.tensor([1, 2], { requiresGrad: true });
     const h = x.mul(2);
