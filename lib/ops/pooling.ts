@@ -94,7 +94,7 @@ function pool(op: string, kind: number, x: Tensor, g: Geometry, countIncludePad:
     native.pool2dBackward(kind, gc.storage as FloatStorage, (indices?.storage ?? null) as Int32Array | null, gx.storage as FloatStorage,
       poolLayout(gc.offset, x, g, countIncludePad, divisor));
     return [gx];
-  });
+  }, indices ? [indices] : []);  // the indices may be handed out: changing them in place is caught
   return [out, indices];
 }
 

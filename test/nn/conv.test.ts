@@ -167,6 +167,13 @@ describe('pooling at ATen edges', () => {
     expect(F.avgPool2d(ones, 2, { stride: 2, padding: 1, countIncludePad: false }).flatten().tolist()).toEqual(Array(9).fill(1));
   });
 
+  it('returned indices changed in place make backward refuse, as PyTorch', () => {
+    const x = kd.randn([1, 1, 4, 4], { requiresGrad: true });
+    const [v, i] = F.maxPool2d(x, 2, { returnIndices: true }) as Tensor[];
+    i.fill_(0);
+    expect(() => v.sum().backward()).toThrow(/modified by an in-place operation/);
+  });
+
   it('max pooling sends each window gradient to its maximum, overlapping windows adding', () => {
     const x = kd.tensor([[[[1, 5, 2], [0, 3, 4], [6, 1, 0]]]], { requiresGrad: true });
     (F.maxPool2d(x, 2, { stride: 1 }) as Tensor).sum().backward();
