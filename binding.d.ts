@@ -158,6 +158,18 @@ export interface Binding {
    */
   lstmCellBackward(dh: FloatStorage, dc2: FloatStorage, act: FloatStorage, tc: FloatStorage, c: FloatStorage, dgates: FloatStorage, dc: FloatStorage, layout: Float64Array): void;
   /**
+   * The GRU cell's gate math: xProj and hProj [B, 3H] (gates r, z, n; hProj with the hidden
+   * bias) and h [B, H] at the layout's offsets give hNew [B, H] and the activated gates act
+   * [B, 3H], dense from 0 and overwritten. layout: [xOffset, hpOffset, hOffset, B, H].
+   */
+  gruCell(xProj: FloatStorage, hProj: FloatStorage, h: FloatStorage, hNew: FloatStorage, act: FloatStorage, layout: Float64Array): void;
+  /**
+   * gruCell's gradient from dh [B, H] (at the first offset), act (dense), hProj and h: dx (the
+   * input projection's) and dhp (the hidden projection's) [B, 3H], and dhd [B, H] (h's direct
+   * part), dense from 0 and overwritten. layout: [dhOffset, hpOffset, hOffset, B, H].
+   */
+  gruCellBackward(dh: FloatStorage, act: FloatStorage, hProj: FloatStorage, h: FloatStorage, dx: FloatStorage, dhp: FloatStorage, dhd: FloatStorage, layout: Float64Array): void;
+  /**
    * Batch normalisation of x viewed as [N, C, S] (at the layout's xOffset) into y (at yOffset),
    * ATen's formulas. stats is dense [3C]: mean, invstd, biased variance — written when training,
    * its mean and invstd read otherwise. layout: [xOffset, yOffset, wOffset, bOffset, N, C, S].

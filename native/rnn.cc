@@ -1,8 +1,8 @@
-// The LSTM cell's gate math, fused: from the two projections of a step (input and hidden,
-// [B, 4H] each, gates in PyTorch's order i, f, g, o) and the cell state, one pass gives the new
-// hidden and cell states and keeps what the gradient needs (the activated gates and tanh of
-// the new cell state); the backward is one pass too. Unfused, a step is a dozen elementwise
-// ops, each allocating its output and recording a tape node.
+// The LSTM and GRU cells' gate math, fused: from the two projections of a step (input and
+// hidden; LSTM [B, 4H] gates i, f, g, o; GRU [B, 3H] gates r, z, n, in PyTorch's order) one
+// pass gives the new state(s) and keeps what the gradient needs (the activated gates, and tanh
+// of the new cell state for the LSTM); the backward is one pass too. Unfused, a step is a dozen
+// elementwise ops, each allocating its output and recording a tape node.
 //
 // Checklist for a new native family: the .cc file, every entry point checking its arguments
 // before touching memory; its Init in kernels.h and addon.cc; its signature in binding.d.ts;
@@ -195,11 +195,158 @@ Napi::Value LstmCellBackwardFn(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// ---- GRU: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r hn), h' = (1 - z) n + z h ----
+
+template <typename T>
+inline void GruForwardRow(const T* __restrict x, const T* __restrict hp, const T* __restrict h, T* __restrict a, T* __restrict hn,
+                          int64_t H) {
+  for (int64_t j = 0; j < H; j++) {
+    const T r = Sig(x[j] + hp[j]);
+    const T z = Sig(x[H + j] + hp[H + j]);
+    const T n = Tanh(x[2 * H + j] + r * hp[2 * H + j]);
+    a[j] = r;
+    a[H + j] = z;
+    a[2 * H + j] = n;
+    hn[j] = (T(1) - z) * n + z * h[j];
+  }
+}
+
+// dx: the gradient of the input projection's gates; dhp: of the hidden projection's (its n
+// part is scaled by r); dhd: the part of h's gradient that passes straight through z.
+template <typename T>
+inline void GruBackwardRow(const T* __restrict dh, const T* __restrict a, const T* __restrict hp, const T* __restrict h,
+                           T* __restrict dx, T* __restrict dhp, T* __restrict dhd, int64_t H) {
+  for (int64_t j = 0; j < H; j++) {
+    const T r = a[j], z = a[H + j], n = a[2 * H + j], g = dh[j];
+    const T dn = g * (T(1) - z) * (T(1) - n * n);
+    const T dr = dn * hp[2 * H + j] * r * (T(1) - r);
+    const T dz = g * (h[j] - n) * z * (T(1) - z);
+    dx[j] = dr;
+    dx[H + j] = dz;
+    dx[2 * H + j] = dn;
+    dhp[j] = dr;
+    dhp[H + j] = dz;
+    dhp[2 * H + j] = dn * r;
+    dhd[j] = g * z;
+  }
+}
+
+KD_MULTIVERSION void GruRowF(const float* x, const float* hp, const float* h, float* a, float* hn, int64_t H) {
+  GruForwardRow(x, hp, h, a, hn, H);
+}
+void GruRowF(const double* x, const double* hp, const double* h, double* a, double* hn, int64_t H) {
+  GruForwardRow(x, hp, h, a, hn, H);
+}
+KD_MULTIVERSION void GruRowB(const float* dh, const float* a, const float* hp, const float* h, float* dx, float* dhp, float* dhd, int64_t H) {
+  GruBackwardRow(dh, a, hp, h, dx, dhp, dhd, H);
+}
+void GruRowB(const double* dh, const double* a, const double* hp, const double* h, double* dx, double* dhp, double* dhd, int64_t H) {
+  GruBackwardRow(dh, a, hp, h, dx, dhp, dhd, H);
+}
+
+// gruCell(xProj, hProj, h, hNew, act, layout [xOffset, hpOffset, hOffset, B, H]): xProj and
+// hProj [B, 3H] (hProj with the hidden bias) and h [B, H] at their offsets; hNew [B, H] and
+// act [B, 3H] (r, z, n) dense from 0, overwritten.
+Napi::Value GruCellFn(const Napi::CallbackInfo& info) {
+  const char* fn = "gruCell";
+  Napi::Env env = info.Env();
+  Buf xp = GetFloatBuf(info, 0, fn, "xProj");
+  Cell s = ParseCell(env, fn, info, 5);
+  const int64_t n = s.batch * s.hidden;
+  CheckRange(env, fn, "xProj", xp, s.aOff, 3 * n);
+  Buf hp = GetFloatBuf(info, 1, fn, "hProj");
+  SameDType(env, fn, hp, "hProj", xp, "xProj");
+  CheckRange(env, fn, "hProj", hp, s.bOff, 3 * n);
+  Buf h = GetFloatBuf(info, 2, fn, "h");
+  SameDType(env, fn, h, "h", xp, "xProj");
+  CheckRange(env, fn, "h", h, s.cOff, n);
+  Buf hn = Dense(info, 3, fn, "hNew", xp, n);
+  Buf act = Dense(info, 4, fn, "act", xp, 3 * n);
+  const Buf* ins[] = {&xp, &hp, &h};
+  const int64_t inOffs[] = {s.aOff, s.bOff, s.cOff}, inCounts[] = {3 * n, 3 * n, n};
+  for (int q = 0; q < 3; q++) {
+    if (Overlaps(hn, 0, n, *ins[q], inOffs[q], inCounts[q]) || Overlaps(act, 0, 3 * n, *ins[q], inOffs[q], inCounts[q])) {
+      ThrowRange(env, fn, "an output overlaps an input");
+    }
+  }
+  if (Overlaps(hn, 0, n, act, 0, 3 * n)) ThrowRange(env, fn, "two outputs overlap");
+  const int64_t H = s.hidden;
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    const T* x = xp.as<T>() + s.aOff;
+    const T* hpp = hp.as<T>() + s.bOff;
+    const T* hh = h.as<T>() + s.cOff;
+    T* o = hn.as<T>();
+    T* a = act.as<T>();
+    ParallelFor(s.batch, std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(1, H)), [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; b++) GruRowF(x + b * 3 * H, hpp + b * 3 * H, hh + b * H, a + b * 3 * H, o + b * H, H);
+    });
+  };
+  if (xp.dtype == DType::F32) run(0.f);
+  else run(0.0);
+  return env.Undefined();
+}
+
+// gruCellBackward(dh, act, hProj, h, dx, dhp, dhd, layout [dhOffset, hpOffset, hOffset, B, H]):
+// from h's new gradient dh [B, H], the forward's act (dense), hProj [B, 3H] and h [B, H] (at
+// their offsets): dx and dhp [B, 3H] and dhd [B, H], dense from 0 and overwritten.
+Napi::Value GruCellBackwardFn(const Napi::CallbackInfo& info) {
+  const char* fn = "gruCellBackward";
+  Napi::Env env = info.Env();
+  Buf dh = GetFloatBuf(info, 0, fn, "dh");
+  Cell s = ParseCell(env, fn, info, 7);
+  const int64_t n = s.batch * s.hidden;
+  CheckRange(env, fn, "dh", dh, s.aOff, n);
+  Buf act = Dense(info, 1, fn, "act", dh, 3 * n);
+  Buf hp = GetFloatBuf(info, 2, fn, "hProj");
+  SameDType(env, fn, hp, "hProj", dh, "dh");
+  CheckRange(env, fn, "hProj", hp, s.bOff, 3 * n);
+  Buf h = GetFloatBuf(info, 3, fn, "h");
+  SameDType(env, fn, h, "h", dh, "dh");
+  CheckRange(env, fn, "h", h, s.cOff, n);
+  Buf dx = Dense(info, 4, fn, "dx", dh, 3 * n);
+  Buf dhp = Dense(info, 5, fn, "dhp", dh, 3 * n);
+  Buf dhd = Dense(info, 6, fn, "dhd", dh, n);
+  const Buf* ins[] = {&dh, &act, &hp, &h};
+  const int64_t inOffs[] = {s.aOff, 0, s.bOff, s.cOff}, inCounts[] = {n, 3 * n, 3 * n, n};
+  const Buf* outs[] = {&dx, &dhp, &dhd};
+  const int64_t outCounts[] = {3 * n, 3 * n, n};
+  for (int o = 0; o < 3; o++) {
+    for (int q = 0; q < 4; q++) {
+      if (Overlaps(*outs[o], 0, outCounts[o], *ins[q], inOffs[q], inCounts[q])) ThrowRange(env, fn, "an output overlaps an input");
+    }
+    for (int q = o + 1; q < 3; q++) {
+      if (Overlaps(*outs[o], 0, outCounts[o], *outs[q], 0, outCounts[q])) ThrowRange(env, fn, "two outputs overlap");
+    }
+  }
+  const int64_t H = s.hidden;
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    const T* g = dh.as<T>() + s.aOff;
+    const T* a = act.as<T>();
+    const T* hpp = hp.as<T>() + s.bOff;
+    const T* hh = h.as<T>() + s.cOff;
+    T* ox = dx.as<T>();
+    T* op = dhp.as<T>();
+    T* od = dhd.as<T>();
+    ParallelFor(s.batch, std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(1, 3 * H)), [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; b++) {
+        GruRowB(g + b * H, a + b * 3 * H, hpp + b * 3 * H, hh + b * H, ox + b * 3 * H, op + b * 3 * H, od + b * H, H);
+      }
+    });
+  };
+  if (dh.dtype == DType::F32) run(0.f);
+  else run(0.0);
+  return env.Undefined();
+}
+
 }  // namespace
 
 void InitRnn(Napi::Env env, Napi::Object exports) {
   exports.Set("lstmCell", Napi::Function::New(env, LstmCellFn, "lstmCell"));
   exports.Set("lstmCellBackward", Napi::Function::New(env, LstmCellBackwardFn, "lstmCellBackward"));
+  exports.Set("gruCell", Napi::Function::New(env, GruCellFn, "gruCell"));
+  exports.Set("gruCellBackward", Napi::Function::New(env, GruCellBackwardFn, "gruCellBackward"));
 }
 
 }  // namespace kd

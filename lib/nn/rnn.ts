@@ -18,7 +18,7 @@ import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
 import { lstmCell } from '../ops/lstm_cell.js';
-import { lstmLayer } from '../ops/lstm_layer.js';
+import { gruLayer, lstmLayer } from '../ops/recurrent_layer.js';
 import { PackedSequence } from './utils/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -170,6 +170,10 @@ abstract class RNNBase extends Module {
     if (this.mode === 'LSTM') {
       const [out, h, c] = lstmLayer(F.linear(data, wIh, projBias), wHh, h0, c0!, batchSizes, reverse);
       return { out, h, c };
+    }
+    if (this.mode === 'GRU') {
+      const [out, h] = gruLayer(F.linear(data, wIh, projBias), wHh, bHh, h0, batchSizes, reverse);
+      return { out, h, c: null };
     }
     const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, projBias).split(batchSizes, 0) : [];
     const stepBias = foldBias ? null : bHh;

@@ -83,6 +83,7 @@ const calls = [
     else b.rowNormBackward(arg(), arg(), rnd() < 0.3 ? null : arg(), arg(), rnd() < 0.3 ? null : arg(), rnd() < 0.3 ? null : arg(), lay);
   },
   () => b.dropoutMask(rnd() < 0.8 ? new Int32Array(rnd() < 0.9 ? 4 : int(0, 6)) : arg(), arg(), num(), num(), rnd() < 0.7 ? rnd() : num()),
+  () => { const lay = rnd() < 0.2 ? list(5) : new Float64Array([int(0, 3), int(0, 3), int(0, 3), int(0, 3), int(0, 3)]); if (rnd() < 0.5) b.gruCell(arg(), arg(), arg(), arg(), arg(), lay); else b.gruCellBackward(arg(), arg(), arg(), arg(), arg(), arg(), arg(), lay); },
   () => b.setNumThreads(pick([1, 2, 0, -1, 2.5, NaN, 5000])),
 ];
 let ok = 0, threw = 0;
