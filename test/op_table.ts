@@ -4,7 +4,7 @@ import * as kd from '../lib/index.js';
 import type { Tensor } from '../lib/index.js';
 import { rng } from './helpers.js';
 import { lstmCell } from '../lib/ops/lstm_cell.js';
-import { gruLayer, lstmLayer } from '../lib/ops/recurrent_layer.js';
+import { gruLayer, lstmLayer, rnnLayer } from '../lib/ops/recurrent_layer.js';
 
 const F = kd.nn.functional;
 
@@ -363,6 +363,8 @@ export const OPS: OpRow[] = [
   { name: 'lstmLayer reverse', inputs: [f(8, 8), f(8, 2), f(3, 2), f(3, 2)], fn: (p, w, h, c) => lstmLayer(p, w, h, c, [3, 2, 2, 1], true) },
   { name: 'gruLayer packed steps [3, 2, 2, 1]', inputs: [f(8, 6), f(6, 2), f(6), f(3, 2)], fn: (p, w, b, h) => gruLayer(p, w, b, h, [3, 2, 2, 1], false) },
   { name: 'gruLayer reverse, no hidden bias', inputs: [f(8, 6), f(6, 2), f(3, 2)], fn: (p, w, h) => gruLayer(p, w, null, h, [3, 2, 2, 1], true) },
+  { name: 'rnnLayer tanh packed steps [3, 2, 2, 1]', inputs: [f(8, 2), f(2, 2), f(3, 2)], fn: (p, w, h) => rnnLayer(p, w, h, [3, 2, 2, 1], false, 'tanh') },
+  { name: 'rnnLayer relu reverse', inputs: [away(8, 2), f(2, 2), f(3, 2)], fn: (p, w, h) => rnnLayer(p, w, h, [3, 2, 2, 1], true, 'relu') },
   { name: 'conv1d', inputs: [f(2, 3, 9), f(4, 3, 3), f(4)], fn: (x, w, b) => F.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2 }) },
   { name: 'convTranspose2d', inputs: [f(2, 4, 3, 4), f(4, 3, 3, 2), f(6)], fn: (x, w, b) => F.convTranspose2d(x, w, b, { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], groups: 2 }) },
   { name: 'convTranspose2d dilation', inputs: [f(1, 2, 3, 3), f(2, 2, 2, 2)], fn: (x, w) => F.convTranspose2d(x, w, null, { dilation: 2, padding: 1 }) },

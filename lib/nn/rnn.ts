@@ -18,7 +18,7 @@ import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
 import { lstmCell } from '../ops/lstm_cell.js';
-import { gruLayer, lstmLayer } from '../ops/recurrent_layer.js';
+import { gruLayer, lstmLayer, rnnLayer } from '../ops/recurrent_layer.js';
 import { PackedSequence } from './utils/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -157,40 +157,25 @@ abstract class RNNBase extends Module {
 
   /**
    * One layer in one direction over packed rows data [sum(batchSizes), I]: the input
-   * projection of every step is one GEMM; step t updates the first batchSizes[t] states (the
+   * projection of every step is one GEMM, then the steps run as one op
+   * (lib/ops/recurrent_layer.ts); step t updates the first batchSizes[t] states (the
    * sequences that have a step t), the others keep theirs.
    */
   private direction(data: Tensor, batchSizes: number[], reverse: boolean, wIh: Tensor, bIh: Tensor | null, wHh: Tensor, bHh: Tensor | null,
     h0: Tensor, c0: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
-    // one node for all steps' slices: its backward concatenates their gradients once
     // The hidden bias is added once to every step's input projection instead of in each
     // step (GRU excepted: its n gate multiplies the hidden projection, bias included, by r).
-    const foldBias = this.mode !== 'GRU' && bIh !== null && bHh !== null;
-    const projBias = foldBias ? bIh.add(bHh) : bIh;
-    if (this.mode === 'LSTM') {
-      const [out, h, c] = lstmLayer(F.linear(data, wIh, projBias), wHh, h0, c0!, batchSizes, reverse);
-      return { out, h, c };
-    }
     if (this.mode === 'GRU') {
-      const [out, h] = gruLayer(F.linear(data, wIh, projBias), wHh, bHh, h0, batchSizes, reverse);
+      const [out, h] = gruLayer(F.linear(data, wIh, bIh), wHh, bHh, h0, batchSizes, reverse);
       return { out, h, c: null };
     }
-    const projSteps = batchSizes.length > 0 ? F.linear(data, wIh, projBias).split(batchSizes, 0) : [];
-    const stepBias = foldBias ? null : bHh;
-    const batch = h0.shape[0];
-    const seqOut = new Array<Tensor>(batchSizes.length);
-    let ht = h0, ct = c0;
-    for (let i = 0; i < batchSizes.length; i++) {
-      const t = reverse ? batchSizes.length - 1 - i : i;
-      const bs = batchSizes[t];
-      const active = (s: Tensor) => (bs === batch ? s : s.narrow(0, 0, bs));
-      const [h2, c2] = step(this.mode, projSteps[t], active(ht), ct ? active(ct) : null, wHh, stepBias);
-      seqOut[t] = h2;
-      ht = bs === batch ? h2 : cat([h2, ht.narrow(0, bs, batch - bs)], 0);
-      if (ct) ct = bs === batch ? c2 : cat([c2!, ct.narrow(0, bs, batch - bs)], 0);
+    const proj = F.linear(data, wIh, bIh !== null && bHh !== null ? bIh.add(bHh) : bIh);
+    if (this.mode === 'LSTM') {
+      const [out, h, c] = lstmLayer(proj, wHh, h0, c0!, batchSizes, reverse);
+      return { out, h, c };
     }
-    const out = seqOut.length > 0 ? cat(seqOut, 0) : zeros([0, this.hiddenSize], { dtype: data.dtype });
-    return { out, h: ht, c: ct };
+    const [out, h] = rnnLayer(proj, wHh, h0, batchSizes, reverse, this.mode === 'RNN_TANH' ? 'tanh' : 'relu');
+    return { out, h, c: null };
   }
 
   override extraRepr(): string {

@@ -1,7 +1,7 @@
 /**
- * One LSTM or GRU layer in one direction over packed steps as a single op: the steps run
+ * One RNN, LSTM or GRU layer in one direction over packed steps as a single op: the steps run
  * outside the tape (per step one GEMM for the hidden projection and the fused gate kernel,
- * native/rnn.cc), and the backward walks them in reverse the same way, then forms the hidden
+ * native/rnn.cc, or the elementwise tanh/relu), and the backward walks them in reverse the same way, then forms the hidden
  * weight's gradient as ONE product over all steps. Step by step on the tape, a 35-step layer
  * made ~70 nodes, 35 small weight-gradient GEMMs and as many gradient sums.
  */
@@ -171,5 +171,66 @@ export function gruLayer(proj: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Tens
     }
     const db = needs[2] ? dhp.sum(0) : null;
     return [needs[0] ? dx : null, dw, db, needs[3] ? dh : null];
+  }, [wHh]) as [Tensor, Tensor];
+}
+
+/**
+ * out [sum(batchSizes), H] and hN [B, H] of an Elman RNN layer, h' = tanh or relu(proj + h
+ * W_hhᵀ): proj [sum(batchSizes), H] is every step's input projection with both biases. Steps as
+ * lstmLayer's.
+ */
+export function rnnLayer(proj: Tensor, wHh: Tensor, h0: Tensor, batchSizes: readonly number[], reverse: boolean, nonlinearity: 'tanh' | 'relu'): [Tensor, Tensor] {
+  const op = 'RNN';
+  const dtype = proj.dtype;
+  const [total, hidden] = proj.shape;
+  const batch = h0.shape[0];
+  const steps = batchSizes.length;
+  const { starts, order } = stepPlan(batchSizes, reverse);
+  const w = wHh.detach();
+  const wT = transposedView(w);
+  const out = emptyTensor([total, hidden], dtype, op);
+  const hPrev = emptyTensor([total, hidden], dtype, op);
+  const h = emptyTensor([batch, hidden], dtype, op);
+  const pre = emptyTensor([batch, hidden], dtype, op);
+  copyInto(h, h0.detach());
+  const act = nonlinearity === 'tanh' ? native.unaryOps.tanh : native.unaryOps.relu;
+  for (let i = 0; i < steps; i++) {
+    const t = order(i);
+    const bs = batchSizes[t];
+    const s = starts[t];
+    const hb = rows(h, 0, bs);
+    copyInto(rows(hPrev, s, bs), hb);
+    const pb = rows(pre, 0, bs);
+    copyInto(pb, rows(proj.detach(), s, bs));
+    gemmInto(pb, hb, wT, 1);
+    const outRows = rows(out, s, bs);
+    native.unary(act, out.storage, pre.storage, elementwiseLayout([bs * hidden], [outRows.flatten(), pb.flatten()]));
+    copyInto(hb, outRows);
+  }
+  return recordMulti([out, h], 'RnnLayerBackward', [proj, wHh, h0], ([gOut, ghN], needs) => {
+    const go = contiguous(gOut);
+    const dh = emptyTensor([batch, hidden], dtype, op);
+    copyInto(dh, ghN);
+    const dpre = emptyTensor([total, hidden], dtype, op);
+    const dhStep = emptyTensor([batch, hidden], dtype, op);
+    const back = nonlinearity === 'tanh' ? native.binaryOps.tanhBackward : native.binaryOps.reluBackward;
+    for (let i = steps - 1; i >= 0; i--) {
+      const t = order(i);
+      const bs = batchSizes[t];
+      const s = starts[t];
+      const dhb = rows(dh, 0, bs);
+      const step = rows(dhStep, 0, bs);
+      addInto(step, rows(go, s, bs), dhb);
+      // through the nonlinearity, from its output (tanh: 1 - y², relu: y > 0)
+      const dp = rows(dpre, s, bs);
+      native.binary(back, dpre.storage, dhStep.storage, out.storage, elementwiseLayout([bs * hidden], [dp.flatten(), step.flatten(), rows(out, s, bs).flatten()]));
+      gemmInto(dhb, dp, w, 0);
+    }
+    let dw: Tensor | null = null;
+    if (needs[1]) {
+      dw = zerosTensor([hidden, hidden], dtype, op);
+      if (total > 0) gemmInto(dw, transposedView(dpre), hPrev, 0);
+    }
+    return [needs[0] ? dpre : null, dw, needs[2] ? dh : null];
   }, [wHh]) as [Tensor, Tensor];
 }
