@@ -8,6 +8,7 @@
 // before touching memory; its Init in kernels.h and addon.cc; its signature in binding.d.ts;
 // a layout builder in lib/ops (lib/ops/lstm_cell.ts); an entry in test/native/fuzz.test.ts.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "fast_math.h"
@@ -107,10 +108,37 @@ void Backward(const Cell& s, const T* dh, const T* dc2, const T* act, const T* t
   });
 }
 
-Buf Dense(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, const Buf& like, int64_t count) {
-  Buf b = GetFloatBuf(info, i, fn, name);
-  SameDType(info.Env(), fn, b, name, like, "the first argument");
-  CheckRange(info.Env(), fn, name, b, 0, count);
+// An entry point's float arguments, read and checked in one place: inputs at a layout offset
+// (or dense from 0) and outputs dense from 0, each `width` rows of H per batch row; all of
+// the first argument's dtype, outputs disjoint from the inputs and from each other.
+struct Arg {
+  const char* name;
+  int width;        // elements per batch row, in units of H
+  int offsetSlot;   // which layout offset it starts at (0-2), or -1 for dense from 0
+  bool output;
+};
+
+template <size_t N>
+std::array<Buf, N> ReadArgs(const Napi::CallbackInfo& info, const char* fn, const Cell& s, const std::array<Arg, N>& spec) {
+  Napi::Env env = info.Env();
+  const int64_t n = s.batch * s.hidden;
+  const int64_t offs[] = {s.aOff, s.bOff, s.cOff};
+  std::array<Buf, N> b;
+  for (size_t i = 0; i < N; i++) {
+    b[i] = GetFloatBuf(info, i, fn, spec[i].name);
+    if (i > 0) SameDType(env, fn, b[i], spec[i].name, b[0], spec[0].name);
+    CheckRange(env, fn, spec[i].name, b[i], spec[i].offsetSlot < 0 ? 0 : offs[spec[i].offsetSlot], spec[i].width * n);
+  }
+  for (size_t o = 0; o < N; o++) {
+    if (!spec[o].output) continue;
+    for (size_t q = 0; q < N; q++) {
+      if (q == o || (spec[q].output && q < o)) continue;
+      const int64_t qOff = spec[q].offsetSlot < 0 ? 0 : offs[spec[q].offsetSlot];
+      if (Overlaps(b[o], 0, spec[o].width * n, b[q], qOff, spec[q].width * n)) {
+        ThrowRange(env, fn, std::string("arguments '") + spec[o].name + "' and '" + spec[q].name + "' overlap");
+      }
+    }
+  }
   return b;
 }
 
@@ -119,41 +147,16 @@ Buf Dense(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* 
 // dense from 0, overwritten.
 Napi::Value LstmCellFn(const Napi::CallbackInfo& info) {
   const char* fn = "lstmCell";
-  Napi::Env env = info.Env();
-  Buf xp = GetFloatBuf(info, 0, fn, "xProj");
-  Cell s = ParseCell(env, fn, info, 7);
-  const int64_t n = s.batch * s.hidden;
-  CheckRange(env, fn, "xProj", xp, s.aOff, 4 * n);
-  Buf hp = GetFloatBuf(info, 1, fn, "hProj");
-  SameDType(env, fn, hp, "hProj", xp, "xProj");
-  CheckRange(env, fn, "hProj", hp, s.bOff, 4 * n);
-  Buf c = GetFloatBuf(info, 2, fn, "c");
-  SameDType(env, fn, c, "c", xp, "xProj");
-  CheckRange(env, fn, "c", c, s.cOff, n);
-  Buf h2 = Dense(info, 3, fn, "h2", xp, n);
-  Buf c2 = Dense(info, 4, fn, "c2", xp, n);
-  Buf act = Dense(info, 5, fn, "act", xp, 4 * n);
-  Buf tc = Dense(info, 6, fn, "tc", xp, n);
-  const Buf* outs[] = {&h2, &c2, &act, &tc};
-  const int64_t outCounts[] = {n, n, 4 * n, n};
-  const Buf* ins[] = {&xp, &hp, &c};
-  const int64_t inOffs[] = {s.aOff, s.bOff, s.cOff}, inCounts[] = {4 * n, 4 * n, n};
-  for (int o = 0; o < 4; o++) {
-    for (int q = 0; q < 3; q++) {
-      if (Overlaps(*outs[o], 0, outCounts[o], *ins[q], inOffs[q], inCounts[q])) ThrowRange(env, fn, "an output overlaps an input");
-    }
-    for (int q = o + 1; q < 4; q++) {
-      if (Overlaps(*outs[o], 0, outCounts[o], *outs[q], 0, outCounts[q])) ThrowRange(env, fn, "two outputs overlap");
-    }
-  }
-  if (xp.dtype == DType::F32) {
-    Forward<float>(s, xp.as<float>() + s.aOff, hp.as<float>() + s.bOff, c.as<float>() + s.cOff, h2.as<float>(), c2.as<float>(),
-                   act.as<float>(), tc.as<float>());
-  } else {
-    Forward<double>(s, xp.as<double>() + s.aOff, hp.as<double>() + s.bOff, c.as<double>() + s.cOff, h2.as<double>(),
-                    c2.as<double>(), act.as<double>(), tc.as<double>());
-  }
-  return env.Undefined();
+  Cell s = ParseCell(info.Env(), fn, info, 7);
+  auto [xp, hp, c, h2, c2, act, tc] = ReadArgs<7>(info, fn, s, {{{"xProj", 4, 0, false}, {"hProj", 4, 1, false}, {"c", 1, 2, false},
+      {"h2", 1, -1, true}, {"c2", 1, -1, true}, {"act", 4, -1, true}, {"tc", 1, -1, true}}});
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    Forward<T>(s, xp.as<T>() + s.aOff, hp.as<T>() + s.bOff, c.as<T>() + s.cOff, h2.as<T>(), c2.as<T>(), act.as<T>(), tc.as<T>());
+  };
+  if (xp.dtype == DType::F32) run(0.f);
+  else run(0.0);
+  return info.Env().Undefined();
 }
 
 // lstmCellBackward(dh, dc2, act, tc, c, dgates, dc, layout [dhOffset, dc2Offset, cOffset, B, H]):
@@ -162,37 +165,16 @@ Napi::Value LstmCellFn(const Napi::CallbackInfo& info) {
 // from 0 and overwritten.
 Napi::Value LstmCellBackwardFn(const Napi::CallbackInfo& info) {
   const char* fn = "lstmCellBackward";
-  Napi::Env env = info.Env();
-  Buf dh = GetFloatBuf(info, 0, fn, "dh");
-  Cell s = ParseCell(env, fn, info, 7);
-  const int64_t n = s.batch * s.hidden;
-  CheckRange(env, fn, "dh", dh, s.aOff, n);
-  Buf dc2 = GetFloatBuf(info, 1, fn, "dc2");
-  SameDType(env, fn, dc2, "dc2", dh, "dh");
-  CheckRange(env, fn, "dc2", dc2, s.bOff, n);
-  Buf act = Dense(info, 2, fn, "act", dh, 4 * n);
-  Buf tc = Dense(info, 3, fn, "tc", dh, n);
-  Buf c = GetFloatBuf(info, 4, fn, "c");
-  SameDType(env, fn, c, "c", dh, "dh");
-  CheckRange(env, fn, "c", c, s.cOff, n);
-  Buf dg = Dense(info, 5, fn, "dgates", dh, 4 * n);
-  Buf dc = Dense(info, 6, fn, "dc", dh, n);
-  const Buf* ins[] = {&dh, &dc2, &act, &tc, &c};
-  const int64_t inOffs[] = {s.aOff, s.bOff, 0, 0, s.cOff}, inCounts[] = {n, n, 4 * n, n, n};
-  for (int q = 0; q < 5; q++) {
-    if (Overlaps(dg, 0, 4 * n, *ins[q], inOffs[q], inCounts[q]) || Overlaps(dc, 0, n, *ins[q], inOffs[q], inCounts[q])) {
-      ThrowRange(env, fn, "an output overlaps an input");
-    }
-  }
-  if (Overlaps(dg, 0, 4 * n, dc, 0, n)) ThrowRange(env, fn, "arguments 'dgates' and 'dc' overlap");
-  if (dh.dtype == DType::F32) {
-    Backward<float>(s, dh.as<float>() + s.aOff, dc2.as<float>() + s.bOff, act.as<float>(), tc.as<float>(), c.as<float>() + s.cOff,
-                    dg.as<float>(), dc.as<float>());
-  } else {
-    Backward<double>(s, dh.as<double>() + s.aOff, dc2.as<double>() + s.bOff, act.as<double>(), tc.as<double>(),
-                     c.as<double>() + s.cOff, dg.as<double>(), dc.as<double>());
-  }
-  return env.Undefined();
+  Cell s = ParseCell(info.Env(), fn, info, 7);
+  auto [dh, dc2, act, tc, c, dg, dc] = ReadArgs<7>(info, fn, s, {{{"dh", 1, 0, false}, {"dc2", 1, 1, false}, {"act", 4, -1, false},
+      {"tc", 1, -1, false}, {"c", 1, 2, false}, {"dgates", 4, -1, true}, {"dc", 1, -1, true}}});
+  auto run = [&](auto zero) {
+    using T = decltype(zero);
+    Backward<T>(s, dh.as<T>() + s.aOff, dc2.as<T>() + s.bOff, act.as<T>(), tc.as<T>(), c.as<T>() + s.cOff, dg.as<T>(), dc.as<T>());
+  };
+  if (dh.dtype == DType::F32) run(0.f);
+  else run(0.0);
+  return info.Env().Undefined();
 }
 
 // ---- GRU: r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r hn), h' = (1 - z) n + z h ----
@@ -250,26 +232,9 @@ void GruRowB(const double* dh, const double* a, const double* hp, const double* 
 Napi::Value GruCellFn(const Napi::CallbackInfo& info) {
   const char* fn = "gruCell";
   Napi::Env env = info.Env();
-  Buf xp = GetFloatBuf(info, 0, fn, "xProj");
   Cell s = ParseCell(env, fn, info, 5);
-  const int64_t n = s.batch * s.hidden;
-  CheckRange(env, fn, "xProj", xp, s.aOff, 3 * n);
-  Buf hp = GetFloatBuf(info, 1, fn, "hProj");
-  SameDType(env, fn, hp, "hProj", xp, "xProj");
-  CheckRange(env, fn, "hProj", hp, s.bOff, 3 * n);
-  Buf h = GetFloatBuf(info, 2, fn, "h");
-  SameDType(env, fn, h, "h", xp, "xProj");
-  CheckRange(env, fn, "h", h, s.cOff, n);
-  Buf hn = Dense(info, 3, fn, "hNew", xp, n);
-  Buf act = Dense(info, 4, fn, "act", xp, 3 * n);
-  const Buf* ins[] = {&xp, &hp, &h};
-  const int64_t inOffs[] = {s.aOff, s.bOff, s.cOff}, inCounts[] = {3 * n, 3 * n, n};
-  for (int q = 0; q < 3; q++) {
-    if (Overlaps(hn, 0, n, *ins[q], inOffs[q], inCounts[q]) || Overlaps(act, 0, 3 * n, *ins[q], inOffs[q], inCounts[q])) {
-      ThrowRange(env, fn, "an output overlaps an input");
-    }
-  }
-  if (Overlaps(hn, 0, n, act, 0, 3 * n)) ThrowRange(env, fn, "two outputs overlap");
+  auto [xp, hp, h, hn, act] = ReadArgs<5>(info, fn, s, {{{"xProj", 3, 0, false}, {"hProj", 3, 1, false}, {"h", 1, 2, false},
+      {"hNew", 1, -1, true}, {"act", 3, -1, true}}});
   const int64_t H = s.hidden;
   auto run = [&](auto zero) {
     using T = decltype(zero);
@@ -293,32 +258,9 @@ Napi::Value GruCellFn(const Napi::CallbackInfo& info) {
 Napi::Value GruCellBackwardFn(const Napi::CallbackInfo& info) {
   const char* fn = "gruCellBackward";
   Napi::Env env = info.Env();
-  Buf dh = GetFloatBuf(info, 0, fn, "dh");
   Cell s = ParseCell(env, fn, info, 7);
-  const int64_t n = s.batch * s.hidden;
-  CheckRange(env, fn, "dh", dh, s.aOff, n);
-  Buf act = Dense(info, 1, fn, "act", dh, 3 * n);
-  Buf hp = GetFloatBuf(info, 2, fn, "hProj");
-  SameDType(env, fn, hp, "hProj", dh, "dh");
-  CheckRange(env, fn, "hProj", hp, s.bOff, 3 * n);
-  Buf h = GetFloatBuf(info, 3, fn, "h");
-  SameDType(env, fn, h, "h", dh, "dh");
-  CheckRange(env, fn, "h", h, s.cOff, n);
-  Buf dx = Dense(info, 4, fn, "dx", dh, 3 * n);
-  Buf dhp = Dense(info, 5, fn, "dhp", dh, 3 * n);
-  Buf dhd = Dense(info, 6, fn, "dhd", dh, n);
-  const Buf* ins[] = {&dh, &act, &hp, &h};
-  const int64_t inOffs[] = {s.aOff, 0, s.bOff, s.cOff}, inCounts[] = {n, 3 * n, 3 * n, n};
-  const Buf* outs[] = {&dx, &dhp, &dhd};
-  const int64_t outCounts[] = {3 * n, 3 * n, n};
-  for (int o = 0; o < 3; o++) {
-    for (int q = 0; q < 4; q++) {
-      if (Overlaps(*outs[o], 0, outCounts[o], *ins[q], inOffs[q], inCounts[q])) ThrowRange(env, fn, "an output overlaps an input");
-    }
-    for (int q = o + 1; q < 3; q++) {
-      if (Overlaps(*outs[o], 0, outCounts[o], *outs[q], 0, outCounts[q])) ThrowRange(env, fn, "two outputs overlap");
-    }
-  }
+  auto [dh, act, hp, h, dx, dhp, dhd] = ReadArgs<7>(info, fn, s, {{{"dh", 1, 0, false}, {"act", 3, -1, false}, {"hProj", 3, 1, false},
+      {"h", 1, 2, false}, {"dx", 3, -1, true}, {"dhp", 3, -1, true}, {"dhd", 1, -1, true}}});
   const int64_t H = s.hidden;
   auto run = [&](auto zero) {
     using T = decltype(zero);
