@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as kd from '../../lib/index.js';
 import type { DType, Tensor } from '../../lib/index.js';
-import { expectClose } from '../helpers.js';
+import { expectClose, rng } from '../helpers.js';
 
 const F = kd.nn.functional;
 
@@ -151,5 +151,36 @@ describe('2-norms sum squares in one native pass', () => {
     expect(m.norm(2, 0).tolist()).toEqual([3, Math.fround(Math.sqrt(41)), 12]);
     expect(kd.zeros([0]).norm().item()).toBe(0);
     expect(() => kd.tensor([1, 2], { dtype: 'int32' }).norm()).toThrow(/norm: expected a floating-point tensor/);
+  });
+});
+
+describe('max, min and logsumexp over long rows (the vector path)', () => {
+  it('match a plain scan, NaN winning wherever it sits, for both float types', () => {
+    const rnd = rng(7);
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const n of [15, 16, 17, 40, 1031]) {
+        for (const nanAt of [-1, 0, 3, 9, n - 1]) {
+          const data = Array.from({ length: n }, () => (rnd() - 0.5) * 100);
+          if (nanAt >= 0) data[nanAt] = NaN;
+          const x = kd.tensor([data, data.map((v) => -v)], { dtype });
+          const rows = x.tolist() as number[][];
+          const scan = (r: number[], better: (a: number, b: number) => boolean) => r.some(Number.isNaN) ? NaN : r.reduce((m, v) => (better(v, m) ? v : m));
+          const max = x.amax(1).tolist() as number[];
+          const min = x.amin(1).tolist() as number[];
+          const lse = x.logsumexp(1).tolist() as number[];
+          rows.forEach((r, i) => {
+            expect(max[i]).toEqual(scan(r, (a, b) => a > b));
+            expect(min[i]).toEqual(scan(r, (a, b) => a < b));
+            const m = scan(r, (a, b) => a > b);
+            const ref = Number.isNaN(m) ? NaN : m + Math.log(r.reduce((s, v) => s + Math.exp(v - m), 0));
+            if (Number.isNaN(ref)) expect(lse[i]).toBeNaN();
+            else expect(Math.abs(lse[i] - ref)).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref)));
+          });
+        }
+      }
+      const inf = kd.tensor([Array(20).fill(-Infinity), [...Array(19).fill(1), Infinity]], { dtype });
+      expect(inf.amax(1).tolist()).toEqual([-Infinity, Infinity]);
+      expect(inf.logsumexp(1).tolist()).toEqual([-Infinity, Infinity]);
+    }
   });
 });
