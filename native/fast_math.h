@@ -95,10 +95,11 @@ inline float FastSigmoid(float x) {
   return x < 0 ? e * s : s;
 }
 
-// Functions whose loops call these are compiled for AVX2 too, and glibc's ifunc picks the
-// variant the CPU supports at load time (elsewhere: the baseline build only).
+// Functions whose loops call these are compiled for AVX-512 and AVX2 too, and glibc's ifunc
+// picks the variant the CPU supports at load time (elsewhere: the baseline build only). The
+// build turns off FMA contraction (CMakeLists.txt), so every variant rounds alike.
 #if defined(__x86_64__) && defined(__GLIBC__)
-#define KD_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#define KD_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define KD_MULTIVERSION
 #endif
