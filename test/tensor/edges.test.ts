@@ -184,3 +184,26 @@ describe('max, min and logsumexp over long rows (the vector path)', () => {
     }
   });
 });
+
+describe('softmax over long contiguous rows (the vector path)', () => {
+  it('agrees with the strided path, NaN and infinities included', () => {
+    const rnd = rng(3);
+    const rows = [
+      Array.from({ length: 37 }, () => (rnd() - 0.5) * 20),
+      Array.from({ length: 37 }, (_, i) => (i === 5 ? NaN : rnd())),
+      Array.from({ length: 37 }, (_, i) => (i === 30 ? Infinity : rnd())),
+      Array(37).fill(-Infinity),
+      Array.from({ length: 37 }, (_, i) => 1000 + i * 1e-3),
+    ];
+    const x = kd.tensor(rows);
+    const viaColumns = (f: (t: Tensor, d: number) => Tensor) => f(x.t().contiguous(), 0).t().tolist() as number[][];
+    for (const f of [(t: Tensor, d: number) => t.softmax(d), (t: Tensor, d: number) => t.logSoftmax(d)]) {
+      const fast = f(x, 1).tolist() as number[][];
+      const slow = viaColumns(f);
+      fast.forEach((r, i) => r.forEach((v, j) => {
+        if (Number.isNaN(slow[i][j])) expect(v).toBeNaN();
+        else expect(Math.abs(v - slow[i][j])).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(slow[i][j])));
+      }));
+    }
+  });
+});
