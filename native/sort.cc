@@ -8,6 +8,9 @@
 #include <cmath>
 #include <cstring>
 #include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels.h"
 #include "thread_pool.h"
@@ -117,16 +120,39 @@ void TopKLane(const T* lane, int64_t R, int64_t stride, int64_t k, bool largest,
   }
   if (k > 0) {
     T worst = best.back().first;
-    for (; r < R; r++) {
-      const T v = lane[r * stride];
-      // a quick test equivalent to better({v, r}, back) for an index r after every kept one
+    auto visit = [&](int64_t i) {
+      const T v = lane[i * stride];
+      // a quick test equivalent to better({v, i}, back) for an index i after every kept one
       const bool wins = largest ? (IsNan(v) ? !IsNan(worst) : v > worst) : (!IsNan(v) && (IsNan(worst) || v < worst));
-      if (!wins) continue;
-      best.pop_back();
-      const std::pair<T, int32_t> e{v, static_cast<int32_t>(r)};
-      best.insert(std::upper_bound(best.begin(), best.end(), e, better), e);
+      if (!wins) return;
+      // the new element replaces the worst and moves up to its sorted place (what
+      // pop_back + insert at upper_bound does, without the vector's shuffling)
+      const std::pair<T, int32_t> e{v, static_cast<int32_t>(i)};
+      int64_t p = k - 1;
+      while (p > 0 && better(e, best[p - 1])) {
+        best[p] = best[p - 1];
+        p--;
+      }
+      best[p] = e;
       worst = best.back().first;
+    };
+#if defined(__SSE2__)
+    // Contiguous float lanes: a block of four is skipped at once when none of it can enter
+    // (no element beats the worst kept, and for the largest none is NaN) — in a long lane
+    // almost every block, since entries grow rare as the kept values get better.
+    if constexpr (std::is_same_v<T, float>) {
+      if (stride == 1) {
+        for (; r + 4 <= R; r += 4) {
+          if (IsNan(worst)) break;
+          const __m128 v = _mm_loadu_ps(lane + r), w = _mm_set1_ps(worst);
+          const __m128 hit = largest ? _mm_or_ps(_mm_cmpgt_ps(v, w), _mm_cmpunord_ps(v, v)) : _mm_cmplt_ps(v, w);
+          if (_mm_movemask_ps(hit) == 0) continue;
+          for (int64_t i = r; i < r + 4; i++) visit(i);
+        }
+      }
     }
+#endif
+    for (; r < R; r++) visit(r);
   }
   for (int64_t i = 0; i < k; i++) {
     values[i * outStride] = best[i].first;
