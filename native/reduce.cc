@@ -3,6 +3,7 @@
 // Work is split into blocks whose boundaries depend only on the shape, never on the thread
 // count, so results are bitwise identical whatever setNumThreads says.
 #include <cmath>
+#include <exception>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -298,10 +299,52 @@ void ReduceRows(int op, const T* x, TO* out, Shape3 s, double correction) {
   });
 }
 
+// Sums over the rows of wide blocks (a bias gradient: [700, 10000] summed over its 700 rows).
+// Column blocks would read every row in 1 KB pieces 40 KB apart; instead fixed blocks of
+// kRowBlock rows are summed row by row in order into partial rows (in parallel), which are
+// then added in block order — block boundaries depend on the shape only, so the result is the
+// same for every thread count. False (the caller then takes the column path) for narrow or
+// short blocks, or when the partial rows would not fit.
+constexpr int64_t kRowBlock = 64;
+
+template <typename T, typename TO>
+bool SumWideRows(bool mean, const T* x, TO* out, Shape3 s) {
+  if (s.inner < 1024 || s.r < 2 * kRowBlock) return false;
+  const int64_t nb = (s.r + kRowBlock - 1) / kRowBlock;
+  if (nb > (int64_t(1) << 24) / s.inner) return false;
+  std::vector<Acc<T>> part;
+  try {
+    part.assign(static_cast<size_t>(nb * s.inner), Acc<T>(0));
+  } catch (const std::exception&) {
+    return false;
+  }
+  for (int64_t o = 0; o < s.outer; o++) {
+    const T* base = x + o * s.r * s.inner;
+    ParallelFor(nb, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; b++) {
+        Acc<T>* acc = part.data() + b * s.inner;
+        std::fill(acc, acc + s.inner, Acc<T>(0));
+        for (int64_t r = b * kRowBlock; r < std::min(s.r, (b + 1) * kRowBlock); r++) {
+          const T* row = base + r * s.inner;
+          for (int64_t j = 0; j < s.inner; j++) acc[j] += row[j];
+        }
+      }
+    });
+    TO* dst = out + o * s.inner;
+    for (int64_t j = 0; j < s.inner; j++) {
+      Acc<T> sum = 0;
+      for (int64_t b = 0; b < nb; b++) sum += part[b * s.inner + j];
+      dst[j] = mean ? static_cast<TO>(static_cast<double>(sum) / static_cast<double>(s.r)) : static_cast<TO>(sum);
+    }
+  }
+  return true;
+}
+
 // inner > 1: each work item owns up to kColBlock output columns of one outer index and
 // sweeps R rows over them, so memory is read in order.
 template <typename T, typename TO>
 void ReduceColumns(int op, const T* x, TO* out, Shape3 s, double correction) {
+  if ((op == R_SUM || op == R_MEAN) && SumWideRows<T, TO>(op == R_MEAN, x, out, s)) return;
   const int64_t nColBlocks = (s.inner + kColBlock - 1) / kColBlock;
   const int64_t items = s.outer * nColBlocks;
   const int64_t grain = std::max<int64_t>(1, kGrainElementwise / std::max<int64_t>(s.r * kColBlock, 1));

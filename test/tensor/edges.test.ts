@@ -207,3 +207,21 @@ describe('softmax over long contiguous rows (the vector path)', () => {
     }
   });
 });
+
+describe('sums over the rows of wide blocks (bias gradients)', () => {
+  it('equal the row-wise sums of the transpose, the same for every thread count', () => {
+    const before = kd.getNumThreads();
+    const g = kd.randn([300, 1500]);
+    const ref = g.t().contiguous().sum(1).tolist() as number[];
+    const got = g.sum(0).tolist() as number[];
+    got.forEach((v, j) => expect(Math.abs(v - ref[j])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref[j]))));
+    kd.setNumThreads(1);
+    expect(g.sum(0).tolist()).toEqual(got);
+    kd.setNumThreads(before);
+    const m = g.reshape([2, 150, 1500]).mean(1).tolist() as number[][];
+    const mref = g.reshape([2, 150, 1500]).transpose(1, 2).contiguous().mean(2).tolist() as number[][];
+    m.forEach((r, i) => r.forEach((v, j) => expect(Math.abs(v - mref[i][j])).toBeLessThan(1e-6)));
+    const ints = kd.randint(-1000, 1000, [200, 1100]);
+    expect(ints.sum(0).tolist()).toEqual(ints.t().contiguous().sum(1).tolist());
+  });
+});
