@@ -3,7 +3,6 @@
 import * as kd from '../lib/index.js';
 import type { Tensor } from '../lib/index.js';
 import { rng } from './helpers.js';
-import { lstmCell } from '../lib/ops/lstm_cell.js';
 import { gruLayer, lstmLayer, rnnLayer } from '../lib/ops/recurrent_layer.js';
 
 const F = kd.nn.functional;
@@ -358,7 +357,6 @@ export const OPS: OpRow[] = [
   { name: 'conv2d 1×1 groups (the image is its own columns)', inputs: [f(3, 4, 3, 3), f(6, 2, 1, 1), f(6)], fn: (x, w, b) => F.conv2d(x, w, b, { groups: 2 }) },
   { name: 'conv2d 1×1 stride 2', inputs: [f(3, 2, 5, 4), f(3, 2, 1, 1)], fn: (x, w) => F.conv2d(x, w, null, { stride: 2 }) },
   { name: 'conv2d unbatched', inputs: [f(2, 4, 4), f(3, 2, 3, 3), f(3)], fn: (x, w, b) => F.conv2d(x, w, b) },
-  { name: 'lstmCell (fused gate math: i, f, g, o)', inputs: [f(3, 8), f(3, 8), f(3, 2)], fn: (x, h, c) => lstmCell(x, h, c) },
   { name: 'lstmLayer packed steps [3, 2, 2, 1]', inputs: [f(8, 8), f(8, 2), f(3, 2), f(3, 2)], fn: (p, w, h, c) => lstmLayer(p, w, h, c, [3, 2, 2, 1], false) },
   { name: 'lstmLayer reverse', inputs: [f(8, 8), f(8, 2), f(3, 2), f(3, 2)], fn: (p, w, h, c) => lstmLayer(p, w, h, c, [3, 2, 2, 1], true) },
   { name: 'gruLayer packed steps [3, 2, 2, 1]', inputs: [f(8, 6), f(6, 2), f(6), f(3, 2)], fn: (p, w, b, h) => gruLayer(p, w, b, h, [3, 2, 2, 1], false) },

@@ -17,7 +17,6 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
-import { lstmCell } from '../ops/lstm_cell.js';
 import { gruLayer, lstmLayer, rnnLayer } from '../ops/recurrent_layer.js';
 import { PackedSequence } from './utils/rnn.js';
 
@@ -35,18 +34,20 @@ export interface RNNOptions {
   dtype?: DType;
 }
 
-/** One step: the new hidden state (and cell state for LSTM) from the projected input. */
-function step(mode: Mode, xProj: Tensor, h: Tensor, c: Tensor | null, wHh: Tensor, bHh: Tensor | null): [Tensor, Tensor | null] {
-  const hProj = F.linear(h, wHh, bHh);
-  if (mode === 'RNN_TANH') return [xProj.add(hProj).tanh(), null];
-  if (mode === 'RNN_RELU') return [xProj.add(hProj).relu(), null];
-  if (mode === 'LSTM') return lstmCell(xProj, hProj, c!);
-  const [xr, xz, xn] = xProj.chunk(3, -1);
-  const [hr, hz, hn] = hProj.chunk(3, -1);
-  const r = xr.add(hr).sigmoid();
-  const z = xz.add(hz).sigmoid();
-  const n = xn.add(r.mul(hn)).tanh();
-  return [n.add(z.mul(h.sub(n))), null];
+/**
+ * One step of a cell: the layer op over a single packed step holding the whole batch, so the
+ * cells share the layers' kernels and gradients. Returns the new hidden state (and cell state
+ * for LSTM).
+ */
+function step(mode: Mode, x: Tensor, h: Tensor, c: Tensor | null, wIh: Tensor, bIh: Tensor | null, wHh: Tensor, bHh: Tensor | null): [Tensor, Tensor | null] {
+  const steps = [x.shape[0]];
+  if (mode === 'GRU') return [gruLayer(F.linear(x, wIh, bIh), wHh, bHh, h, steps, false)[0], null];
+  const proj = F.linear(x, wIh, bIh !== null && bHh !== null ? bIh.add(bHh) : bIh);
+  if (mode === 'LSTM') {
+    const [out, , c2] = lstmLayer(proj, wHh, h, c!, steps, false);
+    return [out, c2];
+  }
+  return [rnnLayer(proj, wHh, h, steps, false, mode === 'RNN_TANH' ? 'tanh' : 'relu')[0], null];
 }
 
 abstract class RNNBase extends Module {
@@ -263,7 +264,7 @@ abstract class CellBase extends Module {
       }
       return t;
     };
-    const [h2, c2] = step(this.mode, F.linear(xb, this.weight_ih, this.bias_ih), state(h, 'hidden state'), this.mode === 'LSTM' ? state(c, 'cell state') : null, this.weight_hh, this.bias_hh);
+    const [h2, c2] = step(this.mode, xb, state(h, 'hidden state'), this.mode === 'LSTM' ? state(c, 'cell state') : null, this.weight_ih, this.bias_ih, this.weight_hh, this.bias_hh);
     return x.dim() === 1 ? [h2.squeeze(0), c2 ? c2.squeeze(0) : null] : [h2, c2];
   }
 }
