@@ -11,7 +11,6 @@
 #include <climits>
 #include <cmath>
 #include <limits>
-#include <vector>
 
 #include "kernels.h"
 #include "thread_pool.h"
@@ -117,35 +116,45 @@ inline void MaxAt(const Pool& p, const T* plane, int64_t i, int64_t j, T* value,
 }
 
 // Max over each window of one plane. Columns whose windows lie inside the input run tap by
-// tap across the whole output row (taps in window order, so the first maximum still wins):
-// no loop-carried dependency, where a window-at-a-time loop waits on each comparison.
+// tap across the output row (taps in window order, so the first maximum still wins), in
+// chunks of kMaxChunk columns: no loop-carried dependency, where a window-at-a-time loop waits
+// on each comparison. When the caller wants no indices they go to a stack buffer.
+constexpr int64_t kMaxChunk = 2048;
+
 template <typename T>
-void MaxPlane(const Pool& p, const T* plane, T* o, int32_t* idx, int32_t* scratch) {
+void MaxPlane(const Pool& p, const T* plane, T* o, int32_t* idx) {
+  int32_t scratch[kMaxChunk];
+  int32_t unused;
   const int64_t W = p.w, oh = p.oh, ow = p.ow, sw = p.sw, pw = p.pw;
   const int64_t jlo = std::min(ow, (pw + sw - 1) / sw);
   const int64_t lastStart = W - 1 - (p.kw - 1) * p.dw + pw;  // the last column window start that fits
   const int64_t jhi = lastStart < 0 ? jlo : std::max(jlo, std::min(ow, lastStart / sw + 1));
   for (int64_t i = 0; i < oh; i++) {
     T* vo = o + i * ow;
-    int32_t* io = idx ? idx + i * ow : scratch;
-    for (int64_t j = 0; j < jlo; j++) MaxAt(p, plane, i, j, vo + j, io + j);
-    for (int64_t j = jhi; j < ow; j++) MaxAt(p, plane, i, j, vo + j, io + j);
+    int32_t* ir = idx ? idx + i * ow : nullptr;
+    for (int64_t j = 0; j < jlo; j++) MaxAt(p, plane, i, j, vo + j, ir ? ir + j : &unused);
+    for (int64_t j = jhi; j < ow; j++) MaxAt(p, plane, i, j, vo + j, ir ? ir + j : &unused);
     if (jhi <= jlo) continue;
     const Window rows = MaxWindow(p, i, 0);
-    for (int64_t j = jlo; j < jhi; j++) {
-      vo[j] = -std::numeric_limits<T>::infinity();
-      io[j] = static_cast<int32_t>(rows.h0 * W + j * sw - pw);
-    }
-    for (int64_t y = rows.h0; y < rows.h1; y += p.dh) {
-      for (int64_t tx = 0; tx < p.kw; tx++) {
-        const int64_t shift = tx * p.dw - pw;
-        const T* row = plane + y * W + shift;
-        const int32_t base = static_cast<int32_t>(y * W + shift);
-        for (int64_t j = jlo; j < jhi; j++) {
-          const T e = row[j * sw];
-          const bool take = (e > vo[j]) | (e != e);
-          vo[j] = take ? e : vo[j];
-          io[j] = take ? base + static_cast<int32_t>(j * sw) : io[j];
+    for (int64_t c0 = jlo; c0 < jhi; c0 += kMaxChunk) {
+      const int64_t c1 = std::min(jhi, c0 + kMaxChunk);
+      int32_t* io = ir ? ir + c0 : scratch;  // io[j - c0] for column j
+      for (int64_t j = c0; j < c1; j++) {
+        vo[j] = -std::numeric_limits<T>::infinity();
+        io[j - c0] = static_cast<int32_t>(rows.h0 * W + j * sw - pw);
+      }
+      for (int64_t y = rows.h0; y < rows.h1; y += p.dh) {
+        for (int64_t tx = 0; tx < p.kw; tx++) {
+          const int64_t shift = tx * p.dw - pw;
+          const T* row = plane + y * W + shift;
+          const int32_t base = static_cast<int32_t>(y * W + shift);
+          for (int64_t j = c0; j < c1; j++) {
+            // select, not branch: which tap wins is data and mispredicts half the time
+            const T e = row[j * sw];
+            const bool take = (e > vo[j]) | (e != e);
+            vo[j] = take ? e : vo[j];
+            io[j - c0] = take ? base + static_cast<int32_t>(j * sw) : io[j - c0];
+          }
         }
       }
     }
@@ -174,11 +183,10 @@ void AvgPlane(const Pool& p, const T* plane, T* o) {
 template <typename T>
 void Forward(const Pool& p, const T* x, T* out, int32_t* indices) {
   ParallelFor(p.planes, GrainFor(p), [&](int64_t q0, int64_t q1) {
-    std::vector<int32_t> scratch(indices ? 0 : static_cast<size_t>(p.ow));  // where maxima are, when not asked for
     for (int64_t q = q0; q < q1; q++) {
       const T* plane = x + q * p.h * p.w;
       T* o = out + q * p.oh * p.ow;
-      if (p.kind == kMax) MaxPlane(p, plane, o, indices ? indices + q * p.oh * p.ow : nullptr, scratch.data());
+      if (p.kind == kMax) MaxPlane(p, plane, o, indices ? indices + q * p.oh * p.ow : nullptr);
       else AvgPlane(p, plane, o);
     }
   });

@@ -167,6 +167,30 @@ describe('pooling at ATen edges', () => {
     expect(F.avgPool2d(ones, 2, { stride: 2, padding: 1, countIncludePad: false }).flatten().tolist()).toEqual(Array(9).fill(1));
   });
 
+  it('wide rows (more output columns than one chunk of the kernel) pool like a plain scan', () => {
+    const w = 9001;
+    const data = Array.from({ length: 2 * w }, (_, i) => Math.sin(i * 0.37) * 10);
+    const x = kd.tensor(data).reshape([1, 1, 2, w]);
+    const [v, idx] = F.maxPool2d(x, [2, 3], { stride: [1, 2], padding: [0, 1], returnIndices: true }) as Tensor[];
+    const ow = v.shape[3];
+    const values = v.flatten().tolist() as number[];
+    const where = idx.flatten().tolist() as number[];
+    for (let j = 0; j < ow; j++) {
+      let best = -Infinity, at = -1;
+      for (let r = 0; r < 2; r++) {
+        for (let t = 0; t < 3; t++) {
+          const c = j * 2 - 1 + t;
+          if (c < 0 || c >= w) continue;
+          const e = Math.fround(data[r * w + c]);
+          if (e > best) { best = e; at = r * w + c; }
+        }
+      }
+      expect(values[j]).toBe(best);
+      expect(where[j]).toBe(at);
+    }
+    expect((F.maxPool2d(x, [2, 3], { stride: [1, 2], padding: [0, 1] }) as Tensor).flatten().tolist()).toEqual(values);
+  });
+
   it('returned indices changed in place make backward refuse, as PyTorch', () => {
     const x = kd.randn([1, 1, 4, 4], { requiresGrad: true });
     const [v, i] = F.maxPool2d(x, 2, { returnIndices: true }) as Tensor[];
