@@ -133,6 +133,9 @@ export const OPS: OpRow[] = [
   unary('std dim', (x) => x.std(0, { keepdim: true })),
   unary('softmax', (x) => x.softmax(1)),
   unary('softmax dim 0', (x) => x.softmax(0)),
+  // rows of 16 or more take the kernels' vector paths (softmax, max, logsumexp, topk)
+  unary('softmax long rows', (x) => x.softmax(1), f(2, 37)),
+  unary('logSoftmax long rows', (x) => x.logSoftmax(1), f(2, 37)),
   unary('logSoftmax', (x) => x.logSoftmax(-1)),
   unary('logSoftmax 3-D', (x) => x.logSoftmax(1), f(2, 3, 4)),
   // products
@@ -240,6 +243,8 @@ export const OPS: OpRow[] = [
   unary('any', (x) => x.gt(1.5).any()),
   unary('countNonzero', (x) => x.gt(0).countNonzero(0)),
   unary('logsumexp', (x) => x.logsumexp(1)),
+  unary('logsumexp long rows', (x) => x.logsumexp(1), f(2, 37)),
+  unary('amax long rows', (x) => x.amax(1), f(2, 37)),
   unary('logsumexp dims keepdim', (x) => x.logsumexp([0, 2], true), f(2, 3, 4)),
   unary('norm', (x) => x.norm()),
   unary('norm 1 dim', (x) => x.norm(1, 1), away(3, 4)),
@@ -257,6 +262,7 @@ export const OPS: OpRow[] = [
   unary('sort descending dim 0', (x) => x.sort(0, true)),
   unary('argsort', (x) => x.argsort(-1, true)),
   unary('topk', (x) => x.topk(2, 1)),
+  unary('topk long rows', (x) => x.topk(5, 1), f(2, 37)),
   unary('topk smallest dim 0', (x) => x.topk(2, 0, false)),
   unary('kthvalue', (x) => x.kthvalue(2, 1)),
   unary('median', (x) => x.median()),

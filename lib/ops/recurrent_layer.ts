@@ -10,11 +10,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { recordMulti } from '../autograd/record.js';
 import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { contiguous } from './copy.js';
+import { denseFloat } from './dense.js';
 import { elementwiseLayout } from './layout.js';
 import { gemmInto, transposedView } from './matmul.js';
 
-/** A contiguous view's elements as their own typed array (no copy), for kernels that write from 0. */
-const dense = (t: Tensor): FloatStorage => (t.storage as FloatStorage).subarray(t.offset, t.offset + t.numel()) as FloatStorage;
+// the rows handed to kernels that write from element 0 are contiguous, so denseFloat is a subarray, never a copy
+const dense = denseFloat;
 const rows = (t: Tensor, start: number, count: number): Tensor => t.narrow(0, start, count);
 const st = (t: Tensor): FloatStorage => t.storage as FloatStorage;
 
@@ -189,9 +190,10 @@ export function rnnLayer(proj: Tensor, wHh: Tensor, h0: Tensor, batchSizes: read
   const out = k.empty([k.total, hidden]);
   const pre = k.empty([k.batch, hidden]);
   const act = nonlinearity === 'tanh' ? native.unaryOps.tanh : native.unaryOps.relu;
+  const p = proj.detach();
   k.forward((bs, s) => {
     const pb = rows(pre, 0, bs);
-    copyInto(pb, rows(proj.detach(), s, bs));
+    copyInto(pb, rows(p, s, bs));
     gemmInto(pb, rows(k.h, 0, bs), k.wT, 1);
     const outRows = rows(out, s, bs);
     native.unary(act, out.storage, pre.storage, elementwiseLayout([bs * hidden], [outRows.flatten(), pb.flatten()]));

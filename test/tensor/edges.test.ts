@@ -221,6 +221,11 @@ describe('sums over the rows of wide blocks (bias gradients)', () => {
     const m = g.reshape([2, 150, 1500]).mean(1).tolist() as number[][];
     const mref = g.reshape([2, 150, 1500]).transpose(1, 2).contiguous().mean(2).tolist() as number[][];
     m.forEach((r, i) => r.forEach((v, j) => expect(Math.abs(v - mref[i][j])).toBeLessThan(1e-6)));
+    // on views: a narrow, a transpose, an expand and a select give what their clones give
+    const big = kd.randn([2, 300, 2100]);
+    for (const v of [big.select(0, 1).narrow(1, 10, 1500), big.select(0, 0).t().t(), kd.randn([1, 1200]).expand([200, 1200]), big.narrow(2, 0, 1100).transpose(0, 1)]) {
+      expect(v.sum(0).tolist()).toEqual(v.clone().sum(0).tolist());
+    }
     const ints = kd.randint(-1000, 1000, [200, 1100]);
     expect(ints.sum(0).tolist()).toEqual(ints.t().contiguous().sum(1).tolist());
   });
