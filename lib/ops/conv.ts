@@ -156,7 +156,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   } else {
     padding = pair(op, 'padding', options.padding, 0, 0);
   }
-  const [n, , h, w] = x.shape;
+  const [, , h, w] = x.shape;
   const oh = slidingSize(h, kh, padding[0], stride[0], dilation[0]);
   const ow = slidingSize(w, kw, padding[1], stride[1], dilation[1]);
   if (oh === 0 || ow === 0) {
@@ -213,7 +213,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   const x = input.dim() === 3 ? input.unsqueeze(0) : input;
   const g = groupsOf(op, options.groups);
   const [cin, og, kh, kw] = weight.shape;
-  const [n, c, h, w] = x.shape;
+  const [, c, h, w] = x.shape;
   if (c !== cin) throw new RangeError(`${op}: weight ${formatShape(weight.shape)} expects input to have ${cin} channels, but got ${c} channels (input ${formatShape(input.shape)})`);
   if (cin % g !== 0) throw new RangeError(`${op}: inChannels ${cin} must be divisible by groups=${g}`);
   const cout = og * g;
