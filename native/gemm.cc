@@ -54,10 +54,13 @@ void Span(const GemmPlan& p, const int64_t* bstr, int64_t off, int64_t rows, int
 
 // Products (per batch entry) below this many multiply-adds run on one OpenBLAS thread.
 constexpr int64_t kSingleThreadWork = int64_t(1) << 23;
+// ...and from this many up, they are split over the pool's threads, one OpenBLAS thread each.
+constexpr int64_t kSplitWork = int64_t(1) << 20;
 
 template <typename T>
 void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, double beta) {
-  auto one = [&](int64_t bi) {
+  // rows [r0, r1) and columns [c0, c1) of batch entry bi's product
+  auto block = [&](int64_t bi, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
     int64_t ao = p.aOff, bo = p.bOff, co = p.cOff;
     int64_t rem = bi;
     for (int d = p.nb - 1; d >= 0; d--) {
@@ -67,15 +70,37 @@ void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, doub
       bo += i * p.bStr[d];
       co += i * p.cStr[d];
     }
-    T* c = C + co;
+    ao += p.transA ? r0 : r0 * p.lda;
+    bo += p.transB ? c0 * p.ldb : c0;
+    T* c = C + co + r0 * p.ldc + c0;
+    const int64_t m = r1 - r0, n = c1 - c0;
     if (p.k == 0) {  // an empty sum: C = beta * C (BLAS may not accept k = 0)
-      for (int64_t r = 0; r < p.m; r++)
-        for (int64_t j = 0; j < p.n; j++) c[r * p.ldc + j] = beta == 0 ? T(0) : static_cast<T>(beta) * c[r * p.ldc + j];
+      for (int64_t r = 0; r < m; r++)
+        for (int64_t j = 0; j < n; j++) c[r * p.ldc + j] = beta == 0 ? T(0) : static_cast<T>(beta) * c[r * p.ldc + j];
       return;
     }
-    Gemm<T>(p.transA, p.transB, static_cast<int>(p.m), static_cast<int>(p.n), static_cast<int>(p.k), static_cast<T>(alpha),
+    Gemm<T>(p.transA, p.transB, static_cast<int>(m), static_cast<int>(n), static_cast<int>(p.k), static_cast<T>(alpha),
             A + ao, static_cast<int>(p.lda), B + bo, static_cast<int>(p.ldb), static_cast<T>(beta), c,
             static_cast<int>(p.ldc));
+  };
+  auto one = [&](int64_t bi) { block(bi, 0, p.m, 0, p.n); };
+  // One product split over the pool along its longer side of C, each part a single-threaded
+  // GEMM: for an RNN step's 20x200x800 this beats both one OpenBLAS thread and OpenBLAS's own
+  // threading, whose workers have gone cold between the steps.
+  auto split = [&](int64_t bi) {
+    const bool byCols = p.n >= p.m;
+    const int64_t len = byCols ? p.n : p.m;
+    const int64_t align = byCols ? 16 : 4;
+    const int64_t parts = std::min<int64_t>(NumThreads(), (len + align - 1) / align);
+    const int64_t step = ((len + parts - 1) / parts + align - 1) / align * align;
+    ParallelFor(parts, 1, [&](int64_t q0, int64_t q1) {
+      for (int64_t q = q0; q < q1; q++) {
+        const int64_t a = std::min(len, q * step), b = std::min(len, a + step);
+        if (a >= b) continue;
+        if (byCols) block(bi, 0, p.m, a, b);
+        else block(bi, a, b, 0, p.n);
+      }
+    });
   };
   if (p.m == 0 || p.n == 0 || p.batch == 0) return;
   const int64_t work = p.m * p.n * std::max<int64_t>(p.k, 1);
@@ -98,7 +123,11 @@ void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, doub
     // costs up to 40%: an RNN step's 20x800x200 takes 0.10 ms on two threads, 0.07 on one.
     const bool oneThread = threads > 1 && work < kSingleThreadWork;
     if (oneThread) SetBlasThreads(1);
-    for (int64_t bi = 0; bi < p.batch; bi++) one(bi);
+    if (oneThread && work >= kSplitWork) {
+      for (int64_t bi = 0; bi < p.batch; bi++) split(bi);
+    } else {
+      for (int64_t bi = 0; bi < p.batch; bi++) one(bi);
+    }
     if (oneThread) SetBlasThreads(threads);
   }
 }

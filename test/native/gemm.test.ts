@@ -108,6 +108,32 @@ describe('gemm', () => {
     expectClose(two.subarray(63 * 64), ref, 1e-4, 1e-4);
   });
 
+  it('splits a single mid-sized product over the pool by rows or columns, each part matching the reference', () => {
+    // products of 2^20 to 2^23 multiply-adds run as one single-threaded GEMM per pool thread
+    const before = native.getNumThreads();
+    try {
+      for (const [m, n, k] of [[20, 800, 200], [300, 9, 400], [37, 211, 150]]) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const c: Case = { m, n, k, transA, transB, pad: 3, alpha: -0.5, beta: 0.25 };
+            const A = transA ? matrix(Float64Array, k, m, c.pad, 8) : matrix(Float64Array, m, k, c.pad, 8);
+            const B = transB ? matrix(Float64Array, n, k, c.pad, 9) : matrix(Float64Array, k, n, c.pad, 9);
+            const C0 = randomArray(Float64Array, m * n, 10);
+            const ref = reference(c, A, B, Float64Array.from(C0), A.off, B.off);
+            for (const threads of [1, 2, 3]) {
+              native.setNumThreads(threads);
+              const C = Float64Array.from(C0);
+              native.gemm(A.buf, B.buf, C, layoutFor(c, A, B), c.alpha, c.beta);
+              expectClose(C, ref, 1e-10, 1e-10);
+            }
+          }
+        }
+      }
+    } finally {
+      native.setNumThreads(before);
+    }
+  });
+
   it('with k = 0 scales C by beta', () => {
     const C = new Float32Array([1, 2, 3, 4]);
     const e = new Float32Array(0);
