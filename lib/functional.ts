@@ -18,7 +18,7 @@ export { cat, stack, where, gather, indexSelect } from './ops/indexing.js';
 export { sum, mean, argmax, argmin, std, variance as var, prod, amax, amin, aminmax, all, any, countNonzero } from './ops/reduce.js';
 export {
   sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log1p, log2, log10, erf, erfinv,
-  floor, ceil, round, trunc, frac, sign, reciprocal, rsqrt, square, atan2, remainder, fmod, hypot, logaddexp, lerp,
+  floor, ceil, round, trunc, frac, sign, reciprocal, rsqrt, square, atan2, remainder, fmod, hypot, logaddexp, lerp, addcmul, addcdiv,
   clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot,
   allclose, isclose, equal,
 } from './ops/math.js';

@@ -11,7 +11,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { Tensor } from '../tensor/tensor.js';
-import { bytesPerElement, uninitStorage, type DType } from '../tensor/dtype.js';
+import { bytesPerElement, uninitStorage } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
 import { writeFileAtomic } from './atomic_file.js';
 import { ST_DTYPES, ST_NAME } from './safetensors_dtypes.js';

@@ -7,6 +7,7 @@ import { describe } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { normal_ as fillNormal_, uniform_ as fillUniform_ } from '../ops/pointwise_inplace.js';
 
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu' | 'conv1d' | 'conv2d' | 'conv3d';
 export type FanMode = 'fanIn' | 'fanOut';
@@ -14,17 +15,6 @@ export type FanMode = 'fanIn' | 'fanOut';
 function target(op: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, but received ${describe(t)}`);
   if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected a floating-point tensor, but got ${t.dtype}`);
-  return t;
-}
-
-/** Writes values drawn one by one into t (any layout), outside the tape. */
-function fillWith(t: Tensor, draw: () => number): Tensor {
-  noGrad(() => {
-    const n = t.numel();
-    const values = new (t.dtype === 'float64' ? Float64Array : Float32Array)(n);
-    for (let i = 0; i < n; i++) values[i] = draw();
-    t.copy_(Tensor.fromStorage(values, t.shape, t.dtype));
-  });
   return t;
 }
 
@@ -53,13 +43,13 @@ export function calculateFans(t: Tensor): { fanIn: number; fanOut: number } {
 export function uniform_(t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
   target('uniform_', t);
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, but got a=${a}, b=${b}`);
-  return fillWith(t, () => a + (b - a) * generator.nextFloat64());
+  return noGrad(() => fillUniform_(t, a, b, { generator }));
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
   target('normal_', t);
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, but got ${std}`);
-  return fillWith(t, () => mean + std * generator.nextNormal());
+  return noGrad(() => fillNormal_(t, mean, std, { generator }));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {

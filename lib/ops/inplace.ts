@@ -31,12 +31,20 @@ export function checkInPlace(op: string, self: Tensor): void {
 
 /**
  * An in-place op made from its out-of-place form: checks self can be written, computes
- * `compute()` and writes it back (taking over its place on the tape when recording).
+ * `compute(x)` and writes it back (taking over its place on the tape when recording).
+ * `operands` are the op's other inputs. When the tape records, x is a recorded copy of self:
+ * the op may save its input for backward (mul_ does, for the other operand's gradient), and
+ * self is about to be overwritten, so the original is kept as PyTorch keeps it.
  */
-export function fromOutOfPlace<T extends Tensor>(op: string, self: T, compute: () => Tensor): T {
+export function fromOutOfPlace<T extends Tensor>(op: string, self: T, operands: readonly unknown[], compute: (x: Tensor) => Tensor): T {
   checkInPlace(op, self);
-  const result = compute();
+  const recording = needsGrad([self, ...operands.filter((o): o is Tensor => o instanceof Tensor)]);
+  const result = compute(recording ? self.clone() : self);
   if (!sameShape(result.shape, self.shape)) throw new RangeError(`${op}: result shape ${formatShape(result.shape)} does not match the tensor's ${formatShape(self.shape)}`);
+  // as PyTorch: a float result is never truncated into an integer tensor (exp_ of int32)
+  if (result.dtype !== self.dtype && !(isFloating(self.dtype) && isFloating(result.dtype))) {
+    throw new TypeError(`${op}: result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
+  }
   if (result.requiresGrad) {
     rebase(self, result);
   } else {
@@ -97,7 +105,7 @@ function binaryInPlace<T extends Tensor>(name: BinaryName, self: T, other: Tenso
   }
   const scaledOther = alpha === undefined || alpha === 1 ? other : typeof other === 'number' ? other * alpha : mul(other, alpha);
   if (recording) {
-    rebase(self, OUT_OF_PLACE[name](self, scaledOther));
+    rebase(self, OUT_OF_PLACE[name](self.clone(), scaledOther));  // the original self, kept for backward
     return self;
   }
   const o = operandFor(op, self, scaledOther);
@@ -118,7 +126,7 @@ export const div_ = <T extends Tensor>(self: T, other: TensorLike): T => binaryI
 export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: number | null): T {
   checkInPlace('clamp_', self);
   if (needsGrad([self])) {
-    rebase(self, clamp(self, min, max));
+    rebase(self, clamp(self.clone(), min, max));  // the original self, kept for backward
     return self;
   }
   const [lo, hi] = clampBounds(self, min, max);

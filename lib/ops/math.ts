@@ -233,6 +233,30 @@ export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor
 }
 
 /** clamp with only a lower bound. */
+/** input + value * tensor1 * tensor2, broadcast (PyTorch's addcmul). */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: { value?: number } = {}): Tensor {
+  const value = addcValue('addcmul', input, tensor1, tensor2, options);
+  return add(input, mul(mul(tensor1, tensor2), value));
+}
+
+/** input + value * tensor1 / tensor2, broadcast (PyTorch's addcdiv; integer tensors are refused, as there). */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: { value?: number } = {}): Tensor {
+  const value = addcValue('addcdiv', input, tensor1, tensor2, options);
+  if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
+    throw new TypeError('addcdiv: integer division with addcdiv is not supported; convert tensor1 or tensor2 to floating point');
+  }
+  return add(input, mul(div(tensor1, tensor2), value));
+}
+
+function addcValue(op: string, input: unknown, tensor1: unknown, tensor2: unknown, options: { value?: number }): number {
+  for (const [name, v] of [['input', input], ['tensor1', tensor1], ['tensor2', tensor2]] as const) {
+    if (!(v instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, but received ${describe(v)}`);
+  }
+  const value = options.value ?? 1;
+  if (typeof value !== 'number') throw new TypeError(`${op}: expected value to be a number, but received ${describe(value)}`);
+  return value;
+}
+
 export const clampMin = (x: Tensor, min: number): Tensor => clamp(x, min, null);
 /** clamp with only an upper bound. */
 export const clampMax = (x: Tensor, max: number): Tensor => clamp(x, null, max);

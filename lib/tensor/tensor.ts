@@ -18,6 +18,7 @@ import * as reduce from '../ops/reduce.js';
 import * as views from '../ops/views.js';
 import * as copy from '../ops/copy.js';
 import * as inplace from '../ops/inplace.js';
+import * as pw from '../ops/pointwise_inplace.js';
 import { matmul } from '../ops/matmul.js';
 import { softmax, logSoftmax } from '../ops/softmax.js';
 import { indexSelect, gather } from '../ops/indexing.js';
@@ -300,6 +301,8 @@ export class Tensor {
   logaddexp(other: TensorLike): Tensor { return math.logaddexp(this, other); }
   /** this + weight * (end - this). */
   lerp(end: TensorLike, weight: TensorLike): Tensor { return math.lerp(this, end, weight); }
+  addcmul(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): Tensor { return math.addcmul(this, tensor1, tensor2, options); }
+  addcdiv(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): Tensor { return math.addcdiv(this, tensor1, tensor2, options); }
   isnan(): Tensor { return math.isnan(this); }
   isinf(): Tensor { return math.isinf(this); }
   isfinite(): Tensor { return math.isfinite(this); }
@@ -462,13 +465,67 @@ export class Tensor {
   zero_(): this { return inplace.fill_(this, 0); }
   fill_(value: number): this { return inplace.fill_(this, value); }
   copy_(src: Tensor): this { return inplace.copy_(this, src); }
-  maskedFill_(mask: Tensor, value: number | Tensor): this { return inplace.fromOutOfPlace('maskedFill_', this, () => scatter.maskedFill(this, mask, value)); }
-  scatter_(dim: number, index: Tensor | number[], src: TensorLike, options?: { reduce?: 'add' | 'multiply' }): this { return inplace.fromOutOfPlace('scatter_', this, () => scatter.scatter(this, dim, index, src, options)); }
-  scatterAdd_(dim: number, index: Tensor | number[], src: Tensor): this { return inplace.fromOutOfPlace('scatterAdd_', this, () => scatter.scatterAdd(this, dim, index, src)); }
-  scatterReduce_(dim: number, index: Tensor | number[], src: Tensor, reduce: scatter.ScatterReduction, options?: { includeSelf?: boolean }): this { return inplace.fromOutOfPlace('scatterReduce_', this, () => scatter.scatterReduce(this, dim, index, src, reduce, options)); }
-  indexAdd_(dim: number, index: Tensor | number[], source: Tensor, options?: { alpha?: number }): this { return inplace.fromOutOfPlace('indexAdd_', this, () => scatter.indexAdd(this, dim, index, source, options)); }
-  indexFill_(dim: number, index: Tensor | number[], value: number | Tensor): this { return inplace.fromOutOfPlace('indexFill_', this, () => scatter.indexFill(this, dim, index, value)); }
-  indexCopy_(dim: number, index: Tensor | number[], source: Tensor): this { return inplace.fromOutOfPlace('indexCopy_', this, () => scatter.indexCopy(this, dim, index, source)); }
+  maskedFill_(mask: Tensor, value: number | Tensor): this { return inplace.fromOutOfPlace('maskedFill_', this, [value], (x) => scatter.maskedFill(x, mask, value)); }
+  scatter_(dim: number, index: Tensor | number[], src: TensorLike, options?: { reduce?: 'add' | 'multiply' }): this { return inplace.fromOutOfPlace('scatter_', this, [src], (x) => scatter.scatter(x, dim, index, src, options)); }
+  scatterAdd_(dim: number, index: Tensor | number[], src: Tensor): this { return inplace.fromOutOfPlace('scatterAdd_', this, [src], (x) => scatter.scatterAdd(x, dim, index, src)); }
+  scatterReduce_(dim: number, index: Tensor | number[], src: Tensor, reduce: scatter.ScatterReduction, options?: { includeSelf?: boolean }): this { return inplace.fromOutOfPlace('scatterReduce_', this, [src], (x) => scatter.scatterReduce(x, dim, index, src, reduce, options)); }
+  indexAdd_(dim: number, index: Tensor | number[], source: Tensor, options?: { alpha?: number }): this { return inplace.fromOutOfPlace('indexAdd_', this, [source], (x) => scatter.indexAdd(x, dim, index, source, options)); }
+  indexFill_(dim: number, index: Tensor | number[], value: number | Tensor): this { return inplace.fromOutOfPlace('indexFill_', this, [value], (x) => scatter.indexFill(x, dim, index, value)); }
+  indexCopy_(dim: number, index: Tensor | number[], source: Tensor): this { return inplace.fromOutOfPlace('indexCopy_', this, [source], (x) => scatter.indexCopy(x, dim, index, source)); }
+
+  // pointwise math in place: see lib/ops/pointwise_inplace.ts
+  abs_(): this { return pw.unaryInPlace('abs', this); }
+  neg_(): this { return pw.unaryInPlace('neg', this); }
+  exp_(): this { return pw.unaryInPlace('exp', this); }
+  log_(): this { return pw.unaryInPlace('log', this); }
+  sqrt_(): this { return pw.unaryInPlace('sqrt', this); }
+  relu_(): this { return pw.unaryInPlace('relu', this); }
+  sigmoid_(): this { return pw.unaryInPlace('sigmoid', this); }
+  tanh_(): this { return pw.unaryInPlace('tanh', this); }
+  sin_(): this { return pw.unaryInPlace('sin', this); }
+  cos_(): this { return pw.unaryInPlace('cos', this); }
+  tan_(): this { return pw.unaryInPlace('tan', this); }
+  asin_(): this { return pw.unaryInPlace('asin', this); }
+  acos_(): this { return pw.unaryInPlace('acos', this); }
+  atan_(): this { return pw.unaryInPlace('atan', this); }
+  sinh_(): this { return pw.unaryInPlace('sinh', this); }
+  cosh_(): this { return pw.unaryInPlace('cosh', this); }
+  asinh_(): this { return pw.unaryInPlace('asinh', this); }
+  acosh_(): this { return pw.unaryInPlace('acosh', this); }
+  atanh_(): this { return pw.unaryInPlace('atanh', this); }
+  exp2_(): this { return pw.unaryInPlace('exp2', this); }
+  expm1_(): this { return pw.unaryInPlace('expm1', this); }
+  log1p_(): this { return pw.unaryInPlace('log1p', this); }
+  log2_(): this { return pw.unaryInPlace('log2', this); }
+  log10_(): this { return pw.unaryInPlace('log10', this); }
+  erf_(): this { return pw.unaryInPlace('erf', this); }
+  erfinv_(): this { return pw.unaryInPlace('erfinv', this); }
+  rsqrt_(): this { return pw.unaryInPlace('rsqrt', this); }
+  reciprocal_(): this { return pw.unaryInPlace('reciprocal', this); }
+  square_(): this { return pw.unaryInPlace('square', this); }
+  floor_(): this { return pw.unaryInPlace('floor', this); }
+  ceil_(): this { return pw.unaryInPlace('ceil', this); }
+  trunc_(): this { return pw.unaryInPlace('trunc', this); }
+  frac_(): this { return pw.unaryInPlace('frac', this); }
+  sign_(): this { return pw.unaryInPlace('sign', this); }
+  round_(decimals?: number | { decimals?: number }): this { return pw.round_(this, decimals); }
+  pow_(exponent: TensorLike): this { return pw.pow_(this, exponent); }
+  clampMin_(min: number): this { return pw.clampMin_(this, min); }
+  clampMax_(max: number): this { return pw.clampMax_(this, max); }
+  lerp_(end: TensorLike, weight: TensorLike): this { return pw.lerp_(this, end, weight); }
+  remainder_(other: TensorLike): this { return pw.remainder_(this, other); }
+  fmod_(other: TensorLike): this { return pw.fmod_(this, other); }
+  atan2_(other: TensorLike): this { return pw.atan2_(this, other); }
+  hypot_(other: TensorLike): this { return pw.hypot_(this, other); }
+  nanToNum_(nan?: number | math.NanToNumOptions, posinf?: number | null, neginf?: number | null): this { return pw.nanToNum_(this, nan, posinf, neginf); }
+  /** self += value * tensor1 * tensor2 (PyTorch's addcmul_). */
+  addcmul_(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): this { return pw.addcmul_(this, tensor1, tensor2, options); }
+  /** self += value * tensor1 / tensor2 (PyTorch's addcdiv_, as in optimisers' updates). */
+  addcdiv_(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): this { return pw.addcdiv_(this, tensor1, tensor2, options); }
+  /** Fills with samples uniform in [from, to), from kindling's seeded generator unless one is given. */
+  uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return pw.uniform_(this, from, to, options); }
+  /** Fills with normal samples (mean, std), from kindling's seeded generator unless one is given. */
+  normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return pw.normal_(this, mean, std, options); }
 
   // ---- printing ----------------------------------------------------------------------------
 
