@@ -2,8 +2,8 @@
  * `kd.distributed`: PyTorch's torch.distributed on Gloo. initProcessGroup rendezvous through a
  * TCP store hosted by rank 0 (env://, tcp://host:port or file://path), checks that every rank
  * agrees on the world size and that each rank is claimed once, then connects a Gloo context
- * over TCP. Collectives run on a native thread: by default they return a promise, with
- * { asyncOp: true } a Work handle.
+ * over TCP. Collectives run on two native threads per group, in issue order wherever their
+ * tensors overlap: by default they return a promise, with { asyncOp: true } a Work handle.
  */
 import { hostname } from 'node:os';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

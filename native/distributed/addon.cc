@@ -201,8 +201,17 @@ class Group : public Napi::ObjectWrap<Group> {
     if (!pg_) throw Napi::Error::New(env, op + ": this process group has been destroyed");
   }
 
+  // A collective over the typed arrays in keep (none: a barrier, which waits for all before it).
   Napi::Value submit(Napi::Env env, const std::vector<Napi::Value>& keep, std::function<void()> job) {
-    return track(env, keep, [&] { return pg_->enqueue(std::move(job)); }, nullptr);
+    std::vector<ProcessGroup::Span> spans;
+    for (const auto& v : keep) {
+      auto ta = v.As<Napi::TypedArray>();
+      auto first = reinterpret_cast<uintptr_t>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+      if (ta.ByteLength() > 0) spans.emplace_back(first, first + ta.ByteLength());
+    }
+    // a collective over empty tensors touches no memory, but must not count as a barrier
+    if (spans.empty() && !keep.empty()) spans.emplace_back(0, 0);
+    return track(env, keep, [&] { return pg_->enqueue(std::move(job), std::move(spans)); }, nullptr);
   }
 
   // Queues through enqueue and remembers the promise and the borrowed arrays until it settles.

@@ -65,6 +65,22 @@ const w2 = dist.allReduce(kd.ones([5], { dtype: 'int32' }), 'sum', { asyncOp: tr
 await w1.wait();
 await w2.wait();
 if (!w1.isCompleted() || !w2.isCompleted()) failures.push('asyncOp: not completed after wait');
+// collectives run two at a time (as PyTorch's two Gloo workers) unless their buffers overlap:
+// back-to-back async ops on one tensor, and on overlapping views, give JS's order's result
+const big = kd.ones([1 << 20]);
+const chain = [1, 2, 3].map(() => dist.allReduce(big, 'sum', { asyncOp: true }));
+const side = kd.full([1 << 18], rank);
+const sideWork = dist.allReduce(side, 'max', { asyncOp: true });  // independent: may run beside the chain
+for (const w of chain) await w.wait();
+await sideWork.wait();
+check('three async allReduces of one tensor, in order', [big.min().item(), big.max().item()], [world ** 3, world ** 3]);
+check('an independent allReduce beside them', [side.min().item(), side.max().item()], [world - 1, world - 1]);
+const strip = kd.ones([1000]);
+const left = dist.allReduce(strip.narrow(0, 0, 600), 'sum', { asyncOp: true });
+const right = dist.allReduce(strip.narrow(0, 400, 600), 'sum', { asyncOp: true });
+const bar = dist.barrier({ asyncOp: true });
+await Promise.all([left.wait(), right.wait(), bar.wait()]);
+check('async allReduces of overlapping views, in order', [0, 399, 400, 599, 600, 999].map((i) => strip.toTypedArray()[i]), [world, world, world * world, world * world, world, world]);
 const next = (rank + 1) % world, prev = (rank + world - 1) % world;
 const sent = dist.isend(kd.full([3], rank), next, { tag: 5 });
 const got = kd.zeros([3]);
