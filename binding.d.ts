@@ -226,7 +226,7 @@ export interface Binding {
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'clamp' | 'leakyRelu'
   | 'gelu' | 'sign' | 'powScalar' | 'log1p' | 'square' | 'reciprocal'
   | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh'
-  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'erf' | 'erfinv' | 'floor' | 'ceil' | 'round' | 'trunc' | 'frac' | 'rsqrt'
+  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'erf' | 'erfinv' | 'erfc' | 'floor' | 'ceil' | 'round' | 'trunc' | 'frac' | 'rsqrt'
   | 'isnan' | 'isinf' | 'isfinite';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'

@@ -10,7 +10,8 @@ function self(op: string, x: unknown): Tensor {
   return x;
 }
 
-export { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge } from './ops/binary.js';
+export { add, sub, mul, pow, maximum, minimum, eq, ne, lt, le, gt, ge } from './ops/binary.js';
+export { div as trueDivide } from './ops/binary.js';
 export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp } from './ops/unary.js';
 export { matmul } from './ops/matmul.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
@@ -20,19 +21,22 @@ export {
   sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log1p, log2, log10, erf, erfinv,
   floor, ceil, round, trunc, frac, sign, reciprocal, rsqrt, square, atan2, remainder, fmod, hypot, logaddexp, lerp, addcmul, addcdiv,
   clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot,
-  allclose, isclose, equal,
+  allclose, isclose, equal, erfc, logit, xlogy, fmax, fmin, copysign, signbit, floorDivide, divide as div,
 } from './ops/math.js';
+export { nansum, nanmean } from './ops/nan_reduce.js';
+export { tensorSplit, hsplit, vsplit, dsplit, hstack, vstack, dstack, columnStack, atleast1d, atleast2d, atleast3d } from './ops/split_stack.js';
 export { logsumexp, norm } from './ops/norms.js';
 export { cumsum, cumprod, cummax, cummin } from './ops/scan.js';
-export { sort, argsort, topk, kthvalue, median, mode, unique, searchsorted, bincount, histc } from './ops/sort.js';
+export { sort, argsort, topk, kthvalue, median, mode, unique, searchsorted, bucketize, isin, bincount, histc } from './ops/sort.js';
 export {
   chunk, split, unbind, repeatInterleave, flip, roll, movedim, swapaxes, tril, triu, diag, trace, meshgrid, broadcastTo,
+  unflatten, rot90, diff,
 } from './ops/shape.js';
 export { diagonal, select } from './ops/views.js';
 export {
-  maskedFill, maskedSelect, nonzero, scatter, scatterAdd, scatterReduce, indexAdd, indexFill, indexCopy, takeAlongDim, take,
+  maskedFill, maskedSelect, nonzero, argwhere, scatter, scatterAdd, scatterReduce, indexAdd, indexFill, indexCopy, takeAlongDim, take,
 } from './ops/scatter.js';
-export { mm, bmm, dot, outer, addmm, baddbmm, kron, cross, einsum } from './ops/linalg.js';
+export { mm, bmm, dot, outer, addmm, baddbmm, kron, cross, einsum, cdist, tensordot } from './ops/linalg.js';
 export { index, indexPut_, slice, Slice } from './ops/index_expr.js';
 export type { IndexItem } from './ops/index_expr.js';
 
@@ -58,6 +62,10 @@ export const unsqueeze = (x: Tensor, dim: number): Tensor => self('unsqueeze', x
 export const flatten = (x: Tensor, startDim?: number, endDim?: number): Tensor => self('flatten', x).flatten(startDim, endDim);
 export const narrow = (x: Tensor, dim: number, start: number, length: number): Tensor => self('narrow', x).narrow(dim, start, length);
 export const clone = (x: Tensor): Tensor => self('clone', x).clone();
+/** The number of elements of a tensor (torch.numel). */
+export const numel = (x: Tensor): number => self('numel', x).numel();
+/** True for a kindling Tensor (torch.is_tensor). */
+export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
 export const repeat = (x: Tensor, sizes: number[]): Tensor => self('repeat', x).repeat(sizes);
 export const tile = (x: Tensor, dims: number[]): Tensor => self('tile', x).tile(dims);
 

@@ -10,10 +10,10 @@ export type { TensorLike, NestedArray } from './tensor/tensor.js';
 export type { DType } from './tensor/dtype.js';
 export {
   tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, rand, randn, randLike, randnLike,
-  randint, arange, linspace, eye,
+  randint, randintLike, arange, linspace, logspace, eye,
 } from './tensor/create.js';
 export type { TensorOptions, RandomOptions } from './tensor/create.js';
-export { multinomial } from './ops/sampling.js';
+export { multinomial, randperm, normal, bernoulli } from './ops/sampling.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, inferenceMode } from './autograd/grad_mode.js';
 export { setNumThreads, getNumThreads } from './threads.js';

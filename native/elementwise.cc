@@ -23,7 +23,7 @@ enum Unary {
   U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_RELU, U_SIGMOID, U_TANH, U_CLAMP, U_LEAKY_RELU,
   U_GELU, U_SIGN, U_POW_SCALAR, U_LOG1P, U_SQUARE, U_RECIPROCAL,
   U_SIN, U_COS, U_TAN, U_ASIN, U_ACOS, U_ATAN, U_SINH, U_COSH, U_ASINH, U_ACOSH, U_ATANH,
-  U_EXP2, U_EXPM1, U_LOG2, U_LOG10, U_ERF, U_ERFINV, U_FLOOR, U_CEIL, U_ROUND, U_TRUNC, U_FRAC,
+  U_EXP2, U_EXPM1, U_LOG2, U_LOG10, U_ERF, U_ERFINV, U_ERFC, U_FLOOR, U_CEIL, U_ROUND, U_TRUNC, U_FRAC,
   U_RSQRT,
   // predicates: output is a Uint8Array (bool)
   U_ISNAN, U_ISINF, U_ISFINITE,
@@ -33,7 +33,7 @@ const char* kUnaryNames[] = {"neg",  "exp",  "log",       "sqrt",   "abs",   "re
                              "sigmoid", "tanh", "clamp", "leakyRelu", "gelu", "sign",
                              "powScalar", "log1p", "square", "reciprocal",
                              "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
-                             "exp2", "expm1", "log2", "log10", "erf", "erfinv", "floor", "ceil", "round", "trunc", "frac",
+                             "exp2", "expm1", "log2", "log10", "erf", "erfinv", "erfc", "floor", "ceil", "round", "trunc", "frac",
                              "rsqrt", "isnan", "isinf", "isfinite"};
 
 enum Binary {
@@ -60,7 +60,7 @@ bool IsComparison(int op) { return op >= B_EQ && op <= B_GE; }
 bool IsPredicate(int op) { return op >= U_ISNAN && op <= U_ISFINITE; }
 bool IsTranscendental(int op) {
   return op == U_EXP || op == U_LOG || op == U_TANH || op == U_SIGMOID || op == U_GELU || op == U_LOG1P ||
-         (op >= U_SIN && op <= U_ERFINV);
+         (op >= U_SIN && op <= U_ERFC);
 }
 
 // ---- generic strided maps ----------------------------------------------------------------
@@ -320,6 +320,7 @@ void RunUnaryFloat(int op, const Strided<2>& s, T* o, const T* x, double p1, dou
     case U_LOG10: return Map1(s, o, x, g, [](T v) { return std::log10(v); });
     case U_ERF: return Map1(s, o, x, g, [](T v) { return std::erf(v); });
     case U_ERFINV: return Map1(s, o, x, g, [](T v) { return static_cast<T>(ErfInv(v)); });
+    case U_ERFC: return Map1(s, o, x, g, [](T v) { return std::erfc(v); });
     case U_FLOOR: return Map1(s, o, x, g, [](T v) { return std::floor(v); });
     case U_CEIL: return Map1(s, o, x, g, [](T v) { return std::ceil(v); });
     case U_ROUND: return Map1(s, o, x, g, [](T v) { return std::nearbyint(v); });  // halves to even, as PyTorch

@@ -130,3 +130,19 @@ export class PReLU extends Module {
   forward(x: Tensor): Tensor { return F.prelu(x, this.weight); }
   override extraRepr(): string { return `numParameters=${this.numParameters}`; }
 }
+
+export class Softshrink extends Module {
+  constructor(readonly lambd = 0.5) { super(); }
+  forward(x: Tensor): Tensor { return F.softshrink(x, this.lambd); }
+  override extraRepr(): string { return `lambd=${this.lambd}`; }
+}
+
+export class Hardshrink extends Module {
+  constructor(readonly lambd = 0.5) { super(); }
+  forward(x: Tensor): Tensor { return F.hardshrink(x, this.lambd); }
+  override extraRepr(): string { return `lambd=${this.lambd}`; }
+}
+
+export class Tanhshrink extends Module {
+  forward(x: Tensor): Tensor { return F.tanhshrink(x); }
+}

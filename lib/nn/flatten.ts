@@ -1,4 +1,4 @@
-/** Flatten (PyTorch's nn/modules/flatten.py). */
+/** Flatten and Unflatten (PyTorch's nn/modules/flatten.py). */
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
@@ -8,3 +8,10 @@ export class Flatten extends Module {
   override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
 }
 
+
+/** Splits one dim into `unflattenedSize` (PyTorch's nn.Unflatten). */
+export class Unflatten extends Module {
+  constructor(readonly dim: number, readonly unflattenedSize: number[]) { super(); }
+  forward(x: Tensor): Tensor { return x.unflatten(this.dim, this.unflattenedSize); }
+  override extraRepr(): string { return `dim=${this.dim}, unflattenedSize=[${this.unflattenedSize.join(', ')}]`; }
+}

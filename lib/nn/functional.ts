@@ -9,8 +9,10 @@ import type { FloatStorage } from '../native.js';
 export { relu, sigmoid, tanh, leakyRelu, gelu } from '../ops/unary.js';
 export {
   softplus, elu, selu, celu, silu, mish, logsigmoid, hardtanh, relu6, hardswish, hardsigmoid, softsign, softmin, glu, threshold,
-  prelu,
+  prelu, softshrink, hardshrink, tanhshrink,
 } from '../ops/activations.js';
+export { pixelShuffle, pixelUnshuffle } from '../ops/pixel_shuffle.js';
+export { bilinear } from '../ops/bilinear.js';
 export { cosineSimilarity, normalize } from '../ops/norms.js';
 export { oneHot } from '../ops/scatter.js';
 export {

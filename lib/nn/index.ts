@@ -2,13 +2,19 @@
 export { Module } from './module.js';
 export type { StateDict, LoadStateDictResult, RemovableHandle, ForwardHook, ForwardPreHook, FullBackwardHook } from './module.js';
 export { Parameter } from './parameter.js';
-export { Linear, Identity } from './linear.js';
+export { Linear, Bilinear, Identity } from './linear.js';
 export {
   ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, SiLU, ELU, SELU, CELU, Softplus, Softsign, Mish, Hardtanh,
-  ReLU6, Hardswish, Hardsigmoid, LogSigmoid, Softmin, GLU, Threshold, PReLU,
+  ReLU6, Hardswish, Hardsigmoid, LogSigmoid, Softmin, GLU, Threshold, PReLU, Softshrink, Hardshrink, Tanhshrink,
 } from './activation.js';
 export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
-export { Flatten } from './flatten.js';
+export { Flatten, Unflatten } from './flatten.js';
+export {
+  ZeroPad1d, ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
+  CircularPad1d, CircularPad2d,
+} from './padding.js';
+export { PixelShuffle, PixelUnshuffle } from './pixelshuffle.js';
+export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export { InstanceNorm1d, InstanceNorm2d } from './instancenorm.js';

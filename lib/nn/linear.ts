@@ -1,4 +1,4 @@
-/** Linear and Identity (PyTorch's nn/modules/linear.py). */
+/** Linear, Bilinear and Identity (PyTorch's nn/modules/linear.py). */
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
@@ -51,4 +51,38 @@ export class Linear extends Module {
 /** Returns its input unchanged (a placeholder layer). */
 export class Identity extends Module {
   forward(x: Tensor): Tensor { return x; }
+}
+
+/**
+ * y = x1ᵀ W x2 + b for each output feature (PyTorch's nn.Bilinear): weight [out, in1, in2]
+ * and bias [out], both uniform in ±1/sqrt(in1Features) as PyTorch initialises them.
+ */
+export class Bilinear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, options: { bias?: boolean; dtype?: DType } = {}) {
+    super();
+    positiveInt('Bilinear', 'in1Features', in1Features);
+    positiveInt('Bilinear', 'in2Features', in2Features);
+    positiveInt('Bilinear', 'outFeatures', outFeatures);
+    const dtype = options.dtype ?? 'float32';
+    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype }));
+    this.bias = options.bias === false ? null : new Parameter(empty([outFeatures], { dtype }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const bound = 1 / Math.sqrt(this.in1Features);
+    init.uniform_(this.weight, -bound, bound);
+    if (this.bias) init.uniform_(this.bias, -bound, bound);
+  }
+
+  forward(x1: Tensor, x2: Tensor): Tensor {
+    return F.bilinear(x1, x2, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in1Features=${this.in1Features}, in2Features=${this.in2Features}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
 }

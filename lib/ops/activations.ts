@@ -4,7 +4,7 @@
  * their gradients recorded where the composed one would be wrong at a kink or unstable.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { formatShape, normalizeDim } from '../tensor/shape.js';
+import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { softmax } from './softmax.js';
 import { chunk } from './shape.js';
 import { record } from '../autograd/record.js';
@@ -133,3 +133,27 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   const w = n === 1 ? weight.reshape([]) : x.dim() < 2 ? weight : weight.reshape([n, ...x.shape.slice(2).map(() => 1)]);
   return where(x.ge(0), x, mul(w, x));
 }
+
+function checkLambd(op: string, lambd: number): void {
+  if (typeof lambd !== 'number' || !(lambd >= 0)) throw new RangeError(`${op}: lambda must be a non-negative number, but got ${describe(lambd)}`);
+}
+
+/** x - lambd above lambd, x + lambd below -lambd, else 0 (PyTorch's softshrink). */
+export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  checkTensor('softshrink', x);
+  checkLambd('softshrink', lambd);
+  return where(x.gt(lambd), sub(x, lambd), where(x.lt(-lambd), add(x, lambd), 0));
+}
+
+/** x where |x| > lambd, else 0 (PyTorch's hardshrink). */
+export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  checkTensor('hardshrink', x);
+  checkLambd('hardshrink', lambd);
+  return where(x.abs().gt(lambd), x, 0);
+}
+
+/** x - tanh(x). */
+export const tanhshrink = (x: Tensor): Tensor => {
+  checkTensor('tanhshrink', x);
+  return sub(x, tanh(x));
+};

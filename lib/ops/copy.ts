@@ -26,6 +26,23 @@ export function to(x: Tensor, dtype: DType): Tensor {
   return record(out, 'ToCopyBackward', [x], (g) => [g.to(x.dtype)]);
 }
 
+/**
+ * x as int32, refusing (RangeError naming `op`) a value int32 cannot hold, or NaN, where a plain
+ * conversion would wrap: for PyTorch code's .long(), whose int64 has room for them.
+ */
+export function toInt32Checked(x: Tensor, op: string): Tensor {
+  if (isFloating(x.dtype) && x.numel() > 0) {
+    const v = x.detach();
+    const bad = v.isnan().logicalOr(v.lt(-2147483648.5)).logicalOr(v.gt(2147483647.5));
+    if (bad.any().item() === 1) {
+      const i = bad.flatten().int().argmax().item();
+      const value = v.flatten().toTypedArray()[i];
+      throw new RangeError(`${op}: element ${i} is ${value}, which int32 (kindling's integer type) cannot hold`);
+    }
+  }
+  return to(x, 'int32');
+}
+
 export function onesLike(x: Tensor): Tensor {
   return fullTensor(x.shape, 1, x.dtype);
 }

@@ -1,6 +1,6 @@
 /**
  * Products beyond matmul, each mapped onto it (and so onto one GEMM or a batch of them):
- * mm, bmm, dot, outer, addmm, baddbmm, kron, cross, and einsum for any equation.
+ * mm, bmm, dot, outer, addmm, baddbmm, kron, cross, cdist, tensordot, and einsum for any equation.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
@@ -8,7 +8,7 @@ import { checkTensor } from './unary.js';
 import { add, mul, sub } from './binary.js';
 import { matmul } from './matmul.js';
 import { diagonal, expand, permute, reshape, select, unsqueeze } from './views.js';
-import { stack } from './indexing.js';
+import { stack, where } from './indexing.js';
 import { sum } from './reduce.js';
 
 function checkDims(op: string, name: string, t: unknown, dims: number): asserts t is Tensor {
@@ -226,4 +226,66 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
   if (acc.labels.length === 0 && output.length === 0) return acc.t;
   const order = output.map((l) => acc.labels.indexOf(l));
   return sameShape(order, output.map((_, i) => i)) ? acc.t : permute(acc.t, order);
+}
+
+/**
+ * The p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M]:
+ * [..., P, R] (PyTorch's cdist; batch dims broadcast). p = 2 goes through one matmul,
+ * sqrt(|a|² + |b|² - 2 a·b) clamped at 0, as PyTorch does for larger inputs; other p
+ * take the norm of every difference.
+ */
+export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
+  for (const [name, t] of [['x1', x1], ['x2', x2]] as const) {
+    checkTensor('cdist', t);
+    if (t.dim() < 2) throw new RangeError(`cdist: expected ${name} to have at least 2 dims [..., rows, features], but got ${formatShape(t.shape)}`);
+  }
+  if (x1.shape[x1.dim() - 1] !== x2.shape[x2.dim() - 1]) {
+    throw new RangeError(`cdist: x1 ${formatShape(x1.shape)} and x2 ${formatShape(x2.shape)} must have the same number of columns`);
+  }
+  if (typeof p !== 'number' || !(p >= 0)) throw new RangeError(`cdist: p must be a non-negative number, but got ${describe(p)}`);
+  if (p === 2) {
+    const n1 = sum(mul(x1, x1), -1, true);
+    const n2 = sum(mul(x2, x2), -1, true);
+    const sq = sub(add(n1, n2.transpose(-1, -2)), mul(matmul(x1, x2.transpose(-1, -2)), 2)).clampMin(0);
+    // sqrt's gradient at 0 is infinite; PyTorch's is 0 for equal rows
+    const zero = sq.detach().eq(0);
+    return where(zero, 0, where(zero, 1, sq).sqrt());
+  }
+  const diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3));
+  return diff.norm(p, -1);
+}
+
+/**
+ * Sums the products over the last `dims` dims of a and the first `dims` of b, or over the
+ * listed dim pairs [[a dims], [b dims]] (PyTorch's tensordot), as one matmul.
+ */
+export function tensordot(a: Tensor, b: Tensor, dims: number | [number[], number[]] = 2): Tensor {
+  checkTensor('tensordot', a);
+  checkTensor('tensordot', b);
+  let da: number[];
+  let db: number[];
+  if (typeof dims === 'number') {
+    if (!Number.isInteger(dims) || dims < 0 || dims > a.dim() || dims > b.dim()) {
+      throw new RangeError(`tensordot: dims must be an integer in [0, ${Math.min(a.dim(), b.dim())}], but got ${describe(dims)}`);
+    }
+    da = Array.from({ length: dims }, (_, i) => a.dim() - dims + i);
+    db = Array.from({ length: dims }, (_, i) => i);
+  } else {
+    if (!Array.isArray(dims) || dims.length !== 2 || !Array.isArray(dims[0]) || !Array.isArray(dims[1]) || dims[0].length !== dims[1].length) {
+      throw new TypeError(`tensordot: dims must be a number or two equally long arrays of dims, but received ${describe(dims)}`);
+    }
+    da = dims[0].map((d) => normalizeDim('tensordot', d, a.dim()));
+    db = dims[1].map((d) => normalizeDim('tensordot', d, b.dim()));
+  }
+  da.forEach((d, i) => {
+    if (a.shape[d] !== b.shape[db[i]]) {
+      throw new RangeError(`tensordot: contracted dimensions need to match, but dim ${d} of a ${formatShape(a.shape)} is ${a.shape[d]} and dim ${db[i]} of b ${formatShape(b.shape)} is ${b.shape[db[i]]}`);
+    }
+  });
+  const freeA = a.shape.map((_, i) => i).filter((i) => !da.includes(i));
+  const freeB = b.shape.map((_, i) => i).filter((i) => !db.includes(i));
+  const k = da.reduce((p, d) => p * a.shape[d], 1);
+  const am = reshape(permute(a, [...freeA, ...da]), [freeA.reduce((p, d) => p * a.shape[d], 1), k]);
+  const bm = reshape(permute(b, [...db, ...freeB]), [k, freeB.reduce((p, d) => p * b.shape[d], 1)]);
+  return reshape(matmul(am, bm), [...freeA.map((d) => a.shape[d]), ...freeB.map((d) => b.shape[d])]);
 }

@@ -10,9 +10,9 @@ import { isFloating } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
 import { record } from '../autograd/record.js';
 import { fullTensor } from './alloc.js';
-import { checkTensor, floatInput, runUnary, clamp, exp, sqrt, neg } from './unary.js';
+import { checkTensor, floatInput, runUnary, clamp, exp, log, sqrt, neg } from './unary.js';
 import {
-  add, asTensor, div, floatTypeOf, gradOf, maximum, minimum, mul, prepare, resultTypeChecked, runBinary, sub,
+  add, asTensor, div, floatTypeOf, ge, gradOf, le, maximum, minimum, mul, prepare, resultTypeChecked, runBinary, sub,
 } from './binary.js';
 import { where } from './indexing.js';
 
@@ -20,7 +20,7 @@ const U = native.unaryOps;
 const B = native.binaryOps;
 
 type UnaryName = 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh'
-  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'erf' | 'erfinv' | 'rsqrt' | 'reciprocal' | 'square' | 'log1p';
+  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'erf' | 'erfinv' | 'erfc' | 'rsqrt' | 'reciprocal' | 'square' | 'log1p';
 
 /**
  * A floating-point unary op: integer inputs promote to float32; `grad(g, x, out)` is the
@@ -55,6 +55,8 @@ export const log1p = (x: Tensor): Tensor => floatUnary('log1p', x, (g, v) => div
 export const log2 = (x: Tensor): Tensor => floatUnary('log2', x, (g, v) => div(g, mul(v, LN2)));
 export const log10 = (x: Tensor): Tensor => floatUnary('log10', x, (g, v) => div(g, mul(v, LN10)));
 export const erf = (x: Tensor): Tensor => floatUnary('erf', x, (g, v) => mul(g, mul(exp(neg(mul(v, v))), TWO_OVER_SQRT_PI)));
+/** 1 - erf(x), accurate where erf(x) is near 1 (the native erfc, not a subtraction). */
+export const erfc = (x: Tensor): Tensor => floatUnary('erfc', x, (g, v) => neg(mul(g, mul(exp(neg(mul(v, v))), TWO_OVER_SQRT_PI))));
 export const erfinv = (x: Tensor): Tensor => floatUnary('erfinv', x, (g, _v, y) => mul(g, mul(exp(mul(y, y)), Math.sqrt(Math.PI) / 2)));
 export const rsqrt = (x: Tensor): Tensor => floatUnary('rsqrt', x, (g, _v, y) => mul(g, mul(mul(mul(y, y), y), -0.5)));
 export const reciprocal = (x: Tensor): Tensor => floatUnary('reciprocal', x, (g, _v, y) => neg(mul(g, mul(y, y))));
@@ -232,7 +234,6 @@ export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor
   return add(start, mul(sub(end, start), weight));
 }
 
-/** clamp with only a lower bound. */
 /** input + value * tensor1 * tensor2, broadcast (PyTorch's addcmul). */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: { value?: number } = {}): Tensor {
   const value = addcValue('addcmul', input, tensor1, tensor2, options);
@@ -257,6 +258,7 @@ function addcValue(op: string, input: unknown, tensor1: unknown, tensor2: unknow
   return value;
 }
 
+/** clamp with only a lower bound. */
 export const clampMin = (x: Tensor, min: number): Tensor => clamp(x, min, null);
 /** clamp with only an upper bound. */
 export const clampMax = (x: Tensor, max: number): Tensor => clamp(x, null, max);
@@ -289,3 +291,104 @@ export function equal(a: Tensor, b: Tensor): boolean {
   return a.detach().ne(b.detach()).sum().item() === 0;
 }
 
+
+/**
+ * log(x / (1 - x)); with eps, x is first clamped to [eps, 1 - eps] (and the gradient is 0
+ * outside it), as PyTorch's logit.
+ */
+export function logit(x: Tensor, eps: number | null = null): Tensor {
+  checkTensor('logit', x);
+  if (eps !== null && (typeof eps !== 'number' || !(eps >= 0 && eps <= 0.5))) throw new RangeError(`logit: eps must be a number in [0, 0.5] or null, but got ${describe(eps)}`);
+  const z = eps === null ? floatInput(x) : clamp(floatInput(x), eps, 1 - eps);
+  return log(div(z, sub(1, z)) as Tensor);
+}
+
+/**
+ * x * log(y), 0 where x is 0 (unless y is NaN), as PyTorch's xlogy; its gradients too:
+ * xlogy(g, y) for x (0 where x is 0 and y <= 0) and g x / y for y.
+ */
+export function xlogy(x: TensorLike, y: TensorLike): Tensor {
+  if (!(x instanceof Tensor) && !(y instanceof Tensor)) throw new TypeError(`xlogy: expected at least one Tensor, but received ${describe(x)} and ${describe(y)}`);
+  const t = floatTypeOf(resultTypeChecked('xlogy', x, y));
+  const a = typeof x === 'number' ? fullTensor([], x, t) : x.detach().to(t);
+  const b = typeof y === 'number' ? fullTensor([], y, t) : y.detach().to(t);
+  const skip = logicalAnd(a.eq(0), isnan(b).logicalNot());
+  const out = where(skip, 0, mul(a, log(b)));
+  return record(out, 'XlogyBackward', [asTensor(x), asTensor(y)], (g, needs) => {
+    const gx = needs[0] ? where(logicalOr(logicalAnd(a.eq(0), b.le(0)), logicalAnd(g.eq(0), isnan(b).logicalNot())), 0, mul(g, log(b))) : null;
+    return [gx ? gradOf(gx, x) : null, needs[1] ? gradOf(div(mul(g, a), b), y) : null];
+  });
+}
+
+/** Elementwise maximum that ignores NaN (NaN only where both are); ties and NaN pairs send the gradient to a, as PyTorch's fmax. */
+export const fmax = (a: TensorLike, b: TensorLike): Tensor => nanIgnoring('fmax', a, b, 'ge');
+/** Elementwise minimum that ignores NaN (NaN only where both are); ties and NaN pairs send the gradient to a, as PyTorch's fmin. */
+export const fmin = (a: TensorLike, b: TensorLike): Tensor => nanIgnoring('fmin', a, b, 'le');
+
+function nanIgnoring(op: string, a: TensorLike, b: TensorLike, keepA: 'ge' | 'le'): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: expected at least one Tensor, but received ${describe(a)} and ${describe(b)}`);
+  const bNan = b instanceof Tensor ? isnan(b) : fullTensor([], Number.isNaN(b) ? 1 : 0, 'bool');
+  const ta = a instanceof Tensor ? a.detach() : a;
+  const tb = b instanceof Tensor ? b.detach() : b;
+  const wins = keepA === 'ge' ? (ta instanceof Tensor ? ta.ge(tb) : ge(ta, tb)) : (ta instanceof Tensor ? ta.le(tb) : le(ta, tb));
+  return where(logicalOr(bNan, wins), a, b);
+}
+
+/** True where the sign bit is set: negative numbers and -0 (PyTorch's signbit). */
+export function signbit(x: Tensor): Tensor {
+  checkTensor('signbit', x);
+  if (!isFloating(x.dtype)) return x.dtype === 'bool' ? fullTensor(x.shape, 0, 'bool') : x.lt(0);
+  const d = x.detach();
+  return logicalOr(d.lt(0), logicalAnd(d.eq(0), reciprocal(d).lt(0)));
+}
+
+/**
+ * |a| with the sign of b (b's -0 counts as negative), as PyTorch's copysign; float result.
+ * a's gradient is g times the sign change (0 where a is 0); b gets a zero gradient.
+ */
+export function copysign(a: TensorLike, b: TensorLike): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`copysign: expected at least one Tensor, but received ${describe(a)} and ${describe(b)}`);
+  const t = floatTypeOf(resultTypeChecked('copysign', a, b));
+  const x = typeof a === 'number' ? fullTensor([], a, t) : a.detach().to(t);
+  const negative = typeof b === 'number' ? fullTensor([], b < 0 || Object.is(b, -0) ? 1 : 0, 'bool') : signbit(b.detach().to(t));
+  const m = x.abs();
+  const out = where(negative, neg(m), m);
+  return record(out, 'CopysignBackward', [asTensor(a), asTensor(b)], (g, needs) => [
+    needs[0] ? gradOf(where(x.eq(0), 0, mul(g, div(out, x))), a) : null,
+    needs[1] ? gradOf(mul(g, 0), b) : null,
+  ]);
+}
+
+/**
+ * a / b rounded down (PyTorch 1.13's floor_divide): integers stay integers (exact), floats
+ * floor their quotient. No gradient flows through the rounding (it is 0, as in PyTorch).
+ */
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  return roundedDivide('floorDivide', a, b, 'floor');
+}
+
+/** a / b with rounding: 'trunc' toward zero or 'floor' down (div's roundingMode). */
+export function roundedDivide(op: string, a: TensorLike, b: TensorLike, mode: 'trunc' | 'floor'): Tensor {
+  const t = resultTypeChecked(op, a, b);
+  const wide = isFloating(t) ? t : 'float64';  // int32 quotients are exact in float64
+  const q = div(typeof a === 'number' ? a : a.detach().to(wide), typeof b === 'number' ? b : b.detach().to(wide));
+  if (!isFloating(t)) {
+    const zeroDivisor = typeof b === 'number' ? b === 0 : b.eq(0).any().item() === 1;
+    if (zeroDivisor) throw new RangeError(`${op}: ZeroDivisionError (an integer division by zero)`);
+  }
+  const r = mode === 'floor' ? floor(q) : trunc(q);
+  if (!isFloating(t)) return r.to(t);
+  // a step function: its gradient is 0 (not absent), as PyTorch's
+  return record(r, 'DivBackward', [asTensor(a), asTensor(b)], (g, needs) => [
+    needs[0] ? gradOf(mul(g, 0), a) : null,
+    needs[1] ? gradOf(mul(g, 0), b) : null,
+  ]);
+}
+
+/** a / b (true division), or rounded with roundingMode 'trunc' or 'floor' (PyTorch's div). */
+export function divide(a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
+  const mode = options.roundingMode ?? null;
+  if (mode === null) return div(a, b);
+  if (mode !== 'trunc' && mode !== 'floor') throw new RangeError(`div: roundingMode must be 'trunc', 'floor' or null, but got ${describe(mode)}`);
+  return roundedDivide('div', a, b, mode);
+}

@@ -7,7 +7,7 @@
  */
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { isFloating } from '../tensor/dtype.js';
+import { elementOf, isFloating } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
 import { defaultGenerator, Generator } from '../tensor/random.js';
 import { needsGrad } from '../autograd/record.js';
@@ -25,7 +25,7 @@ const UNARY = {
   acos: math.acos, atan: math.atan, sinh: math.sinh, cosh: math.cosh, asinh: math.asinh, acosh: math.acosh,
   atanh: math.atanh, exp2: math.exp2, expm1: math.expm1, log1p: math.log1p, log2: math.log2, log10: math.log10,
   erf: math.erf, erfinv: math.erfinv, rsqrt: math.rsqrt, reciprocal: math.reciprocal, square: math.square,
-  floor: math.floor, ceil: math.ceil, trunc: math.trunc, frac: math.frac, sign: math.sign,
+  floor: math.floor, ceil: math.ceil, trunc: math.trunc, frac: math.frac, sign: math.sign, erfc: math.erfc,
 } as const;
 
 export type UnaryInPlaceName = keyof typeof UNARY;
@@ -99,4 +99,49 @@ export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, options: {
   const g = randomTarget('normal_', self, options.generator);
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, but got ${std}`);
   return fillDrawn(self, () => mean + std * g.nextNormal());
+}
+
+/** Fills self with 0/1 samples, 1 with probability p (a number or a tensor broadcast to self). */
+export function bernoulli_<T extends Tensor>(self: T, p: number | Tensor = 0.5, options: { generator?: Generator } = {}): T {
+  const g = randomTarget('bernoulli_', self, options.generator);
+  const probs = typeof p === 'number' ? null : p.detach().expand([...self.shape]).contiguous().toTypedArray();
+  if (probs === null && !(typeof p === 'number' && p >= 0 && p <= 1)) throw new RangeError(`bernoulli_: expected p in [0, 1], but got ${describe(p)}`);
+  let i = 0;
+  return fillDrawn(self, () => {
+    const q = probs ? probs[i] : (p as number);
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`bernoulli_: expected all probabilities in [0, 1], but found ${q} at flat index ${i}`);
+    i++;
+    return g.nextFloat64() < q ? 1 : 0;
+  });
+}
+
+/**
+ * Writes value on the main diagonal (all dims equal for 3+ dims); with wrap, a tall matrix's
+ * diagonal restarts every N + 1 rows, as PyTorch's fill_diagonal_.
+ */
+export function fillDiagonal_<T extends Tensor>(self: T, value: number, wrap = false): T {
+  unary.checkTensor('fillDiagonal_', self);
+  checkInPlace('fillDiagonal_', self);
+  if (self.dim() < 2) throw new RangeError(`fillDiagonal_: dimensions must be larger than 1, but got shape [${self.shape.join(', ')}]`);
+  if (self.dim() > 2 && self.shape.some((n) => n !== self.shape[0])) throw new RangeError(`fillDiagonal_: all dimensions of input must be of equal length, but got [${self.shape.join(', ')}]`);
+  if (typeof value !== 'number') throw new TypeError(`fillDiagonal_: expected value to be a number, but received ${describe(value)}`);
+  const step = self.strides.reduce((a, b) => a + b, 0);
+  const cols = self.shape[1];
+  const rows = self.shape[0];
+  let n = Math.min(...self.shape);
+  if (wrap && self.dim() === 2 && rows > cols + 1) {
+    // PyTorch's wrap: the flat diagonal of a contiguous tall matrix steps cols + 1 through all rows
+    n = Math.floor((rows * cols - 1) / (cols + 1)) + 1;
+  }
+  const positions = Array.from({ length: n }, (_, k) => {
+    if (self.dim() === 2 && wrap) {
+      const flat = k * (cols + 1);
+      return self.offset + Math.floor(flat / cols) * self.strides[0] + (flat % cols) * self.strides[1];
+    }
+    return self.offset + k * step;
+  });
+  const elem = elementOf('fillDiagonal_', self.dtype, value);
+  for (const pos of positions) self.storage[pos] = elem;
+  self.versionCounter.value++;
+  return self;
 }

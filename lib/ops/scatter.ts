@@ -90,6 +90,9 @@ export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor 
   return nd === 0 ? [tensor(new Int32Array(flat.length), { dtype: 'int32' })] : x.shape.map((_, d) => narrow(rows, 1, d, 1).reshape([-1]).contiguous());
 }
 
+/** The indices of the non-zero elements as [count, ndim] int32 rows (PyTorch's argwhere). */
+export const argwhere = (x: Tensor): Tensor => nonzero(x) as Tensor;
+
 /** Checks PyTorch's shape rules for scatter-like ops and returns the normalised dim. */
 function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
   const d = normalizeDim(op, dim, x.dim());

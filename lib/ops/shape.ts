@@ -1,6 +1,7 @@
 /**
  * Shape ops that copy or combine views: chunk, split, unbind, repeat, tile, repeatInterleave,
- * flip, roll, movedim, swapaxes, tril, triu, diag, trace, meshgrid, broadcastTo. Each is a
+ * flip, roll, movedim, swapaxes, tril, triu, diag, trace, meshgrid, broadcastTo, unflatten,
+ * rot90, diff. Each is a
  * composition of views and copying ops, so its gradient comes from theirs.
  */
 import { Tensor } from '../tensor/tensor.js';
@@ -253,3 +254,53 @@ export function broadcastTo(x: Tensor, shape: number[]): Tensor {
   return expand(x, shape);
 }
 
+
+/** dim split into `sizes` (one may be -1), as a view where strides allow (PyTorch's unflatten). */
+export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
+  checkTensor('unflatten', x);
+  if (x.dim() === 0) throw new RangeError('unflatten: cannot unflatten a 0-d tensor');
+  const d = normalizeDim('unflatten', dim, x.dim());
+  if (!Array.isArray(sizes) || sizes.length === 0) throw new TypeError(`unflatten: expected sizes to be a non-empty array, but received ${describe(sizes)}`);
+  const known = sizes.reduce((p, s) => (s === -1 ? p : p * s), 1);
+  const inferred = sizes.map((s) => (s === -1 && known > 0 ? x.shape[d] / known : s));
+  if (inferred.reduce((p, s) => p * s, 1) !== x.shape[d] || inferred.some((s) => !Number.isInteger(s) || s < 0)) {
+    throw new RangeError(`unflatten: sizes ${formatShape(sizes)} don't multiply up to the size of dim ${d} (${x.shape[d]}) in the input ${formatShape(x.shape)}`);
+  }
+  return reshape(x, [...x.shape.slice(0, d), ...inferred, ...x.shape.slice(d + 1)]);
+}
+
+/** x rotated by 90° k times in the plane of dims (from the first towards the second), as PyTorch's rot90. */
+export function rot90(x: Tensor, k = 1, dims: [number, number] = [0, 1]): Tensor {
+  checkTensor('rot90', x);
+  checkInt('rot90', 'k', k);
+  if (!Array.isArray(dims) || dims.length !== 2) throw new RangeError(`rot90: expected dims to hold 2 dims, but received ${describe(dims)}`);
+  if (x.dim() < 2) throw new RangeError(`rot90: expected a tensor with at least 2 dims, but got ${formatShape(x.shape)}`);
+  const d0 = normalizeDim('rot90', dims[0], x.dim());
+  const d1 = normalizeDim('rot90', dims[1], x.dim());
+  if (d0 === d1) throw new RangeError(`rot90: the rotation dims must differ, but got ${d0} twice`);
+  const turns = ((k % 4) + 4) % 4;
+  if (turns === 1) return transpose(flip(x, [d1]), d0, d1);
+  if (turns === 2) return flip(x, [d0, d1]);
+  if (turns === 3) return transpose(flip(x, [d0]), d0, d1);
+  return x.clone();
+}
+
+/**
+ * The n-th forward difference along dim (PyTorch's diff): out[i] = x[i + 1] - x[i], after
+ * concatenating `prepend` and `append` along dim. Bool tensors give their logical xor.
+ */
+export function diff(x: Tensor, n = 1, dim = -1, prepend: Tensor | null = null, append: Tensor | null = null): Tensor {
+  checkTensor('diff', x);
+  checkInt('diff', 'n', n);
+  if (n < 0) throw new RangeError(`diff: order must be non-negative, but got ${n}`);
+  if (x.dim() === 0) throw new RangeError('diff: expected at least a 1-dimensional tensor');
+  const d = normalizeDim('diff', dim, x.dim());
+  let y = prepend || append ? cat([prepend, x, append].filter((t): t is Tensor => t !== null), d) : x;
+  for (let i = 0; i < n && y.shape[d] > 0; i++) {
+    const len = y.shape[d] - 1;
+    const hi = narrow(y, d, 1, len);
+    const lo = narrow(y, d, 0, len);
+    y = y.dtype === 'bool' ? hi.ne(lo) : hi.sub(lo);
+  }
+  return y;
+}

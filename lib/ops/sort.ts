@@ -1,6 +1,6 @@
 /**
  * Sorting and selection: sort (stable), argsort, topk, kthvalue, median, mode on the native
- * `order` kernel; unique, searchsorted, bincount and histc over the sorted or flat data.
+ * `order` kernel; unique, searchsorted, bucketize, isin, bincount and histc over the sorted or flat data.
  * Results with indices are PyTorch's named tuples, `{ values, indices }`.
  */
 import { native } from '../native.js';
@@ -293,4 +293,26 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
     out[b]++;
   }
   return tensor(out, { dtype: x.dtype });
+}
+
+/** For each value of input, the bucket of the 1-D sorted `boundaries` it falls in (PyTorch's bucketize). */
+export function bucketize(input: Tensor | number, boundaries: Tensor, options: { right?: boolean } = {}): Tensor {
+  checkTensor('bucketize', boundaries);
+  if (boundaries.dim() !== 1) throw new RangeError(`bucketize: boundaries must be 1-D, but got ${formatShape(boundaries.shape)}`);
+  return searchsorted(boundaries, input, { right: options.right ?? false });
+}
+
+/** True where an element of `elements` occurs in `testElements` (false with invert), as PyTorch's isin. */
+export function isin(elements: Tensor | number, testElements: Tensor | number, options: { invert?: boolean } = {}): Tensor {
+  for (const [name, v] of [['elements', elements], ['testElements', testElements]] as const) {
+    if (!(v instanceof Tensor) && typeof v !== 'number') throw new TypeError(`isin: expected ${name} to be a Tensor or a number, but received ${describe(v)}`);
+  }
+  const e = elements instanceof Tensor ? elements : tensor(elements);
+  const pool = new Set<number>(testElements instanceof Tensor ? Array.from(contiguous(testElements.detach()).toTypedArray()) : [testElements]);
+  const values = contiguous(e.detach()).toTypedArray();
+  const out = new Uint8Array(values.length);
+  const hit = options.invert ? 0 : 1;
+  // NaN equals nothing, itself included
+  for (let i = 0; i < values.length; i++) out[i] = pool.has(values[i]) && values[i] === values[i] ? hit : 1 - hit;
+  return tensor(out, { dtype: 'bool' }).reshape(e.shape.slice());
 }

@@ -1,6 +1,7 @@
 /**
  * View ops: new shapes and strides over the same storage (and version counter), never a
- * copy, except `reshape` of a layout no view can express. Gradients map back the same way.
+ * copy, except `reshape` of a layout no view can express. Gradients map back the same way
+ * (added up where a view repeats elements, as unfold's overlapping windows do).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { contiguousStrides, describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
@@ -298,6 +299,43 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
   return makeView(x, shape, strides, len === 0 ? x.offset : x.offset + s * x.strides[d], 'SliceBackward', (g) => {
     const gx = zerosTensor(x.shape, g.dtype);
     copyInto(slice(gx, d, s, e, step), g);
+    return gx;
+  });
+}
+
+/**
+ * Every window of `size` elements along dim, `step` apart, as a view with the windows along
+ * dim and each window's elements in a new last dim (PyTorch's Tensor.unfold). Windows may
+ * overlap; their gradients add up.
+ */
+export function unfoldWindows(x: Tensor, dim: number, size: number, step: number): Tensor {
+  const nd = x.dim();
+  const d = nd === 0 ? 0 : normalizeDim('unfold', dim, nd);
+  for (const [name, v] of [['size', size], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`unfold: expected ${name} to be an integer, but received ${describe(v)}`);
+  }
+  if (step <= 0) throw new RangeError(`unfold: step is ${step} but must be > 0`);
+  const len = nd === 0 ? 1 : x.shape[d];
+  if (size < 0 || size > len) throw new RangeError(`unfold: maximum size for the window at dimension ${d} is ${len} but size is ${size}`);
+  const windows = Math.floor((len - size) / step) + 1;
+  const dimStride = nd === 0 ? 1 : x.strides[d];
+  const shape = nd === 0 ? [size] : x.shape.slice();
+  const strides = nd === 0 ? [1] : x.strides.slice();
+  if (nd > 0) {
+    shape[d] = windows;
+    strides[d] = dimStride * step;
+    shape.push(size);
+    strides.push(dimStride);
+  }
+  return makeView(x, shape, strides, x.offset, 'UnfoldBackward', (g) => {
+    const gx = zerosTensor(x.shape, g.dtype);
+    if (nd === 0) return g.reshape([]);
+    // element k of window i sits at i * step + k: add each k's slice of windows at once
+    for (let k = 0; k < size && windows > 0; k++) {
+      const at = slice(gx, d, k, k + (windows - 1) * step + 1, step);
+      const gk = select(g, g.dim() - 1, k);
+      copyInto(at, at.add(gk));
+    }
     return gx;
   });
 }

@@ -144,6 +144,8 @@ export const fullLike = (x: Tensor, value: number, o?: TensorOptions): Tensor =>
 export const emptyLike = (x: Tensor, o?: TensorOptions): Tensor => empty(x.shape, likeOptions(x, o));
 export const randLike = (x: Tensor, o?: RandomOptions): Tensor => rand(x.shape, { ...o, dtype: o?.dtype ?? x.dtype });
 export const randnLike = (x: Tensor, o?: RandomOptions): Tensor => randn(x.shape, { ...o, dtype: o?.dtype ?? x.dtype });
+/** Uniform integers in [low, high) with x's shape and dtype (PyTorch's randint_like(x, low, high)). */
+export const randintLike = (x: Tensor, low: number, high: number, o?: RandomOptions): Tensor => randint(low, high, x.shape, { ...o, dtype: o?.dtype ?? x.dtype });
 
 function floatDType(op: string, options?: TensorOptions): DType {
   checkDType(op, options?.dtype);
@@ -239,4 +241,14 @@ export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
   const storage = zeroStorage(dtype, rows * cols, 'eye');
   for (let i = 0; i < Math.min(rows, cols); i++) storage[i * cols + i] = 1;
   return finish('eye', Tensor.fromStorage(storage, [rows, cols], dtype), options);
+}
+
+/** `steps` values from base^start to base^end, evenly spaced in the exponent (float32 by default). */
+export function logspace(start: number, end: number, steps: number, base = 10, options?: TensorOptions): Tensor {
+  if (typeof base !== 'number' || Number.isNaN(base)) throw new TypeError(`logspace: expected base to be a number, but received ${describe(base)}`);
+  const exponents = linspace(start, end, steps, { dtype: 'float64' }).toTypedArray();
+  const dtype = floatDType('logspace', options);
+  const storage = zeroStorage(dtype, steps, 'logspace');
+  for (let i = 0; i < steps; i++) storage[i] = base ** exponents[i];
+  return finish('logspace', Tensor.fromStorage(storage, [steps], dtype), options);
 }

@@ -19,9 +19,13 @@ import * as views from '../ops/views.js';
 import * as copy from '../ops/copy.js';
 import * as inplace from '../ops/inplace.js';
 import * as pw from '../ops/pointwise_inplace.js';
+import * as nanReduce from '../ops/nan_reduce.js';
+import * as splitStack from '../ops/split_stack.js';
+import * as create from './create.js';
+import type { TensorOptions } from './create.js';
 import { matmul } from '../ops/matmul.js';
 import { softmax, logSoftmax } from '../ops/softmax.js';
-import { indexSelect, gather } from '../ops/indexing.js';
+import { indexSelect, gather, where } from '../ops/indexing.js';
 import * as math from '../ops/math.js';
 import * as norms from '../ops/norms.js';
 import * as scan from '../ops/scan.js';
@@ -88,6 +92,40 @@ export class Tensor {
   numel(): number {
     return numelOf(this.shape);
   }
+
+  /** numel(), PyTorch's older name. */
+  nelement(): number { return numelOf(this.shape); }
+
+  /** The number of dims (PyTorch's x.ndim). */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** The transpose of a matrix, or all dims reversed (PyTorch's x.T). */
+  get T(): Tensor {
+    return views.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
+  }
+
+  /** The last two dims swapped (PyTorch's x.mT): a batch of matrices transposed. */
+  get mT(): Tensor {
+    if (this.dim() < 2) throw new RangeError(`mT: expected a tensor with at least 2 dims, but got shape [${this.shape.join(', ')}]`);
+    return views.transpose(this, -2, -1);
+  }
+
+  /** The stride of one dim in elements, or all of them. */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | number[] {
+    if (dim === undefined) return this.strides.slice();
+    return this.strides[normalizeDim('stride', dim, this.dim())];
+  }
+
+  /** Where this view starts in its storage, in elements. */
+  storageOffset(): number { return this.offset; }
+  /** Bytes per element. */
+  elementSize(): number { return this.storage.BYTES_PER_ELEMENT; }
+  /** True for float32 and float64. */
+  isFloatingPoint(): boolean { return this.dtype === 'float32' || this.dtype === 'float64'; }
 
   dim(): number {
     return this.shape.length;
@@ -241,13 +279,28 @@ export class Tensor {
   double(): Tensor { return copy.to(this, 'float64'); }
   int(): Tensor { return copy.to(this, 'int32'); }
   bool(): Tensor { return copy.to(this, 'bool'); }
+  /**
+   * PyTorch's .long() for class indices and counts: kindling's integer type is int32, so this is
+   * .int(), except that a value int32 cannot hold (or NaN) throws instead of wrapping.
+   */
+  long(): Tensor { return copy.toInt32Checked(this, 'long'); }
+  /** This tensor converted to other's dtype. */
+  typeAs(other: Tensor): Tensor { return copy.to(this, other.dtype); }
+  /** A new tensor of zeros with this tensor's dtype (unless options give one). */
+  newZeros(shape: number[], options?: TensorOptions): Tensor { return create.zeros(shape, { ...options, dtype: options?.dtype ?? this.dtype }); }
+  newOnes(shape: number[], options?: TensorOptions): Tensor { return create.ones(shape, { ...options, dtype: options?.dtype ?? this.dtype }); }
+  newFull(shape: number[], value: number, options?: TensorOptions): Tensor { return create.full(shape, value, { ...options, dtype: options?.dtype ?? this.dtype }); }
+  newEmpty(shape: number[], options?: TensorOptions): Tensor { return create.empty(shape, { ...options, dtype: options?.dtype ?? this.dtype }); }
+  /** A new tensor from data with this tensor's dtype (unless options give one). */
+  newTensor(data: NestedArray, options?: TensorOptions): Tensor { return create.tensor(data, { ...options, dtype: options?.dtype ?? this.dtype }); }
 
   // ---- arithmetic ---------------------------------------------------------------------
 
   add(other: TensorLike, options?: { alpha?: number }): Tensor { return binary.add(this, other, options); }
   sub(other: TensorLike, options?: { alpha?: number }): Tensor { return binary.sub(this, other, options); }
   mul(other: TensorLike): Tensor { return binary.mul(this, other); }
-  div(other: TensorLike): Tensor { return binary.div(this, other); }
+  /** Division; roundingMode 'trunc' or 'floor' rounds the quotient (integers stay integers). */
+  div(other: TensorLike, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor { return math.divide(this, other, options); }
   pow(exponent: TensorLike): Tensor { return binary.pow(this, exponent); }
   maximum(other: TensorLike): Tensor { return binary.maximum(this, other); }
   minimum(other: TensorLike): Tensor { return binary.minimum(this, other); }
@@ -301,6 +354,23 @@ export class Tensor {
   logaddexp(other: TensorLike): Tensor { return math.logaddexp(this, other); }
   /** this + weight * (end - this). */
   lerp(end: TensorLike, weight: TensorLike): Tensor { return math.lerp(this, end, weight); }
+  floorDivide(other: TensorLike): Tensor { return math.floorDivide(this, other); }
+  trueDivide(other: TensorLike): Tensor { return binary.div(this, other); }
+  erfc(): Tensor { return math.erfc(this); }
+  logit(eps: number | null = null): Tensor { return math.logit(this, eps); }
+  xlogy(other: TensorLike): Tensor { return math.xlogy(this, other); }
+  fmax(other: TensorLike): Tensor { return math.fmax(this, other); }
+  fmin(other: TensorLike): Tensor { return math.fmin(this, other); }
+  copysign(other: TensorLike): Tensor { return math.copysign(this, other); }
+  signbit(): Tensor { return math.signbit(this); }
+  /** where(condition, this, other), as PyTorch's x.where(condition, y). */
+  where(condition: Tensor, other: TensorLike): Tensor { return where(condition, this, other); }
+  nansum(dim?: number | number[] | null, keepdim = false): Tensor { return nanReduce.nansum(this, dim, keepdim); }
+  nanmean(dim?: number | number[] | null, keepdim = false): Tensor { return nanReduce.nanmean(this, dim, keepdim); }
+  isin(testElements: Tensor | number, options?: { invert?: boolean }): Tensor { return sorting.isin(this, testElements, options); }
+  argwhere(): Tensor { return scatter.argwhere(this); }
+  /** 0/1 samples with this tensor's probabilities (PyTorch's x.bernoulli()). */
+  bernoulli(options?: { generator?: Generator }): Tensor { return sampling.bernoulli(this, options); }
   addcmul(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): Tensor { return math.addcmul(this, tensor1, tensor2, options); }
   addcdiv(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): Tensor { return math.addcdiv(this, tensor1, tensor2, options); }
   isnan(): Tensor { return math.isnan(this); }
@@ -440,6 +510,17 @@ export class Tensor {
   /** The diagonal as a view (PyTorch's diagonal(offset, dim1, dim2)). */
   diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return views.diagonal(this, offset, dim1, dim2); }
   trace(): Tensor { return shapeOps.trace(this); }
+  unflatten(dim: number, sizes: number[]): Tensor { return shapeOps.unflatten(this, dim, sizes); }
+  /** The elements as a 1-D tensor (a view when possible). */
+  ravel(): Tensor { return views.reshape(this, [-1]); }
+  rot90(k = 1, dims: [number, number] = [0, 1]): Tensor { return shapeOps.rot90(this, k, dims); }
+  diff(n = 1, dim = -1, prepend: Tensor | null = null, append: Tensor | null = null): Tensor { return shapeOps.diff(this, n, dim, prepend, append); }
+  /** Windows of `size` elements `step` apart along dim, as a view (PyTorch's Tensor.unfold). */
+  unfold(dimension: number, size: number, step: number): Tensor { return views.unfoldWindows(this, dimension, size, step); }
+  tensorSplit(indicesOrSections: number | number[], dim = 0): Tensor[] { return splitStack.tensorSplit(this, indicesOrSections, dim); }
+  hsplit(sections: number | number[]): Tensor[] { return splitStack.hsplit(this, sections); }
+  vsplit(sections: number | number[]): Tensor[] { return splitStack.vsplit(this, sections); }
+  dsplit(sections: number | number[]): Tensor[] { return splitStack.dsplit(this, sections); }
   broadcastTo(...shape: (number | number[])[]): Tensor { return shapeOps.broadcastTo(this, flattenShapeArgs(shape)); }
   expandAs(other: Tensor): Tensor { return views.expand(this, other.shape.slice()); }
   viewAs(other: Tensor): Tensor { return views.view(this, other.shape.slice()); }
@@ -526,6 +607,14 @@ export class Tensor {
   uniform_(from = 0, to = 1, options?: { generator?: Generator }): this { return pw.uniform_(this, from, to, options); }
   /** Fills with normal samples (mean, std), from kindling's seeded generator unless one is given. */
   normal_(mean = 0, std = 1, options?: { generator?: Generator }): this { return pw.normal_(this, mean, std, options); }
+  erfc_(): this { return pw.unaryInPlace('erfc', this); }
+  /** Fills with 0/1 samples, 1 with probability p (a number, or a tensor broadcast to this one). */
+  bernoulli_(p: number | Tensor = 0.5, options?: { generator?: Generator }): this { return pw.bernoulli_(this, p, options); }
+  tril_(diagonal = 0): this { return inplace.fromOutOfPlace('tril_', this, [], (x) => shapeOps.tril(x, diagonal)); }
+  triu_(diagonal = 0): this { return inplace.fromOutOfPlace('triu_', this, [], (x) => shapeOps.triu(x, diagonal)); }
+  clip_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
+  /** Writes value on the main diagonal of a matrix (wrap: continue below it for tall matrices), as PyTorch's fill_diagonal_. */
+  fillDiagonal_(value: number, wrap = false): this { return pw.fillDiagonal_(this, value, wrap); }
 
   // ---- printing ----------------------------------------------------------------------------
 

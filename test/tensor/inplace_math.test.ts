@@ -67,7 +67,7 @@ describe('unary in-place ops', () => {
     expect(() => w.exp_()).toThrow(/exp_: a leaf tensor that requires grad/);
     expect(() => w.uniform_()).toThrow(/uniform_: a leaf tensor that requires grad/);
     kd.noGrad(() => w.exp_());
-    expect(w.tolist()[0]).toBeCloseTo(Math.exp(0.5), 6);
+    expect((w.tolist() as number[])[0]).toBeCloseTo(Math.exp(0.5), 6);
     expect(() => kd.ones([3]).expand([2, 3]).sin_()).toThrow(/sin_: .*expanded view/);
     expect(() => (kd.ones([2]) as unknown as { sin_(): void }).sin_.call(null)).toThrow();
   });
@@ -79,7 +79,7 @@ describe('in-place ops on the tape', () => {
     const y = x.mul(2);
     y.sin_();
     y.sum().backward();
-    expect(x.grad!.tolist().map((v) => +v.toFixed(5))).toEqual([0.3, -1.2, 2].map((v) => +(2 * Math.cos(2 * v)).toFixed(5)));
+    expect((x.grad!.tolist() as number[]).map((v) => +v.toFixed(5))).toEqual([0.3, -1.2, 2].map((v) => +(2 * Math.cos(2 * v)).toFixed(5)));
   });
 
   it('keep self\'s original value for backward: mul_, pow_, clamp_, hypot_ and addcmul_ on a non-leaf', () => {
@@ -156,7 +156,7 @@ describe('uniform_ and normal_', () => {
     expect(v.uniform_(-0.1, 0.1)).toBe(v);
     expect(v.tolist()).toEqual(viaInit.tolist());
     expect(base.select(1, 0).tolist()).toEqual([0, 0, 0, 0, 0]);  // outside the view
-    const flat = v.contiguous().flatten().tolist();
+    const flat = v.contiguous().flatten().tolist() as number[];
     expect(flat.every((x) => x >= -0.1 && x < 0.1)).toBe(true);
     kd.manualSeed(12);
     const n1 = kd.nn.init.normal_(kd.empty([300]), 2, 0.5);

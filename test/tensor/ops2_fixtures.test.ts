@@ -1,28 +1,15 @@
 // The wider tensor surface against PyTorch 1.13 (test/fixtures/ops2.json, from
 // shared/fixtures): values of every output and the gradients of sum_k sum(out_k * G_k).
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
 import * as kd from '../../lib/index.js';
 import type { Tensor } from '../../lib/index.js';
-import { expectClose } from '../helpers.js';
+import { fixtureSuite, type Calls } from '../fixture_cases.js';
 
 const F = kd.nn.functional;
 
-interface Fx { shape: number[]; dtype: 'float32' | 'int32' | 'bool'; data: (number | string | boolean)[]; requiresGrad?: boolean }
-interface Case { name: string; op: string; params: Record<string, any>; inputs: Fx[]; outs: Fx[]; G?: Fx[]; grads?: (Fx | null)[] }
-
-const here = dirname(fileURLToPath(import.meta.url));
-const cases: Case[] = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'ops2.json'), 'utf8')).cases;
-
-const fromFx = (f: Fx): Tensor => kd.tensor(f.data.map(Number), { dtype: f.dtype }).reshape(f.shape).detach().requiresGrad_(Boolean(f.requiresGrad));
-
-type Out = Tensor | Tensor[] | { values: Tensor; indices: Tensor };
 const unary = (name: string) => (x: Tensor[]) => (x[0] as unknown as Record<string, () => Tensor>)[name]();
 
 /** Each fixture op in kindling's spelling (shared/fixtures/README.md lists them). */
-export const CALLS: Record<string, (x: Tensor[], p: Record<string, any>) => Out> = {
+export const CALLS: Calls = {
   ...Object.fromEntries(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atanh', 'sinh', 'cosh', 'expm1', 'erf', 'square', 'sign',
     'floor', 'ceil', 'round', 'trunc', 'frac', 'log1p', 'log2', 'log10', 'reciprocal', 'rsqrt', 'isnan', 'isinf', 'diag', 'trace',
     'nonzero', 'unique'].map((n) => [n, unary(n)])),
@@ -75,43 +62,4 @@ export const CALLS: Record<string, (x: Tensor[], p: Record<string, any>) => Out>
   normalize: (x, p) => F.normalize(x[0], { dim: p.dim }),
 };
 
-function outputs(o: Out): Tensor[] {
-  if (Array.isArray(o)) return o;
-  if (o instanceof kd.Tensor) return [o];
-  return [o.values, o.indices];
-}
-
-describe('ops2.json: the wider surface matches PyTorch', () => {
-  it('has a kindling call for every op', () => {
-    expect([...new Set(cases.map((c) => c.op))].filter((op) => !(op in CALLS))).toEqual([]);
-  });
-  for (const c of cases) {
-    it(c.name, () => {
-      const inputs = c.inputs.map(fromFx);
-      const outs = outputs(CALLS[c.op](inputs, c.params));
-      expect(outs.length).toBe(c.outs.length);
-      const heavy = /mm|einsum|dot|outer|bmm/.test(c.op);
-      outs.forEach((o, k) => {
-        expect(o.shape, `output ${k} shape`).toEqual(c.outs[k].shape);
-        expect(o.dtype, `output ${k} dtype`).toBe(c.outs[k].dtype);
-        expectClose(o.double().toTypedArray(), c.outs[k].data.map(Number), heavy ? 1e-4 : 1e-5, 1e-5);
-      });
-      if (!c.G || !c.grads) return;
-      let loss: Tensor | null = null;
-      let gi = 0;
-      outs.forEach((o) => {
-        if (o.dtype !== 'float32') return;
-        const term = o.mul(fromFx(c.G![gi++])).sum();
-        loss = loss === null ? term : loss.add(term);
-      });
-      (loss as unknown as Tensor).backward();
-      c.grads.forEach((g, i) => {
-        if (g === null) return;
-        const got = inputs[i].grad;
-        expect(got, `input ${i} gradient`).not.toBeNull();
-        expect(got!.shape).toEqual(g.shape);
-        expectClose(got!.toTypedArray(), g.data.map(Number), heavy ? 1e-4 : 1e-5, 1e-5);
-      });
-    });
-  }
-});
+fixtureSuite('ops2.json: the wider surface matches PyTorch', 'ops2.json', CALLS, /mm|einsum|dot|outer|bmm/);

@@ -1,0 +1,182 @@
+// The tensor surface beyond ops2.json against PyTorch 1.13 (test/fixtures/surface_more.json,
+// from make_surface_more.py), plus what fixtures can't show: views, errors, modules.
+import { describe, expect, it } from 'vitest';
+import * as kd from '../../lib/index.js';
+import type { Tensor } from '../../lib/index.js';
+import { fixtureSuite, type Calls } from '../fixture_cases.js';
+
+const F = kd.nn.functional;
+
+const CALLS: Calls = {
+  erfc: (x) => x[0].erfc(),
+  logit: (x, p) => x[0].logit(p.eps ?? null),
+  xlogy: (x) => x[0].xlogy(x[1]),
+  fmax: (x) => x[0].fmax(x[1]),
+  fmin: (x) => kd.fmin(x[0], x[1]),
+  copysign: (x) => x[0].copysign(x[1]),
+  signbit: (x) => x[0].signbit(),
+  floorDivide: (x) => x[0].floorDivide(x[1]),
+  divRounded: (x, p) => x[0].div(x[1], { roundingMode: p.mode }),
+  nansum: (x, p) => (p.dim === undefined ? x[0].nansum() : x[0].nansum(p.dim, p.keepdim)),
+  nanmean: (x, p) => kd.nanmean(x[0], p.dim),
+  diff: (x, p) => x[0].diff(p.n ?? 1, p.dim ?? -1, x[1] ?? null, x[2] ?? null),
+  unflatten: (x, p) => x[0].unflatten(p.dim, p.sizes),
+  rot90: (x, p) => x[0].rot90(p.k, p.dims),
+  tensorSplit: (x, p) => x[0].tensorSplit(p.arg, p.dim),
+  hstack: (x) => kd.hstack(x),
+  vstack: (x) => kd.vstack(x),
+  dstack: (x) => kd.dstack(x),
+  columnStack: (x) => kd.columnStack(x),
+  unfold: (x, p) => x[0].unfold(p.dim, p.size, p.step),
+  cdist: (x, p) => kd.cdist(x[0], x[1], p.p),
+  tensordot: (x, p) => kd.tensordot(x[0], x[1], p.dims),
+  isin: (x, p) => x[0].isin(x[1], { invert: p.invert }),
+  bucketize: (x, p) => kd.bucketize(x[0], x[1], { right: p.right }),
+  argwhere: (x) => x[0].argwhere(),
+  softshrink: (x, p) => F.softshrink(x[0], p.lambd),
+  hardshrink: (x, p) => new kd.nn.Hardshrink(p.lambd).forward(x[0]),
+  tanhshrink: (x) => new kd.nn.Tanhshrink().forward(x[0]),
+  pixelShuffle: (x, p) => new kd.nn.PixelShuffle(p.r).forward(x[0]),
+  pixelUnshuffle: (x, p) => F.pixelUnshuffle(x[0], p.r),
+  bilinear: (x) => F.bilinear(x[0], x[1], x[2], x[3]),
+  logspace: (_x, p) => kd.logspace(p.start, p.end, p.steps, p.base),
+  fillDiagonal: (x, p) => x[0].clone().fillDiagonal_(p.value, p.wrap),
+};
+
+fixtureSuite('surface_more.json: more of the surface matches PyTorch', 'surface_more.json', CALLS, /cdist|tensordot|bilinear|logspace/);
+
+describe('conveniences', () => {
+  it('x.T, x.mT, ndim, stride, storageOffset, elementSize, isFloatingPoint, nelement', () => {
+    const x = kd.arange(24).reshape([2, 3, 4]).float();
+    expect(x.T.shape).toEqual([4, 3, 2]);
+    expect(x.T.stride()).toEqual([1, 4, 12]);
+    expect(x.mT.shape).toEqual([2, 4, 3]);
+    expect(() => kd.ones([3]).mT).toThrow(/mT: expected a tensor with at least 2 dims/);
+    expect(x.ndim).toBe(3);
+    expect(x.stride(-1)).toBe(1);
+    expect(x.narrow(1, 1, 2).storageOffset()).toBe(4);
+    expect([x.elementSize(), x.double().elementSize(), x.bool().elementSize()]).toEqual([4, 8, 1]);
+    expect([x.isFloatingPoint(), x.int().isFloatingPoint()]).toEqual([true, false]);
+    expect(x.nelement()).toBe(24);
+    expect(kd.numel(x)).toBe(24);
+    expect([kd.isTensor(x), kd.isTensor([1])]).toEqual([true, false]);
+  });
+
+  it('long() converts to int32 and refuses what int32 cannot hold instead of wrapping', () => {
+    expect(kd.tensor([1.7, -2.5, 3]).long().tolist()).toEqual([1, -2, 3]);
+    expect(kd.tensor([1.7, -2.5, 3]).long().dtype).toBe('int32');
+    expect(() => kd.tensor([1, 3e9]).long()).toThrow(/long: element 1 is 3000000000, which int32 .* cannot hold/);
+    expect(() => kd.tensor([NaN]).long()).toThrow(/long: element 0 is NaN/);
+  });
+
+  it('new* take this tensor\'s dtype; typeAs converts', () => {
+    const d = kd.zeros([2], { dtype: 'float64' });
+    expect(d.newZeros([3]).dtype).toBe('float64');
+    expect(d.newOnes([2, 2]).tolist()).toEqual([[1, 1], [1, 1]]);
+    expect(d.newFull([2], 7).tolist()).toEqual([7, 7]);
+    expect(d.newEmpty([4]).shape).toEqual([4]);
+    expect(d.newTensor([1, 2]).dtype).toBe('float64');
+    expect(d.newZeros([1], { dtype: 'int32' }).dtype).toBe('int32');
+    expect(kd.tensor([1.5]).typeAs(kd.zeros([1], { dtype: 'int32' })).tolist()).toEqual([1]);
+  });
+
+  it('unfold is a view whose overlapping windows add their gradients', () => {
+    const x = kd.arange(7).float().requiresGrad_();
+    const w = x.unfold(0, 3, 2);
+    expect(w.tolist()).toEqual([[0, 1, 2], [2, 3, 4], [4, 5, 6]]);
+    expect(w.storage).toBe(x.storage);
+    w.sum().backward();
+    expect(x.grad!.tolist()).toEqual([1, 1, 2, 1, 2, 1, 1]);
+    expect(() => x.unfold(0, 8, 1)).toThrow(/unfold: maximum size for the window at dimension 0 is 7 but size is 8/);
+    expect(() => x.unfold(0, 2, 0)).toThrow(/unfold: step is 0 but must be > 0/);
+  });
+
+  it('splits are views, and bad splits name the problem', () => {
+    const x = kd.arange(12).reshape([3, 4]);
+    const parts = x.hsplit(2);
+    expect(parts.map((p) => p.shape)).toEqual([[3, 2], [3, 2]]);
+    expect(parts[1].storage).toBe(x.storage);
+    expect(() => x.hsplit(3)).toThrow(/hsplit: dimension 1 of \[3, 4\] \(size 4\) is not divisible into 3 equal sections/);
+    expect(() => kd.ones([3]).vsplit(1)).toThrow(/vsplit: expected a tensor with at least 2 dimensions/);
+    expect(x.vsplit([1]).map((p) => p.shape)).toEqual([[1, 4], [2, 4]]);
+    expect(() => x.tensorSplit(0)).toThrow(/tensorSplit: number of sections must be a positive integer/);
+    expect(kd.atleast3d(kd.tensor(5)).shape).toEqual([1, 1, 1]);
+    expect(kd.atleast2d(kd.ones([4])).shape).toEqual([1, 4]);
+    expect(() => kd.hstack([])).toThrow(/hstack: expected a non-empty array of tensors/);
+  });
+
+  it('randperm, normal, bernoulli and randintLike draw from the seeded generator', () => {
+    kd.manualSeed(3);
+    const p = kd.randperm(10);
+    expect(p.dtype).toBe('int32');
+    expect([...p.toTypedArray()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    kd.manualSeed(3);
+    expect(kd.randperm(10).tolist()).toEqual(p.tolist());
+    expect(() => kd.randperm(-1)).toThrow(/randperm: n must be a non-negative integer/);
+    const n = kd.normal(kd.full([2000], 5), 0.5);
+    expect(Math.abs(n.mean().item() - 5)).toBeLessThan(0.1);
+    expect(kd.normal(0, 1, [2, 3]).shape).toEqual([2, 3]);
+    expect(() => kd.normal(0, 1)).toThrow(/normal: with a number mean and a number std, pass the shape/);
+    expect(() => kd.normal(kd.zeros([2]), -1)).toThrow(/normal: expected std >= 0/);
+    const b = kd.bernoulli(kd.tensor([0, 1, 0, 1]));
+    expect(b.tolist()).toEqual([0, 1, 0, 1]);
+    expect(() => kd.bernoulli(kd.tensor([1.5]))).toThrow(/bernoulli: expected all probabilities in \[0, 1\], but found 1.5/);
+    expect(kd.zeros([1000]).bernoulli_(0.25).mean().item()).toBeGreaterThan(0.18);
+    const r = kd.randintLike(kd.zeros([50], { dtype: 'int32' }), 3, 6);
+    expect(r.min().item() >= 3 && r.max().item() < 6).toBe(true);
+  });
+
+  it('tril_, triu_ and clip_ write in place', () => {
+    const x = kd.ones([3, 3]);
+    expect(x.tril_().tolist()).toEqual([[1, 0, 0], [1, 1, 0], [1, 1, 1]]);
+    expect(kd.ones([2, 2]).triu_(1).tolist()).toEqual([[0, 1], [0, 0]]);
+    expect(kd.tensor([-2, 0.5, 3]).clip_(-1, 1).tolist()).toEqual([-1, 0.5, 1]);
+  });
+
+  it('cdist gives a zero gradient, not NaN, where two rows coincide', () => {
+    const a = kd.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const b = kd.tensor([[1, 2]], { requiresGrad: true });
+    kd.cdist(a, b).sum().backward();
+    expect(a.grad!.isnan().any().item()).toBe(0);
+    expect((a.grad!.tolist() as number[][])[0]).toEqual([0, 0]);
+    expect(() => kd.cdist(kd.ones([2, 3]), kd.ones([2, 4]))).toThrow(/cdist: x1 \[2, 3\] and x2 \[2, 4\] must have the same number of columns/);
+  });
+
+  it('tensordot and bilinear name mismatched shapes', () => {
+    expect(() => kd.tensordot(kd.ones([2, 3]), kd.ones([4, 2]), 1)).toThrow(/tensordot: contracted dimensions need to match/);
+    expect(() => F.bilinear(kd.ones([2, 3]), kd.ones([2, 4]), kd.ones([5, 3, 3]))).toThrow(/bilinear: input1 \[2, 3\] and input2 \[2, 4\]/);
+  });
+
+  it('div with a roundingMode has a zero gradient (not none), as PyTorch', () => {
+    const x = kd.tensor([3.5, -2.5], { requiresGrad: true });
+    x.div(2, { roundingMode: 'floor' }).sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0]);
+    expect(() => kd.tensor([1]).div(2, { roundingMode: 'round' as 'floor' })).toThrow(/div: roundingMode must be 'trunc', 'floor' or null/);
+    expect(() => kd.tensor([1], { dtype: 'int32' }).floorDivide(0)).toThrow(/floorDivide: ZeroDivisionError/);
+  });
+});
+
+describe('more modules', () => {
+  it('Unflatten, the pad modules, Bilinear, CosineSimilarity and PairwiseDistance', () => {
+    expect(new kd.nn.Unflatten(1, [2, 3]).forward(kd.ones([4, 6])).shape).toEqual([4, 2, 3]);
+    const x = kd.arange(6).float().reshape([1, 2, 3]);
+    expect(new kd.nn.ZeroPad1d([1, 0]).forward(x).tolist()).toEqual([[[0, 0, 1, 2], [0, 3, 4, 5]]]);
+    expect(new kd.nn.ConstantPad1d(1, -1).forward(x).shape).toEqual([1, 2, 5]);
+    expect(new kd.nn.ReflectionPad1d(2).forward(x).tolist()).toEqual([[[2, 1, 0, 1, 2, 1, 0], [5, 4, 3, 4, 5, 4, 3]]]);
+    expect(new kd.nn.ReplicationPad2d([1, 1, 0, 1]).forward(kd.ones([1, 1, 2, 2])).shape).toEqual([1, 1, 3, 4]);
+    expect(new kd.nn.CircularPad1d(1).forward(x).tolist()).toEqual([[[2, 0, 1, 2, 0], [5, 3, 4, 5, 3]]]);
+    expect(() => new kd.nn.ZeroPad2d([1, 2])).toThrow(/ZeroPad2d: padding must be an integer or 4 integers/);
+    kd.manualSeed(0);
+    const bl = new kd.nn.Bilinear(3, 4, 5);
+    expect(Object.keys(bl.stateDict())).toEqual(['weight', 'bias']);
+    expect(bl.forward(kd.ones([2, 3]), kd.ones([2, 4])).shape).toEqual([2, 5]);
+    expect(bl.weight.abs().max().item()).toBeLessThanOrEqual(1 / Math.sqrt(3));
+    const u = kd.tensor([[1, 0], [1, 1]]);
+    const v = kd.tensor([[1, 0], [-1, -1]]);
+    expect((new kd.nn.CosineSimilarity(1).forward(u, v).tolist() as number[]).map((t) => +t.toFixed(5))).toEqual([1, -1]);
+    expect(new kd.nn.PairwiseDistance({ p: 1, eps: 0 }).forward(u, v).tolist()).toEqual([0, 4]);
+  });
+});
+
+// keep the type import used when only values are checked
+export type { Tensor };
