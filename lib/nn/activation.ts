@@ -146,3 +146,18 @@ export class Hardshrink extends Module {
 export class Tanhshrink extends Module {
   forward(x: Tensor): Tensor { return F.tanhshrink(x); }
 }
+
+/** Softmax over the channels of [N, C, H, W] or [C, H, W] (dim -3). */
+export class Softmax2d extends Module {
+  forward(x: Tensor): Tensor {
+    if (x.dim() !== 3 && x.dim() !== 4) throw new RangeError(`Softmax2d: expected a 3-D or 4-D input, but got shape [${x.shape.join(', ')}]`);
+    return F.softmax(x, -3);
+  }
+}
+
+/** Leaky ReLU with a random slope in [lower, upper] while training, their mean in eval. */
+export class RReLU extends Module {
+  constructor(readonly lower = 1 / 8, readonly upper = 1 / 3) { super(); }
+  forward(x: Tensor): Tensor { return F.rrelu(x, this.lower, this.upper, this.training); }
+  override extraRepr(): string { return `lower=${this.lower}, upper=${this.upper}`; }
+}

@@ -24,3 +24,8 @@ export class Dropout2d extends Dropout {
   override forward(x: Tensor): Tensor { return F.dropout2d(x, this.p, this.training); }
 }
 
+
+/** Dropout for SELU networks: keeps zero mean and unit variance (training only). */
+export class AlphaDropout extends Dropout {
+  override forward(x: Tensor): Tensor { return F.alphaDropout(x, this.p, this.training); }
+}

@@ -13,6 +13,9 @@ export {
 } from '../ops/activations.js';
 export { pixelShuffle, pixelUnshuffle } from '../ops/pixel_shuffle.js';
 export { bilinear } from '../ops/bilinear.js';
+export { gridSample, affineGrid } from '../ops/grid_sample.js';
+export { localResponseNorm, channelShuffle, lpPool1d, lpPool2d, adaptiveMaxPool1d, rrelu, alphaDropout, gumbelSoftmax } from '../ops/layer_extras.js';
+export type { GridSampleOptions, GridSampleMode, GridSamplePadding } from '../ops/grid_sample.js';
 export { cosineSimilarity, normalize } from '../ops/norms.js';
 export { oneHot } from '../ops/scatter.js';
 export {

@@ -64,3 +64,10 @@ export class GroupNorm extends Module {
     return `${this.numGroups}, ${this.numChannels}, eps=${this.options.eps ?? 1e-5}, affine=${this.weight !== null}`;
   }
 }
+
+/** Local response normalisation across `size` neighbouring channels (PyTorch's nn.LocalResponseNorm). */
+export class LocalResponseNorm extends Module {
+  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) { super(); }
+  forward(x: Tensor): Tensor { return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k); }
+  override extraRepr(): string { return `size=${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`; }
+}

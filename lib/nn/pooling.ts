@@ -54,3 +54,24 @@ export class AdaptiveMaxPool2d extends Module {
   forward(x: Tensor): Tensor { return F.adaptiveMaxPool2d(x, this.outputSize); }
   override extraRepr(): string { return `outputSize=${String(this.outputSize)}`; }
 }
+
+/** Max over adaptive windows of [N, C, L] to a fixed length. */
+export class AdaptiveMaxPool1d extends Module {
+  constructor(readonly outputSize: number) { super(); }
+  forward(x: Tensor): Tensor { return F.adaptiveMaxPool1d(x, this.outputSize); }
+  override extraRepr(): string { return `outputSize=${this.outputSize}`; }
+}
+
+/** The normType-norm over each window of [N, C, L]. */
+export class LPPool1d extends Module {
+  constructor(readonly normType: number, readonly kernelSize: number, readonly stride: number | null = null, readonly ceilMode = false) { super(); }
+  forward(x: Tensor): Tensor { return F.lpPool1d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode }); }
+  override extraRepr(): string { return `normType=${this.normType}, kernelSize=${this.kernelSize}, stride=${this.stride}, ceilMode=${this.ceilMode}`; }
+}
+
+/** The normType-norm over each window of [N, C, H, W]. */
+export class LPPool2d extends Module {
+  constructor(readonly normType: number, readonly kernelSize: number | [number, number], readonly stride: number | [number, number] | null = null, readonly ceilMode = false) { super(); }
+  forward(x: Tensor): Tensor { return F.lpPool2d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode }); }
+  override extraRepr(): string { return `normType=${this.normType}, kernelSize=${String(this.kernelSize)}, stride=${String(this.stride)}, ceilMode=${this.ceilMode}`; }
+}

@@ -41,6 +41,15 @@ const CALLS: Calls = {
   bilinear: (x) => F.bilinear(x[0], x[1], x[2], x[3]),
   logspace: (_x, p) => kd.logspace(p.start, p.end, p.steps, p.base),
   fillDiagonal: (x, p) => x[0].clone().fillDiagonal_(p.value, p.wrap),
+  gridSample: (x, p) => F.gridSample(x[0], x[1], { mode: p.mode, paddingMode: p.paddingMode, alignCorners: p.alignCorners }),
+  affineGrid: (x, p) => F.affineGrid(x[0], p.size, { alignCorners: p.alignCorners }),
+  localResponseNorm: (x, p) => new kd.nn.LocalResponseNorm(p.size, p.alpha, p.beta, p.k).forward(x[0]),
+  channelShuffle: (x, p) => new kd.nn.ChannelShuffle(p.groups).forward(x[0]),
+  lpPool2d: (x, p) => new kd.nn.LPPool2d(p.p, p.k).forward(x[0]),
+  lpPool1d: (x, p) => F.lpPool1d(x[0], p.p, p.k, { stride: p.stride }),
+  adaptiveMaxPool1d: (x, p) => new kd.nn.AdaptiveMaxPool1d(p.size).forward(x[0]),
+  rrelu: (x, p) => new kd.nn.RReLU(p.lower, p.upper).eval().forward(x[0]),
+  softmax2d: (x) => new kd.nn.Softmax2d().forward(x[0]),
 };
 
 fixtureSuite('surface_more.json: more of the surface matches PyTorch', 'surface_more.json', CALLS, /cdist|tensordot|bilinear|logspace/);
@@ -153,6 +162,49 @@ describe('conveniences', () => {
     expect(x.grad!.tolist()).toEqual([0, 0]);
     expect(() => kd.tensor([1]).div(2, { roundingMode: 'round' as 'floor' })).toThrow(/div: roundingMode must be 'trunc', 'floor' or null/);
     expect(() => kd.tensor([1], { dtype: 'int32' }).floorDivide(0)).toThrow(/floorDivide: ZeroDivisionError/);
+  });
+});
+
+describe('spatial transformer sampling', () => {
+  it('an identity affine grid samples the input back exactly; bad shapes are named', () => {
+    const x = kd.randn([2, 3, 4, 5]);
+    const theta = kd.tensor([[1, 0, 0], [0, 1, 0]]).expand([2, 2, 3]);
+    for (const alignCorners of [false, true]) {
+      const g = F.affineGrid(theta, [2, 3, 4, 5], { alignCorners });
+      expect(g.shape).toEqual([2, 4, 5, 2]);
+      expect(F.gridSample(x, g, { alignCorners }).sub(x).abs().max().item()).toBeLessThan(1e-5);
+    }
+    expect(() => F.affineGrid(kd.ones([2, 3, 3]), [2, 1, 4, 4])).toThrow(/affineGrid: expected theta of shape \[2, 2, 3\]/);
+    expect(() => F.gridSample(kd.ones([1, 1, 4]), kd.ones([1, 2, 2, 2]))).toThrow(/gridSample: only 4-D input/);
+    expect(() => F.gridSample(kd.ones([1, 1, 4, 4]), kd.ones([2, 2, 2, 2]))).toThrow(/gridSample: expected grid of shape \[1, Ho, Wo, 2\]/);
+    expect(() => F.gridSample(kd.ones([1, 1, 4, 4]), kd.ones([1, 2, 2, 2]), { mode: 'bicubic' as 'nearest' })).toThrow(/gridSample: mode must be 'bilinear' or 'nearest'/);
+  });
+});
+
+describe('random layers', () => {
+  it('RReLU draws slopes in [lower, upper] while training; AlphaDropout keeps mean and variance; gumbelSoftmax sums to 1', () => {
+    kd.manualSeed(5);
+    const x = kd.full([4000], -1);
+    const r = new kd.nn.RReLU(0.1, 0.3).forward(x);
+    expect(r.min().item()).toBeGreaterThanOrEqual(-0.3);
+    expect(r.max().item()).toBeLessThanOrEqual(-0.1);
+    expect(r.std().item()).toBeGreaterThan(0.03);
+    const z = kd.randn([20000]);
+    const d = new kd.nn.AlphaDropout(0.2).forward(z);
+    expect(Math.abs(d.mean().item())).toBeLessThan(0.05);
+    expect(Math.abs(d.std().item() - 1)).toBeLessThan(0.05);
+    expect(new kd.nn.AlphaDropout(0.2).eval().forward(z)).toBe(z);
+    const logits = kd.randn([5, 4], { requiresGrad: true });
+    const y = F.gumbelSoftmax(logits, { tau: 0.5 });
+    expect(y.sum(1).sub(1).abs().max().item()).toBeLessThan(1e-5);
+    const hard = F.gumbelSoftmax(logits, { hard: true });
+    expect(hard.sum(1).tolist()).toEqual([1, 1, 1, 1, 1]);
+    expect(hard.eq(0).logicalOr(hard.eq(1)).all().item()).toBe(1);
+    hard.mul(kd.arange(4).float()).sum().backward();
+    expect(logits.grad!.abs().sum().item()).toBeGreaterThan(0);  // straight through
+    expect(() => F.gumbelSoftmax(logits, { tau: 0 })).toThrow(/gumbelSoftmax: tau must be positive/);
+    expect(() => F.channelShuffle(kd.ones([1, 5, 2]), 2)).toThrow(/channelShuffle: the number of channels \(5\) must be divisible by groups \(2\)/);
+    expect(() => F.localResponseNorm(kd.ones([2, 3]), 2)).toThrow(/localResponseNorm: expected 3 or more dims/);
   });
 });
 
