@@ -25,3 +25,4 @@ export * as data from './data/index.js';
 export * as distributed from './distributed/index.js';
 export { save, load } from './io/safetensors.js';
 export type { Saveable } from './io/safetensors.js';
+export * as distributions from './distributions/index.js';

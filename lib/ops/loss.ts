@@ -11,7 +11,7 @@ import { emptyTensor, fullTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
 import { record } from '../autograd/record.js';
 import { denseFloat, denseInt32 } from './dense.js';
-import { add, div, mul, sub } from './binary.js';
+import { add, div, mul, sub, sumToShape } from './binary.js';
 import { where } from './indexing.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -254,7 +254,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Reduc
   return reduce(elementWeight('binaryCrossEntropy', options.weight, recorded), reduction);
 }
 
-/** Binary cross-entropy of raw scores, computed stably: sigmoid and log never overflow. */
+/**
+ * Binary cross-entropy of raw scores, computed stably: sigmoid and log never overflow. Its
+ * gradients are PyTorch's closed forms ((1 + (pw - 1) y) sigmoid(x) - pw y for the input): the
+ * stable formula's |x| and max(-x, 0) have kinks at 0 whose one-sided derivatives are wrong
+ * there (a logit of exactly 0, as a zero-initialised layer gives, got twice its gradient).
+ */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
@@ -262,11 +267,23 @@ export function binaryCrossEntropyWithLogits(
 ): Tensor {
   const reduction = reductionOf('binaryCrossEntropyWithLogits', options);
   pair('binaryCrossEntropyWithLogits', input, target);
-  // (1 - y) x + L * (log(1 + exp(-|x|)) + max(-x, 0)), L = 1 + (posWeight - 1) y
-  const softplusNeg = add(input.abs().neg().exp().add(1).log(), input.neg().relu());
-  const logWeight = options.posWeight ? add(mul(sub(options.posWeight, 1), target), 1) : null;
-  const loss = add(mul(sub(1, target), input), logWeight ? mul(logWeight, softplusNeg) : softplusNeg);
-  return reduce(elementWeight('binaryCrossEntropyWithLogits', options.weight, loss), reduction);
+  const x = input.detach();
+  const y = target.detach();
+  const pw = options.posWeight ? options.posWeight.detach() : null;
+  // (1 - y) x + L (log(1 + exp(-|x|)) + max(-x, 0)), L = 1 + (pw - 1) y
+  const softplusNeg = add(x.abs().neg().exp().add(1).log(), x.neg().relu());
+  const logWeight = pw ? add(mul(sub(pw, 1), y), 1) : null;
+  const loss = add(mul(sub(1, y), x), logWeight ? mul(logWeight, softplusNeg) : softplusNeg);
+  const recorded = record(loss, 'BinaryCrossEntropyWithLogitsBackward', [input, target, options.posWeight ?? null], (g, needs) => {
+    const s = x.sigmoid();
+    const gx = needs[0] ? mul(g, pw && logWeight ? sub(mul(logWeight, s), mul(pw, y)) : sub(s, y)) : null;
+    // d/dy: -x + (pw - 1) softplus(-x), which is log(1 - sigmoid(x)) - pw log(sigmoid(x))
+    const gy = needs[1] ? mul(g, pw ? add(x.neg(), mul(sub(pw, 1), softplusNeg)) : x.neg()) : null;
+    // d/dpw: y softplus(-x) (PyTorch leaves pos_weight without one; this is the exact derivative)
+    const gp = needs[2] && options.posWeight ? sumToShape(mul(g, mul(y, softplusNeg)), options.posWeight.shape) : null;
+    return [gx ? sumToShape(gx, input.shape) : null, gy ? sumToShape(gy, target.shape) : null, gp];
+  });
+  return reduce(elementWeight('binaryCrossEntropyWithLogits', options.weight, recorded), reduction);
 }
 
 /**

@@ -120,4 +120,19 @@ describe('other losses', () => {
     expect(() => F.binaryCrossEntropy(kd.tensor([1.5]), kd.tensor([1]))).toThrow(/between 0 and 1/);
     expect(() => F.mseLoss(kd.zeros([4, 1]), kd.zeros([4]))).toThrow(/input shape \[4, 1\] and target shape \[4\] differ/);
   });
+
+  it('bce-with-logits has the right gradient at a logit of exactly 0 (a zero-initialised layer\'s output)', () => {
+    // PyTorch: d/dx = (1 + (pw - 1) y) sigmoid(x) - pw y, d/dy = -x + (pw - 1) softplus(-x); at x = 0, sigmoid = 1/2
+    const y = kd.tensor([0, 1, 0.25], { dtype: 'float64', requiresGrad: true });
+    const x = kd.zeros([3], { dtype: 'float64' }).requiresGrad_();
+    F.binaryCrossEntropyWithLogits(x, y, { reduction: 'sum' }).backward();
+    expect(x.grad!.tolist()).toEqual([0.5, -0.5, 0.25]);
+    expect(y.grad!.tolist()).toEqual([-0, -0, -0]);
+    const xp = kd.zeros([3], { dtype: 'float64' }).requiresGrad_();
+    const yp = kd.tensor([0, 1, 0.25], { dtype: 'float64', requiresGrad: true });
+    F.binaryCrossEntropyWithLogits(xp, yp, { reduction: 'sum', posWeight: kd.tensor([3], { dtype: 'float64' }) }).backward();
+    expect(xp.grad!.tolist()).toEqual([0.5, -1.5, 0]);
+    expect((yp.grad!.tolist() as number[]).map((v) => +v.toFixed(12))).toEqual([2 * Math.LN2, 2 * Math.LN2, 2 * Math.LN2].map((v) => +v.toFixed(12)));
+    expect(kd.autograd.gradcheck((v) => F.binaryCrossEntropyWithLogits(v, y.detach()), [kd.tensor([0, 0, 0.5], { dtype: 'float64', requiresGrad: true })])).toBe(true);
+  });
 });
