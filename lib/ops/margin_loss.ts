@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { add, maximum, mul, pow, sub } from './binary.js';
+import { add, mul, pow, sub } from './binary.js';
 import { where } from './indexing.js';
 import { logsigmoid } from './activations.js';
 import { checkFloat, reduce, reductionOf, type ReductionOptions } from './loss.js';
@@ -33,7 +33,7 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: 
   // PyTorch's form: sum(x1 x2) / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12))
   const EPS = 1e-12;
   const cos = mul(x1, x2).sum(dim).div(mul(mul(x1, x1).sum(dim).add(EPS), mul(x2, x2).sum(dim).add(EPS)).sqrt());
-  const loss = where(y.eq(1), sub(1, cos), where(y.eq(-1), maximum(sub(cos, options.margin ?? 0), 0), 0));
+  const loss = where(y.eq(1), sub(1, cos), where(y.eq(-1), sub(cos, options.margin ?? 0).clampMin(0), 0));
   return reduce(loss, reduction);
 }
 
@@ -42,7 +42,7 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: Re
   const reduction = reductionOf('marginRankingLoss', options);
   checkFloat('marginRankingLoss', 'input1', x1);
   checkFloat('marginRankingLoss', 'input2', x2);
-  return reduce(maximum(add(mul(y.neg(), sub(x1, x2)), options.margin ?? 0), 0), reduction);
+  return reduce(add(mul(y.neg(), sub(x1, x2)), options.margin ?? 0).clampMin(0), reduction);
 }
 
 /** ||a - b + eps||_p along the last dim (PyTorch's pairwise_distance). */
@@ -60,7 +60,7 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   const dap = d(anchor, positive);
   let dan = d(anchor, negative);
   if (options.swap) dan = dan.minimum(d(positive, negative));
-  return reduce(maximum(add(sub(dap, dan), options.margin ?? 1), 0), reduction);
+  return reduce(add(sub(dap, dan), options.margin ?? 1).clampMin(0), reduction);
 }
 
 /** x where y = 1, max(0, margin - x) where y = -1. */
@@ -68,7 +68,7 @@ export function hingeEmbeddingLoss(x: Tensor, y: Tensor, options: ReductionOptio
   const reduction = reductionOf('hingeEmbeddingLoss', options);
   checkFloat('hingeEmbeddingLoss', 'input', x);
   const margin = options.margin ?? 1;
-  const loss = add(where(y.eq(1), x, 0), where(y.eq(-1), maximum(sub(margin, x), 0), 0));
+  const loss = add(where(y.eq(1), x, 0), where(y.eq(-1), sub(margin, x).clampMin(0), 0));
   return reduce(loss, reduction);
 }
 
@@ -95,7 +95,9 @@ export function multiMarginLoss(x: Tensor, target: Tensor, options: ReductionOpt
   if (t.shape[0] !== x2.shape[0]) throw new RangeError(`multiMarginLoss: target has ${t.shape[0]} entries for ${x2.shape[0]} samples`);
   const C = x2.shape[1];
   const xy = gather(x2, 1, t);
-  let m = maximum(add(sub(options.margin ?? 1, xy), x2), 0);
+  // PyTorch's kernel counts a class only where margin - x[y] + x[i] > 0 (strictly)
+  const z = add(sub(options.margin ?? 1, xy), x2);
+  let m = where(z.gt(0), z, 0);
   if (p === 2) m = pow(m, 2);
   if (options.weight) m = mul(m, gather(options.weight.reshape([1, -1]).expand([x2.shape[0], C]), 1, t));
   // the target's own class does not count

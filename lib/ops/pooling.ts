@@ -187,7 +187,9 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | nu
   const x = images('adaptiveMaxPool2d', input);
   const [oh, ow] = adaptiveSize('adaptiveMaxPool2d', x, outputSize);
   const [h, w] = x.shape.slice(-2);
+  // max with indices, so a tie sends the whole gradient to the first maximum (in row-major
+  // window order) as PyTorch's kernel does, where amax would split it
   const rows = adaptiveWindows(h, oh).map(([a, b]) =>
-    stack(adaptiveWindows(w, ow).map(([c, d]) => x.narrow(-2, a, b - a).narrow(-1, c, d - c).amax([-2, -1])), -1));
+    stack(adaptiveWindows(w, ow).map(([c, d]) => x.narrow(-2, a, b - a).narrow(-1, c, d - c).flatten(-2).max(-1).values), -1));
   return stack(rows, -2);
 }

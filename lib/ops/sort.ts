@@ -114,7 +114,13 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   checkTensor('median', x);
   if (dim === undefined) {
     if (x.numel() === 0) throw new RangeError('median: expected a non-empty tensor');
-    return runOrder('median', 'median', reshape(x, [-1]), 0, 1, 0, false).values.reshape([]);
+    // PyTorch's full median sends the gradient evenly to every element equal to it (NaN to NaN)
+    const value = runOrder('median', 'median', reshape(x.detach(), [-1]), 0, 1, 0, false).values.reshape([]);
+    return record(value, 'MedianBackward', [x], (g) => {
+      const v = x.detach();
+      const hit = value.isnan().item() === 1 ? v.isnan() : v.eq(value);
+      return [hit.to(g.dtype).mul(g.div(hit.sum().to(g.dtype)))];
+    });
   }
   const d = orderDim('median', x, dim);
   if (x.dim() > 0 && x.shape[d] === 0) throw new RangeError(`median: expected reduction dim ${d} to have non-zero size`);
