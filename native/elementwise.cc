@@ -295,7 +295,8 @@ void RunUnaryFloat(int op, const Strided<2>& s, T* o, const T* x, double p1, dou
     case U_CLAMP: return Map1(s, o, x, g, [=](T v) { return Clamp(v, p1, p2); });
     case U_LEAKY_RELU: return Map1(s, o, x, g, [=](T v) { return v > T(0) ? v : v * a; });
     case U_GELU: return Map1(s, o, x, g, [](T v) { return Gelu(v); });
-    case U_SIGN: return Map1(s, o, x, g, [](T v) { return v == v ? Sign(v) : v; });
+    // (0 < v) - (v < 0), as PyTorch computes it: NaN has sign 0 (NumPy would give NaN)
+    case U_SIGN: return Map1(s, o, x, g, [](T v) { return Sign(v); });
     case U_POW_SCALAR:
       if (p1 == 2) return Map1(s, o, x, g, [](T v) { return v * v; });
       if (p1 == 0.5) return Map1(s, o, x, g, [](T v) { return std::sqrt(v); });

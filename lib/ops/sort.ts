@@ -236,7 +236,8 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const s = seq[base + mid];
-      if (right ? s <= v[i] : s < v[i]) lo = mid + 1;
+      // negated comparisons, as PyTorch's: a NaN value (or NaN in the sequence) sorts last
+      if (right ? !(s > v[i]) : !(s >= v[i])) lo = mid + 1;
       else hi = mid;
     }
     out[i] = lo;
