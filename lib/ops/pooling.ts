@@ -103,6 +103,9 @@ function pool(op: string, kind: number, x: Tensor, g: Geometry, countIncludePad:
  * returnIndices, also each maximum's flat index into its H*W plane (int32), as PyTorch.
  * Throws RangeError when padding exceeds half the kernel or the kernel does not fit.
  */
+export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   const x = images('maxPool2d', input);
   const g = geometry('maxPool2d', x, kernelSize, options);
@@ -110,8 +113,13 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptio
   return options.returnIndices ? [out, indices as Tensor] : out;
 }
 
+type MaxPool1dOptions = Omit<MaxPoolOptions, 'stride' | 'padding' | 'dilation'> & { stride?: number | null; padding?: number; dilation?: number };
+
 /** maxPool2d over the last dim of [N, C, L] (or [C, L]). */
-export function maxPool1d(input: Tensor, kernelSize: number, options: Omit<MaxPoolOptions, 'stride' | 'padding' | 'dilation'> & { stride?: number | null; padding?: number; dilation?: number } = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(input: Tensor, kernelSize: number, options?: MaxPool1dOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: number, options?: MaxPool1dOptions): Tensor | [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
   checkFloat('maxPool1d', 'input', input);
   if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`maxPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
   const r = maxPool2d(input.unsqueeze(-2), [1, kernelSize], {
