@@ -1,6 +1,6 @@
 /**
  * F.interpolate (PyTorch's upsample_* kernels): resizing the spatial dims of [N, C, *spatial]
- * by nearest, nearest-exact, (bi/tri)linear or area sampling. Every mode is separable, so each
+ * by nearest, nearest-exact, (bi/tri)linear, bicubic or area sampling. Every mode is separable, so each
  * spatial dim is resized by one matrix product with an [out, in] sampling matrix built from
  * PyTorch's source-index formulas (ATen's UpSample.h); the gradient is the transposed product.
  */
@@ -11,7 +11,7 @@ import { checkFloat } from './loss.js';
 import { matmul } from './matmul.js';
 import { averaging } from './pooling.js';
 
-export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear' | 'area';
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
 
 export interface InterpolateOptions {
   /** Output spatial size: one number for every spatial dim, or one per dim. */
@@ -19,13 +19,18 @@ export interface InterpolateOptions {
   /** Multiplier of the spatial size (output = floor(input * scaleFactor)); one, or one per dim. */
   scaleFactor?: number | number[] | null;
   mode?: InterpolateMode;
-  /** Linear modes only: align the corner pixels' centres instead of their edges. */
+  /** Linear and bicubic modes only: align the corner pixels' centres instead of their edges. */
   alignCorners?: boolean | null;
   /** Sample with input / output instead of 1 / scaleFactor (as PyTorch's recompute_scale_factor). */
   recomputeScaleFactor?: boolean | null;
 }
 
-const LINEAR_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 1, bilinear: 2, trilinear: 3 };
+const LINEAR_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 1, bilinear: 2, bicubic: 2, trilinear: 3 };
+
+// ATen's cubic convolution kernel (Keys, A = -0.75), for |x| <= 1 and 1 < |x| < 2
+const CUBIC_A = -0.75;
+const cubic1 = (x: number) => ((CUBIC_A + 2) * x - (CUBIC_A + 3)) * x * x + 1;
+const cubic2 = (x: number) => ((CUBIC_A * x - 5 * CUBIC_A) * x + 8 * CUBIC_A) * x - 4 * CUBIC_A;
 
 /** One value per spatial dim from a number or array, or a RangeError naming what is wrong. */
 function perDim(name: string, v: number | number[], dims: number, input: Tensor): number[] {
@@ -51,6 +56,17 @@ function samplingMatrix(mode: InterpolateMode, n: number, out: number, scaleFact
     return m;
   }
   const scale = alignCorners ? (out > 1 ? (n - 1) / (out - 1) : 0) : scaleFactor !== null ? 1 / scaleFactor : n / out;
+  if (mode === 'bicubic') {
+    // four taps around the source (unclamped, as ATen's cubic source index), indices clamped to the edge
+    for (let i = 0; i < out; i++) {
+      const src = alignCorners ? scale * i : scale * (i + 0.5) - 0.5;
+      const i0 = Math.floor(src);
+      const t = src - i0;
+      const w = [cubic2(t + 1), cubic1(t), cubic1(1 - t), cubic2(2 - t)];
+      for (let k = 0; k < 4; k++) m[i * n + Math.min(Math.max(i0 - 1 + k, 0), n - 1)] += w[k];
+    }
+    return m;
+  }
   for (let i = 0; i < out; i++) {
     const src = alignCorners ? scale * i : Math.max(scale * (i + 0.5) - 0.5, 0);
     const i0 = Math.min(Math.floor(src), n - 1);
@@ -76,7 +92,7 @@ export function interpolate(input: Tensor, sizeOrOptions: number | number[] | In
   const dims = input.dim() - 2;
   if (dims < 1 || dims > 3) throw new RangeError(`interpolate: expected a 3-D, 4-D or 5-D input [N, C, *spatial], but got ${formatShape(input.shape)}`);
   const mode = options.mode ?? 'nearest';
-  const modes: InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'];
+  const modes: InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
   if (!modes.includes(mode)) throw new RangeError(`interpolate: mode must be one of ${modes.map((m) => `'${m}'`).join(', ')}, but got ${describe(mode)}`);
   const linearDims = LINEAR_DIMS[mode];
   if (linearDims !== undefined && linearDims !== dims) {
@@ -84,7 +100,7 @@ export function interpolate(input: Tensor, sizeOrOptions: number | number[] | In
   }
   const alignCorners = options.alignCorners ?? null;
   if (alignCorners !== null && linearDims === undefined) {
-    throw new RangeError(`interpolate: alignCorners can only be set with the linear modes (linear, bilinear, trilinear), not '${mode}'`);
+    throw new RangeError(`interpolate: alignCorners can only be set with the linear and bicubic modes (linear, bilinear, bicubic, trilinear), not '${mode}'`);
   }
   const { size = null, scaleFactor = null } = options;
   if ((size === null) === (scaleFactor === null)) throw new RangeError('interpolate: give exactly one of size and scaleFactor');

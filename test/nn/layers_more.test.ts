@@ -70,10 +70,11 @@ describe('interpolate and Upsample', () => {
     expect(() => F.interpolate(x, { size: 3, scaleFactor: 2 })).toThrow(/exactly one of size and scaleFactor/);
     expect(() => F.interpolate(x, { size: [3, 3, 3] })).toThrow(/size should be a number or 2 numbers for input of shape \[1, 2, 4, 4\]/);
     expect(() => F.interpolate(x, { size: 3, mode: 'linear' })).toThrow(/mode 'linear' needs a 3-D input, but got \[1, 2, 4, 4\]/);
-    expect(() => F.interpolate(x, { size: 3, alignCorners: true })).toThrow(/alignCorners can only be set with the linear modes/);
+    expect(() => F.interpolate(x, { size: 3, alignCorners: true })).toThrow(/alignCorners can only be set with the linear and bicubic modes/);
     expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/output size \[0, 0\]/);
     expect(() => F.interpolate(x, { scaleFactor: -1 })).toThrow(/scaleFactor must be positive/);
-    expect(() => F.interpolate(x, { size: 3, mode: 'bicubic' as 'nearest' })).toThrow(/mode must be one of/);
+    expect(() => F.interpolate(x, { size: 3, mode: 'lanczos' as 'nearest' })).toThrow(/mode must be one of/);
+    expect(() => F.interpolate(kd.ones([1, 1, 4]), { size: 3, mode: 'bicubic' })).toThrow(/mode 'bicubic' needs a 4-D input/);
     expect(() => F.interpolate(kd.zeros([4, 4]), { size: 3 })).toThrow(/3-D, 4-D or 5-D input/);
     expect(() => F.interpolate(kd.zeros([1, 1, 4], { dtype: 'int32' }), { size: 3 })).toThrow(/floating point/);
   });
