@@ -36,7 +36,10 @@ export class Rprop extends Optimizer<Full> {
     const prev = s.prev as Tensor;
     const size = s.stepSize as Tensor;
     const agree = g.mul(prev);
-    const factor = where(agree.gt(0), o.etas[1], where(agree.lt(0), o.etas[0], 1));
+    // in the parameter's dtype: two numbers alone would make a float32 tensor, and 1.2 in
+    // float32 put float64 parameters off by 4e-8 per step
+    const eta = (v: number) => fullTensor([], v, p.dtype);
+    const factor = where(agree.gt(0), eta(o.etas[1]), where(agree.lt(0), eta(o.etas[0]), eta(1)));
     size.copy_(size.mul(factor).clamp(o.stepSizes[0], o.stepSizes[1]));
     // after a sign change the step is skipped and the gradient forgotten
     const gEff = where(agree.lt(0), 0, g);
