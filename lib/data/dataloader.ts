@@ -13,6 +13,7 @@ import { IterableDataset, type Dataset } from './dataset.js';
 import { defaultCollate } from './collate.js';
 import { BatchSampler, RandomSampler, SequentialSampler, type Sampler } from './sampler.js';
 import { WorkerPool } from './worker_pool.js';
+import { checkOptions } from '../options.js';
 
 export { defaultCollate };
 
@@ -74,6 +75,7 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
 
   /** Throws for a non-dataset, a bad batch size, or options PyTorch also refuses together. */
   constructor(dataset: DataSource<T>, options: DataLoaderOptions<T, B> = {}) {
+    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'generator', 'sampler', 'batchSampler', 'collateFn', 'collate', 'numWorkers', 'prefetchFactor', 'timeout']);
     if (Array.isArray(dataset)) this.dataset = arrayDataset(dataset);
     else if (isMapStyle<T>(dataset) || dataset instanceof IterableDataset) this.dataset = dataset as Dataset<T> | IterableDataset<T>;
     else throw new TypeError(`DataLoader: expected a dataset (length and get(i)), an array of samples or an IterableDataset, but received ${describe(dataset)}`);

@@ -18,6 +18,7 @@ import { Parameter } from './parameter.js';
 import { Linear } from './linear.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { checkOptions } from '../options.js';
 
 export interface MultiheadAttentionOptions {
   dropout?: number;
@@ -55,6 +56,7 @@ export class MultiheadAttention extends Module {
   /** Throws RangeError when embedDim is not divisible by numHeads. */
   constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
+    checkOptions('MultiheadAttention', options, ['dropout', 'bias', 'kdim', 'vdim', 'batchFirst', 'dtype']);
     if (!Number.isInteger(embedDim) || embedDim <= 0 || !Number.isInteger(numHeads) || numHeads <= 0 || embedDim % numHeads !== 0) {
       throw new RangeError(`MultiheadAttention: embedDim (${describe(embedDim)}) must be divisible by numHeads (${describe(numHeads)})`);
     }

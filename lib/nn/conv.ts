@@ -8,6 +8,7 @@ import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
 import type { PadMode } from '../ops/pad.js';
+import { checkOptions } from '../options.js';
 
 type Pair = number | [number, number];
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -71,10 +72,13 @@ abstract class ConvBase extends Module {
   }
 }
 
+const TRANSPOSE_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'dtype'];
+
 abstract class ConvNd extends ConvBase {
   readonly paddingMode: PaddingMode;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number[], readonly options: ConvModuleOptions) {
+    checkOptions(new.target.name, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype']);
     super(inChannels, outChannels, kernelSize, options.groups, false, options.bias, options.dtype);
     this.paddingMode = options.paddingMode ?? 'zeros';
     if (!MODES.includes(this.paddingMode)) throw new RangeError(`${this.constructor.name}: paddingMode must be one of ${MODES.join(', ')}, but received ${describe(options.paddingMode)}`);
@@ -134,6 +138,7 @@ export class Conv1d extends ConvNd {
 /** Transposed 2-D convolution; weight [inChannels, outChannels/groups, kH, kW]. */
 export class ConvTranspose2d extends ConvBase {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvTransposeModuleOptions = {}) {
+    checkOptions('ConvTranspose2d', options, TRANSPOSE_OPTIONS);
     super(inChannels, outChannels, size2(kernelSize), options.groups, true, options.bias, options.dtype);
   }
   forward(x: Tensor): Tensor {
@@ -144,6 +149,7 @@ export class ConvTranspose2d extends ConvBase {
 /** Transposed 1-D convolution; weight [inChannels, outChannels/groups, k]. */
 export class ConvTranspose1d extends ConvBase {
   constructor(inChannels: number, outChannels: number, kernelSize: number, readonly options: ConvTransposeModuleOptions & { stride?: number; padding?: number; outputPadding?: number; dilation?: number } = {}) {
+    checkOptions('ConvTranspose1d', options, TRANSPOSE_OPTIONS);
     super(inChannels, outChannels, [kernelSize], options.groups, true, options.bias, options.dtype);
   }
   forward(x: Tensor): Tensor {

@@ -19,9 +19,12 @@ import * as init from './init.js';
 import * as F from './functional.js';
 import { gruLayer, lstmLayer, rnnLayer } from '../ops/recurrent_layer.js';
 import { PackedSequence } from './utils/rnn.js';
+import { checkOptions } from '../options.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+
+const RNN_OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'dtype', 'projSize'];
 
 export interface RNNOptions {
   numLayers?: number;
@@ -60,6 +63,10 @@ abstract class RNNBase extends Module {
   constructor(protected readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
     super();
     const name = this.constructor.name;
+    if (options && 'projSize' in options && (options as { projSize?: number }).projSize) {
+      throw new RangeError(`${name}: projSize (LSTM with projections) is not supported yet`);
+    }
+    checkOptions(name, options, mode.startsWith('RNN') ? [...RNN_OPTIONS, 'nonlinearity'] : RNN_OPTIONS);
     for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', options.numLayers ?? 1]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name}: expected ${k} to be a positive integer, but received ${describe(v)}`);
     }

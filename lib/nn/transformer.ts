@@ -16,6 +16,9 @@ import { MultiheadAttention } from './attention.js';
 import * as F from './functional.js';
 import * as init from './init.js';
 import { generateSquareSubsequentMask } from '../ops/attention.js';
+import { checkOptions } from '../options.js';
+
+const LAYER_OPTIONS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias', 'dtype'];
 
 export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
@@ -61,6 +64,7 @@ export class TransformerEncoderLayer extends Module {
   /** Throws RangeError for an unknown activation or dModel not divisible by nhead. */
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
+    checkOptions(new.target.name, options, LAYER_OPTIONS);
     const p = options.dropout ?? 0.1;
     const dtype = options.dtype;
     const ff = options.dimFeedforward ?? 2048;
@@ -166,6 +170,7 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
+    checkOptions(new.target.name, options, LAYER_OPTIONS);
     const p = options.dropout ?? 0.1;
     const dtype = options.dtype;
     const ff = options.dimFeedforward ?? 2048;

@@ -16,7 +16,7 @@ type Full = Required<AdadeltaOptions>;
 export class Adadelta extends Optimizer<Full> {
   /** Defaults: lr 1, rho 0.9, eps 1e-6. Throws RangeError naming a bad hyper-parameter. */
   constructor(params: ParamsInput<Full>, options: AdadeltaOptions = {}) {
-    super(params, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, ...options });
+    super(params, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, options);
   }
 
   protected validate(o: Full): void {

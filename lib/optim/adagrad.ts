@@ -17,7 +17,7 @@ type Full = Required<AdagradOptions>;
 
 export class Adagrad extends Optimizer<Full> {
   constructor(params: ParamsInput<Full>, options: AdagradOptions = {}) {
-    super(params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+    super(params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options);
   }
 
   protected validate(o: Full): void {

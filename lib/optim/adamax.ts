@@ -10,7 +10,7 @@ type Full = Required<AdamaxOptions>;
 export class Adamax extends Optimizer<Full> {
   /** Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8. */
   constructor(params: ParamsInput<Full>, options: AdamaxOptions = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...options });
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, options);
   }
 
   protected validate(o: Full): void {

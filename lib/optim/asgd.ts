@@ -17,7 +17,7 @@ type Full = Required<ASGDOptions>;
 export class ASGD extends Optimizer<Full> {
   /** Defaults: lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6. */
   constructor(params: ParamsInput<Full>, options: ASGDOptions = {}) {
-    super(params, { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, ...options });
+    super(params, { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false }, options);
   }
 
   protected validate(o: Full): void {

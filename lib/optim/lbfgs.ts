@@ -136,8 +136,8 @@ export class LBFGS extends Optimizer<Full> {
     const maxIter = options.maxIter ?? 20;
     super(params, {
       lr: 1, maxIter, maxEval: options.maxEval ?? Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9,
-      historySize: 100, lineSearchFn: null, ...options,
-    } as Full);
+      historySize: 100, lineSearchFn: null,
+    } as Full, options);
     if (this.paramGroups.length !== 1) throw new RangeError("LBFGS doesn't support per-parameter options (parameter groups)");
   }
 

@@ -12,7 +12,7 @@ type Full = Required<NAdamOptions>;
 export class NAdam extends Optimizer<Full> {
   /** Defaults: lr 2e-3, betas [0.9, 0.999], eps 1e-8, momentumDecay 4e-3. */
   constructor(params: ParamsInput<Full>, options: NAdamOptions = {}) {
-    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false, ...options });
+    super(params, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false }, options);
   }
 
   protected validate(o: Full): void {

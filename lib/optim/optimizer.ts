@@ -9,6 +9,7 @@ import { describe, formatShape, sameShape } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
 import { zerosTensor } from '../ops/alloc.js';
 import { noGrad } from '../autograd/grad_mode.js';
+import { checkOptions } from '../options.js';
 
 /** A group's options plus its parameters. */
 export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
@@ -61,7 +62,18 @@ export abstract class Optimizer<O extends { lr: number }> {
   stepCount = 0;
   readonly state = new Map<Tensor, ParamState>();
 
-  constructor(params: ParamsInput<O>, readonly defaults: O) {
+  readonly defaults: O;
+
+  /**
+   * defaults: every option's default; options: what the caller passed, checked against those
+   * names (a snake_case or misspelt key throws instead of silently keeping the default).
+   */
+  constructor(params: ParamsInput<O>, defaults: O, options?: object) {
+    if (options !== undefined) {
+      checkOptions(this.constructor.name, options, [...new Set([...Object.keys(defaults), 'lr'])]);
+      defaults = { ...defaults, ...options } as O;
+    }
+    this.defaults = defaults;
     this.validate(defaults);
     const list = Array.from(params as Iterable<unknown>);
     if (list.length === 0) throw new RangeError(`${this.constructor.name}: got an empty parameter list`);

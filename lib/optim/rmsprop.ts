@@ -17,7 +17,7 @@ type Full = Required<RMSpropOptions>;
 
 export class RMSprop extends Optimizer<Full> {
   constructor(params: ParamsInput<Full>, options: RMSpropOptions = {}) {
-    super(params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+    super(params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options);
   }
 
   protected validate(o: Full): void {

@@ -16,7 +16,7 @@ type Full = Required<RpropOptions>;
 export class Rprop extends Optimizer<Full> {
   /** Defaults: lr 1e-2, etas [0.5, 1.2], stepSizes [1e-6, 50]. */
   constructor(params: ParamsInput<Full>, options: RpropOptions = {}) {
-    super(params, { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false, ...options });
+    super(params, { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false }, options);
   }
 
   protected validate(o: Full): void {

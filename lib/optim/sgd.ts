@@ -17,7 +17,7 @@ type Full = Required<SGDOptions>;
 export class SGD extends Optimizer<Full> {
   /** Throws RangeError for a negative lr, momentum or weightDecay, or Nesterov without momentum. */
   constructor(params: ParamsInput<Full>, options: SGDOptions) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options } as Full);
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false } as Full, options);
   }
 
   protected validate(o: Full): void {

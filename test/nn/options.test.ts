@@ -1,0 +1,35 @@
+// Options objects are checked: a PyTorch snake_case keyword or a misspelt key is an error
+// naming the class and the key (with the camelCase spelling), never a silently kept default.
+import { describe, expect, it } from 'vitest';
+import * as kd from '../../lib/index.js';
+
+const { nn, optim, data } = kd;
+
+describe('unknown options are refused, with the camelCase spelling when that is the mistake', () => {
+  it('recurrent layers, attention, transformer layers, convolutions', () => {
+    expect(() => new nn.LSTM(4, 8, { batch_first: true } as never)).toThrow(/LSTM: unknown option 'batch_first' \(did you mean 'batchFirst'\?/);
+    expect(() => new nn.GRU(4, 8, { num_layers: 2 } as never)).toThrow(/GRU: unknown option 'num_layers' \(did you mean 'numLayers'\?/);
+    expect(() => new nn.RNN(4, 8, { nonlinearity: 'relu', bidirectinal: true } as never)).toThrow(/RNN: unknown option 'bidirectinal'; the options are/);
+    expect(() => new nn.LSTM(4, 8, { projSize: 2 } as never)).toThrow(/LSTM: projSize \(LSTM with projections\) is not supported yet/);
+    expect(() => new nn.MultiheadAttention(8, 2, { batch_first: true } as never)).toThrow(/MultiheadAttention: unknown option 'batch_first'/);
+    expect(() => new nn.TransformerEncoderLayer(8, 2, { dim_feedforward: 16 } as never)).toThrow(/TransformerEncoderLayer: unknown option 'dim_feedforward' \(did you mean 'dimFeedforward'\?/);
+    expect(() => new nn.TransformerDecoderLayer(8, 2, { norm_first: true } as never)).toThrow(/TransformerDecoderLayer: unknown option 'norm_first'/);
+    expect(() => new nn.Conv2d(1, 2, 3, { padding_mode: 'reflect' } as never)).toThrow(/Conv2d: unknown option 'padding_mode' \(did you mean 'paddingMode'\?/);
+    expect(() => new nn.Conv1d(1, 2, 3, { strides: 2 } as never)).toThrow(/Conv1d: unknown option 'strides'/);
+    expect(() => new nn.ConvTranspose2d(1, 2, 3, { output_padding: 1 } as never)).toThrow(/ConvTranspose2d: unknown option 'output_padding'/);
+    // the right spellings still work
+    expect(new nn.LSTM(4, 8, { batchFirst: true, numLayers: 2 }).batchFirst).toBe(true);
+    expect(new nn.Conv2d(1, 2, 3, { paddingMode: 'reflect', padding: 1 }).paddingMode).toBe('reflect');
+  });
+
+  it('optimizers and the DataLoader', () => {
+    const p = [kd.zeros([2]).requiresGrad_()];
+    expect(() => new optim.Adam(p, { weight_decay: 0.1 } as never)).toThrow(/Adam: unknown option 'weight_decay' \(did you mean 'weightDecay'\?/);
+    expect(() => new optim.SGD(p, { lr: 0.1, momentun: 0.9 } as never)).toThrow(/SGD: unknown option 'momentun'; the options are .*'momentum'/);
+    expect(() => new optim.AdamW(p, { amsgrad: true, betas: [0.9, 0.99], lr: 0.1, foo: 1 } as never)).toThrow(/AdamW: unknown option 'foo'/);
+    expect(new optim.AdamW(p, { lr: 0.1 }).defaults.weightDecay).toBe(0.01);
+    expect(new optim.LBFGS(p, { historySize: 5 }).defaults.historySize).toBe(5);
+    expect(() => new data.DataLoader([1, 2, 3], { batch_size: 2 } as never)).toThrow(/DataLoader: unknown option 'batch_size' \(did you mean 'batchSize'\?/);
+    expect(() => new data.DataLoader([1, 2, 3], 4 as never)).toThrow(/DataLoader: expected an options object/);
+  });
+});
