@@ -7,6 +7,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { checkOptions } from '../options.js';
 
 function positiveInt(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
@@ -22,6 +23,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean; dtype?: DType } = {}) {
     super();
+    checkOptions('Linear', options, ['bias', 'dtype']);
     positiveInt('Linear', 'inFeatures', inFeatures);
     positiveInt('Linear', 'outFeatures', outFeatures);
     const dtype = options.dtype ?? 'float32';
@@ -63,6 +65,7 @@ export class Bilinear extends Module {
 
   constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, options: { bias?: boolean; dtype?: DType } = {}) {
     super();
+    checkOptions('Bilinear', options, ['bias', 'dtype']);
     positiveInt('Bilinear', 'in1Features', in1Features);
     positiveInt('Bilinear', 'in2Features', in2Features);
     positiveInt('Bilinear', 'outFeatures', outFeatures);

@@ -3,33 +3,37 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import * as F from './functional.js';
 import type { AvgPoolOptions, MaxPoolOptions } from '../ops/pooling.js';
+import { checkOptions } from '../options.js';
+
+const MAX_POOL_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
+const AVG_POOL_OPTIONS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
 
 type Pair = number | [number, number];
 
 /** Max over kernelSize windows of [N, C, H, W]; with returnIndices, forward returns [values, indices]. */
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: MaxPoolOptions = {}) { super(); }
+  constructor(readonly kernelSize: Pair, readonly options: MaxPoolOptions = {}) { super(); checkOptions('MaxPool2d', options, MAX_POOL_OPTIONS); }
   forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.maxPool2d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
 }
 
 /** Max over kernelSize windows of [N, C, L]. */
 export class MaxPool1d extends Module {
-  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.maxPool1d>[2] = {}) { super(); }
+  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.maxPool1d>[2] = {}) { super(); checkOptions('MaxPool1d', options, MAX_POOL_OPTIONS); }
   forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.maxPool1d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${this.kernelSize}`; }
 }
 
 /** Mean over kernelSize windows of [N, C, H, W]. */
 export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: AvgPoolOptions = {}) { super(); }
+  constructor(readonly kernelSize: Pair, readonly options: AvgPoolOptions = {}) { super(); checkOptions('AvgPool2d', options, AVG_POOL_OPTIONS); }
   forward(x: Tensor): Tensor { return F.avgPool2d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
 }
 
 /** Mean over kernelSize windows of [N, C, L]. */
 export class AvgPool1d extends Module {
-  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.avgPool1d>[2] = {}) { super(); }
+  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.avgPool1d>[2] = {}) { super(); checkOptions('AvgPool1d', options, AVG_POOL_OPTIONS); }
   forward(x: Tensor): Tensor { return F.avgPool1d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${this.kernelSize}`; }
 }

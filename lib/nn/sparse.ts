@@ -10,6 +10,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import * as init from './init.js';
 import * as F from './functional.js';
+import { checkOptions } from '../options.js';
 
 /**
  * numEmbeddings vectors of size embeddingDim, initialised N(0, 1) with the paddingIdx row
@@ -22,6 +23,7 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly options: EmbeddingOptions & { dtype?: DType; weight?: Tensor } = {}) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx', 'maxNorm', 'normType', 'dtype', 'weight']);
     [this.weight, this.paddingIdx] = table(this, numEmbeddings, embeddingDim, options);
     if (!options.weight) this.resetParameters();
   }
@@ -34,8 +36,9 @@ export class Embedding extends Module {
   /** A table holding the given [numEmbeddings, embeddingDim] vectors (copied), frozen unless freeze is false. */
   static fromPretrained(embeddings: Tensor, options: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
     if (embeddings.dim() !== 2) throw new RangeError(`Embedding.fromPretrained: expected a 2-D tensor, but got ${formatShape(embeddings.shape)}`);
-    const e = new Embedding(embeddings.shape[0], embeddings.shape[1], { ...options, weight: embeddings });
-    e.weight.requiresGrad_(options.freeze === false);
+    const { freeze, ...rest } = options;
+    const e = new Embedding(embeddings.shape[0], embeddings.shape[1], { ...rest, weight: embeddings });
+    e.weight.requiresGrad_(freeze === false);
     return e;
   }
 
@@ -82,6 +85,7 @@ export class EmbeddingBag extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly options: Omit<EmbeddingBagOptions, 'perSampleWeights'> & { dtype?: DType; weight?: Tensor } = {}) {
     super();
+    checkOptions('EmbeddingBag', options, ['maxNorm', 'normType', 'mode', 'includeLastOffset', 'paddingIdx', 'dtype', 'weight']);
     this.mode = options.mode ?? 'mean';
     if (!['sum', 'mean', 'max'].includes(this.mode)) throw new RangeError(`EmbeddingBag: mode must be 'sum', 'mean' or 'max', but got ${describe(this.mode)}`);
     [this.weight, this.paddingIdx] = table(this, numEmbeddings, embeddingDim, options);
@@ -96,8 +100,9 @@ export class EmbeddingBag extends Module {
   /** A bag table holding the given [numEmbeddings, embeddingDim] vectors (copied), frozen unless freeze is false. */
   static fromPretrained(embeddings: Tensor, options: Omit<EmbeddingBagOptions, 'perSampleWeights'> & { freeze?: boolean } = {}): EmbeddingBag {
     if (embeddings.dim() !== 2) throw new RangeError(`EmbeddingBag.fromPretrained: expected a 2-D tensor, but got ${formatShape(embeddings.shape)}`);
-    const e = new EmbeddingBag(embeddings.shape[0], embeddings.shape[1], { ...options, weight: embeddings });
-    e.weight.requiresGrad_(options.freeze === false);
+    const { freeze, ...rest } = options;
+    const e = new EmbeddingBag(embeddings.shape[0], embeddings.shape[1], { ...rest, weight: embeddings });
+    e.weight.requiresGrad_(freeze === false);
     return e;
   }
 

@@ -17,6 +17,16 @@ describe('unknown options are refused, with the camelCase spelling when that is 
     expect(() => new nn.Conv2d(1, 2, 3, { padding_mode: 'reflect' } as never)).toThrow(/Conv2d: unknown option 'padding_mode' \(did you mean 'paddingMode'\?/);
     expect(() => new nn.Conv1d(1, 2, 3, { strides: 2 } as never)).toThrow(/Conv1d: unknown option 'strides'/);
     expect(() => new nn.ConvTranspose2d(1, 2, 3, { output_padding: 1 } as never)).toThrow(/ConvTranspose2d: unknown option 'output_padding'/);
+    expect(() => new nn.Linear(2, 3, { bias_: false } as never)).toThrow(/Linear: unknown option 'bias_'/);
+    expect(() => new nn.BatchNorm2d(3, { track_running_stats: false } as never)).toThrow(/BatchNorm2d: unknown option 'track_running_stats' \(did you mean 'trackRunningStats'\?/);
+    expect(() => new nn.InstanceNorm1d(3, { afine: true } as never)).toThrow(/InstanceNorm1d: unknown option 'afine'/);
+    expect(() => new nn.LayerNorm(4, { elementwise_affine: false } as never)).toThrow(/LayerNorm: unknown option 'elementwise_affine'/);
+    expect(() => new nn.GroupNorm(2, 4, { epsilon: 1e-3 } as never)).toThrow(/GroupNorm: unknown option 'epsilon'/);
+    expect(() => new nn.Embedding(10, 3, { padding_idx: 0 } as never)).toThrow(/Embedding: unknown option 'padding_idx' \(did you mean 'paddingIdx'\?/);
+    expect(() => new nn.Embedding(10, 3, { sparse: true } as never)).toThrow(/Embedding: unknown option 'sparse'/);
+    expect(() => new nn.MaxPool2d(2, { ceil_mode: true } as never)).toThrow(/MaxPool2d: unknown option 'ceil_mode'/);
+    expect(() => new nn.AvgPool1d(2, { count_include_pad: false } as never)).toThrow(/AvgPool1d: unknown option 'count_include_pad'/);
+    expect(nn.Embedding.fromPretrained(kd.ones([3, 2]), { freeze: false, paddingIdx: 0 }).weight.requiresGrad).toBe(true);
     // the right spellings still work
     expect(new nn.LSTM(4, 8, { batchFirst: true, numLayers: 2 }).batchFirst).toBe(true);
     expect(new nn.Conv2d(1, 2, 3, { paddingMode: 'reflect', padding: 1 }).paddingMode).toBe('reflect');
