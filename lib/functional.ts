@@ -26,7 +26,7 @@ export {
 export { nansum, nanmean } from './ops/nan_reduce.js';
 export { tensorSplit, hsplit, vsplit, dsplit, hstack, vstack, dstack, columnStack, atleast1d, atleast2d, atleast3d } from './ops/split_stack.js';
 export { logsumexp, norm } from './ops/norms.js';
-export { cumsum, cumprod, cummax, cummin } from './ops/scan.js';
+export { cumsum, cumprod, cummax, cummin, logcumsumexp } from './ops/scan.js';
 export { sort, argsort, topk, kthvalue, median, mode, unique, searchsorted, bucketize, isin, bincount, histc } from './ops/sort.js';
 export {
   chunk, split, unbind, repeatInterleave, flip, roll, movedim, swapaxes, tril, triu, diag, trace, meshgrid, broadcastTo,

@@ -265,6 +265,7 @@ export const OPS: OpRow[] = [
   unary('lpPool1d', (x) => F.lpPool1d(x, 3, 2, { stride: 1 }), pos(2, 2, 5)),
   unary('adaptiveMaxPool1d', (x) => F.adaptiveMaxPool1d(x, 3), f(2, 2, 7)),
   unary('rrelu eval', (x) => F.rrelu(x, 0.1, 0.3), away(3, 4)),
+  unary('logcumsumexp', (x) => x.logcumsumexp(1), f(3, 5)),
   // in-place twins, on a non-leaf (their gradient goes through the rebased tape)
   unary('exp_', (x) => x.mul(1).exp_()),
   unary('sigmoid_', (x) => x.mul(1).sigmoid_()),

@@ -1,4 +1,4 @@
-/** Cumulative ops along a dim: cumsum, cumprod, cummax and cummin, with their gradients. */
+/** Cumulative ops along a dim: cumsum, cumprod, cummax, cummin and logcumsumexp, with their gradients. */
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
@@ -10,6 +10,9 @@ import { contiguous } from './copy.js';
 import { checkTensor } from './unary.js';
 import { scatterToIndices } from './reduce.js';
 import { flip } from './shape.js';
+import { logaddexp } from './math.js';
+import { narrow } from './views.js';
+import { cat } from './indexing.js';
 
 const S = native.scanOps;
 
@@ -104,3 +107,22 @@ export const cummax = (x: Tensor, dim: number) => cumExtreme('cummax', x, dim);
 /** Running minimum along dim and the index where each was reached: `{ values, indices }`. */
 export const cummin = (x: Tensor, dim: number) => cumExtreme('cummin', x, dim);
 
+
+/**
+ * log(cumsum(exp(x))) along dim, computed stably (PyTorch's logcumsumexp): a log-space prefix
+ * scan of logaddexp over doubling offsets, so no exponential overflows or underflows and the
+ * gradient is the composition's. Floating-point inputs only.
+ */
+export function logcumsumexp(x: Tensor, dim: number): Tensor {
+  checkTensor('logcumsumexp', x);
+  if (!isFloating(x.dtype)) throw new TypeError(`logcumsumexp: expected a floating-point input, but got ${x.dtype}`);
+  const d = normalizeDim('logcumsumexp', dim, Math.max(x.dim(), 1));
+  if (x.dim() === 0) return x.clone();
+  const n = x.shape[d];
+  let y = x.clone();
+  for (let off = 1; off < n; off *= 2) {
+    const tail = logaddexp(narrow(y, d, off, n - off), narrow(y, d, 0, n - off));
+    y = cat([narrow(y, d, 0, off), tail], d);
+  }
+  return y;
+}

@@ -365,6 +365,7 @@ export class Tensor {
   signbit(): Tensor { return math.signbit(this); }
   /** where(condition, this, other), as PyTorch's x.where(condition, y). */
   where(condition: Tensor, other: TensorLike): Tensor { return where(condition, this, other); }
+  logcumsumexp(dim: number): Tensor { return scan.logcumsumexp(this, dim); }
   nansum(dim?: number | number[] | null, keepdim = false): Tensor { return nanReduce.nansum(this, dim, keepdim); }
   nanmean(dim?: number | number[] | null, keepdim = false): Tensor { return nanReduce.nanmean(this, dim, keepdim); }
   isin(testElements: Tensor | number, options?: { invert?: boolean }): Tensor { return sorting.isin(this, testElements, options); }

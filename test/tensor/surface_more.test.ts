@@ -50,6 +50,7 @@ const CALLS: Calls = {
   adaptiveMaxPool1d: (x, p) => new kd.nn.AdaptiveMaxPool1d(p.size).forward(x[0]),
   rrelu: (x, p) => new kd.nn.RReLU(p.lower, p.upper).eval().forward(x[0]),
   softmax2d: (x) => new kd.nn.Softmax2d().forward(x[0]),
+  logcumsumexp: (x, p) => x[0].logcumsumexp(p.dim),
 };
 
 fixtureSuite('surface_more.json: more of the surface matches PyTorch', 'surface_more.json', CALLS, /cdist|tensordot|bilinear|logspace/);
