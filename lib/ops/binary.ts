@@ -6,7 +6,7 @@ import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { fitsInt32, promoteTypes, promoteWithScalar, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, describe, sameShape } from '../tensor/shape.js';
-import { emptyTensor } from './alloc.js';
+import { emptyTensor, fullTensor } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
 import { record } from '../autograd/record.js';
 import { sum } from './reduce.js';
@@ -104,14 +104,17 @@ function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
 /** a + alpha * b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
   const p = prepare('add', a, scaled(b, options?.alpha));
+  if (p.dtype === 'bool') return runBinary(OPS.maximum, p);  // True + True is True, as PyTorch: logical or
   const out = runBinary(OPS.add, p);
   return record(out, 'AddBackward', [asTensor(p.a), asTensor(p.b)], (g) => [gradOf(g, p.a), gradOf(g, p.b)]);
 }
 
 /** a - alpha * b, broadcasting. */
 export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
+  if ((a instanceof Tensor && a.dtype === 'bool') || (b instanceof Tensor && b.dtype === 'bool')) {
+    throw new TypeError('sub: subtraction with a bool tensor is not supported (as in PyTorch); to invert a mask use logicalNot(), or convert with .int()');
+  }
   const p = prepare('sub', a, scaled(b, options?.alpha));
-  if (p.dtype === 'bool') throw new TypeError('sub: subtraction of two bool tensors is not supported; use logical ops or convert with .int()');
   const out = runBinary(OPS.sub, p);
   return record(out, 'SubBackward', [asTensor(p.a), asTensor(p.b)], (g, needs) => [
     gradOf(g, p.a),
@@ -122,6 +125,7 @@ export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
 /** a * b, broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const p = prepare('mul', a, b);
+  if (p.dtype === 'bool') return runBinary(OPS.minimum, p);  // bool times bool is their logical and
   const out = runBinary(OPS.mul, p);
   // Each gradient reads the other operand; save only those that will be read.
   const ta = asTensor(p.a);
@@ -166,7 +170,10 @@ export function resultTypeChecked(op: string, a: TensorLike, b: TensorLike): DTy
 
 /** a ** b: tensor to a number, number to a tensor, or tensor to tensor (floating point). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const ft = floatTypeOf(resultTypeChecked('pow', a, b));
+  const t = resultTypeChecked('pow', a, b);
+  if (t === 'bool') throw new TypeError('pow: not implemented for two bool operands (as in PyTorch); convert one with .int()');
+  if (t === 'int32') return integerPow(a, b);
+  const ft = floatTypeOf(t);
   if (a instanceof Tensor && typeof b === 'number') {
     const x = a.dtype === ft ? a : a.to(ft);
     const out = emptyTensor(x.shape, ft, 'pow');
@@ -201,6 +208,33 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
+/**
+ * a ** b for integer (and bool) operands, as PyTorch: an integer result, C's integer power for
+ * negative exponents in a tensor (0 unless the base is 1 or -1), and an error for a negative
+ * number exponent or a result int32 cannot hold (PyTorch's int64 would).
+ */
+function integerPow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && b < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (exponent ${b}); convert the base with .float()`);
+  const x = typeof a === 'number' ? a : a.detach().to('float64');
+  const e = typeof b === 'number' ? b : b.detach().to('float64');
+  let r = pow(x, e);
+  if (typeof e !== 'number') {
+    const base = typeof x === 'number' ? fullTensor([], x, 'float64') : x;
+    const odd = eq(sub(e, mul(floorHalf(e), 2)), 1);
+    const negative = where(eq(base, 1), 1, where(eq(base, -1), where(odd, -1, 1), 0));
+    r = where(lt(e, 0), negative, r);
+  }
+  const big = r.abs().gt(2147483647).any().item() === 1;
+  if (big) throw new RangeError('pow: an integer result does not fit in int32, kindling\'s integer type; convert the base with .double()');
+  return r.to('int32');
+}
+
+/** floor(e / 2) for a float64 tensor of whole numbers. */
+function floorHalf(e: Tensor): Tensor {
+  const h = div(e, 2);
+  return sub(h, runBinary(OPS.remainder, prepare('pow', h, 1, 'float64')));
+}
+
 function extremum(name: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tensor {
   const p = prepare(name, a, b);
   const out = runBinary(OPS[name], p);
@@ -231,7 +265,9 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
 function compare(name: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: TensorLike, b: TensorLike): Tensor {
   // An integer tensor against a number int32 cannot hold compares in float64, which holds both exactly.
   const wide = (typeof a === 'number' && !fitsInt32(a)) || (typeof b === 'number' && !fitsInt32(b));
-  const exact = wide && resultTypeChecked(name, a, b) === 'int32' ? 'float64' : undefined;
+  const t = resultTypeChecked(name, a, b);
+  // bools compare as 0 and 1 (False < True), in int32
+  const exact = wide && t === 'int32' ? 'float64' : t === 'bool' ? 'int32' : undefined;
   return runBinary(OPS[name], prepare(name, a, b, exact), 'bool');
 }
 

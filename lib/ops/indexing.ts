@@ -1,7 +1,7 @@
 /** Selecting and combining along a dim: indexSelect, gather, cat, stack and where. */
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { fitsInt32, promoteTypes, type DType } from '../tensor/dtype.js';
+import { fitsInt32, promoteTypes, promoteWithScalar, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { elementwiseLayout, layoutOf } from './layout.js';
@@ -145,6 +145,12 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const tb = b instanceof Tensor ? b : null;
   let dtype: DType = ta && tb ? promoteTypes(ta.dtype, tb.dtype) : (ta ?? tb)?.dtype ?? 'float32';
   if (!ta && !tb && (!Number.isInteger(a) || !Number.isInteger(b))) dtype = 'float32';
+  // PyTorch's promotion where a number needs it: a fraction makes an integer or bool result
+  // float32, an integer other than 0 and 1 makes a bool result int32 (0 and 1 keep bool, which
+  // masks built with where(…, 0) rely on; PyTorch would say int64 with the same values)
+  for (const v of [a, b]) {
+    if (typeof v === 'number' && (ta || tb) && !(dtype === 'bool' && (v === 0 || v === 1))) dtype = promoteWithScalar(dtype, v);
+  }
   if (dtype === 'int32' || dtype === 'bool') {
     for (const v of [a, b]) {
       if (typeof v === 'number' && !(dtype === 'bool' ? v === 0 || v === 1 : fitsInt32(v))) {

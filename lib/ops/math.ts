@@ -180,6 +180,7 @@ function floatBinary(
   keepIntegers = false,
 ): Tensor {
   const t = resultTypeChecked(name, a, b);
+  if (keepIntegers && t === 'bool') throw new TypeError(`${name}: not implemented for two bool operands (as in PyTorch); convert one with .int()`);
   const p = prepare(name, a, b, keepIntegers && t === 'int32' ? 'int32' : floatTypeOf(t));
   const out = runBinary(B[name], p);
   if (!isFloating(out.dtype)) return out;

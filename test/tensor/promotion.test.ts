@@ -1,0 +1,45 @@
+// Type promotion of binary ops against PyTorch 1.13 (test/fixtures/promotion.json, from
+// make_promotion.py): every pair of float32, float64, int32 and bool tensors and int, float
+// and negative numbers through add ... floorDivide and where — the result's dtype and values,
+// and an error wherever PyTorch refuses (bool subtraction, integer to a negative power, ...).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as kd from '../../lib/index.js';
+import type { Tensor, TensorLike } from '../../lib/index.js';
+import { expectClose } from '../helpers.js';
+
+interface Case { op: string; a: string; b: string; dtype?: string; val?: (number | string)[]; error?: string }
+const here = dirname(fileURLToPath(import.meta.url));
+const cases: Case[] = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'promotion.json'), 'utf8'));
+
+const tensors: Record<string, () => Tensor> = {
+  float32: () => kd.tensor([1.5, -2.0, 3.0]),
+  float64: () => kd.tensor([0.5, 4.0, -3.0], { dtype: 'float64' }),
+  int32: () => kd.tensor([3, -4, 7], { dtype: 'int32' }),
+  bool: () => kd.tensor([true, false, true]),
+};
+const numbers: Record<string, number> = { int: 2, float: 2.5, neg: -3 };
+const OPS: Record<string, (a: Tensor, b: TensorLike) => Tensor> = {
+  add: (a, b) => kd.add(a, b), sub: (a, b) => kd.sub(a, b), mul: (a, b) => kd.mul(a, b), div: (a, b) => kd.div(a, b),
+  pow: (a, b) => kd.pow(a, b), maximum: (a, b) => kd.maximum(a, b), eq: (a, b) => kd.eq(a, b), lt: (a, b) => kd.lt(a, b),
+  remainder: (a, b) => kd.remainder(a, b), fmod: (a, b) => kd.fmod(a, b), atan2: (a, b) => kd.atan2(a, b),
+  floorDivide: (a, b) => kd.floorDivide(a, b), where: (a, b) => kd.where(kd.tensor([true, false, true]), a, b),
+};
+
+describe('binary ops promote dtypes as PyTorch does', () => {
+  for (const c of cases) {
+    it(`${c.op}(${c.a}, ${c.b})${c.error ? ' is refused' : ` → ${c.dtype}`}`, () => {
+      const a = tensors[c.a]();
+      const b = c.b in tensors ? tensors[c.b]() : numbers[c.b];
+      if (c.error) {
+        expect(() => OPS[c.op](a, b)).toThrow();
+        return;
+      }
+      const r = OPS[c.op](a, b);
+      expect(r.dtype).toBe(c.dtype);
+      expectClose(r.double().toTypedArray(), c.val!.map(Number), 1e-6, 1e-7);
+    });
+  }
+});
