@@ -74,6 +74,7 @@ type StepName = 'floor' | 'ceil' | 'trunc' | 'frac' | 'sign';
 /** A rounding-like op: same dtype out; gradient 0 (frac's is 1). */
 function step(name: StepName, x: Tensor): Tensor {
   checkTensor(name, x);
+  if (x.dtype === 'bool' && name === 'sign') return x.clone();  // PyTorch's sign of a bool is itself
   if (x.dtype === 'bool') throw new TypeError(`${name}: not defined for bool tensors`);
   const out = runUnary(U[name], x);
   return record(out, `${name[0].toUpperCase()}${name.slice(1)}Backward`, [x], (g) => [name === 'frac' ? g : mul(g, 0)]);

@@ -157,6 +157,7 @@ function checkNonEmpty(op: string, x: Tensor, p: Plan, dim?: number): void {
 
 function extremeAll(op: 'max' | 'min', x: Tensor): Tensor {
   checkInput(op, x);
+  if (x.dtype === 'bool') return extremeAll(op, x.to('int32')).to('bool');  // any / all, as PyTorch's bool max and min
   const p = plan(x, reducedDims(op, x, null), false);
   checkNonEmpty(op, x, p);
   const out = run(op === 'max' ? R.max : R.min, p, x.dtype);
@@ -172,6 +173,10 @@ export const minAll = (x: Tensor): Tensor => extremeAll('min', x);
 
 function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): { values: Tensor; indices: Tensor } {
   checkInput(op, x);
+  if (x.dtype === 'bool') {
+    const r = extremeDim(op, x.to('int32'), dim, keepdim);
+    return { values: r.values.to('bool'), indices: r.indices };
+  }
   const d = normalizeDim(op, dim, x.dim());
   const p = plan(x, x.dim() === 0 ? [] : [d], keepdim);
   checkNonEmpty(op, x, p, d);
@@ -270,6 +275,7 @@ export function prod(x: Tensor, dim?: number | number[] | null, keepdim = false)
 
 function extremeOver(op: 'amax' | 'amin', x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean): Tensor {
   checkInput(op, x);
+  if (x.dtype === 'bool') return extremeOver(op, x.to('int32'), dim, keepdim).to('bool');
   const dims = reducedDims(op, x, dim);
   const p = plan(x, dims, keepdim);
   checkNonEmpty(op, x, p);

@@ -60,6 +60,11 @@ export interface SortOptions {
  */
 export function sort(x: Tensor, dim: number | SortOptions = -1, descending = false): ValuesIndices {
   if (typeof dim === 'object' && dim !== null) ({ dim = -1, descending = false } = dim);
+  if (x instanceof Tensor && x.dtype === 'bool') {
+    // PyTorch sorts bools (False first); through int32, back to bool
+    const r = sort(x.to('int32'), dim, descending);
+    return { values: r.values.to('bool'), indices: r.indices };
+  }
   const d = orderDim('sort', x, dim as number);
   const n = x.dim() === 0 ? 1 : x.shape[d];
   return runOrder('sort', 'sort', x, d, n, n, descending);

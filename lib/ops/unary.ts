@@ -103,6 +103,8 @@ export function tanh(x: Tensor): Tensor {
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor('clamp', x);
+  // a bool tensor clamps as integers (or floats, for fractional bounds), as PyTorch promotes it
+  if (x.dtype === 'bool') return clamp(x.to([min, max].some((v) => typeof v === 'number' && !Number.isInteger(v)) ? 'float32' : 'int32'), min, max);
   const [lo, hi] = clampBounds(x, min, max);
   if (lo === 'nan') {
     return record(fullTensor(x.shape, NaN, x.dtype), 'ClampBackward', [x], (g) => [zerosTensor(g.shape, g.dtype)]);

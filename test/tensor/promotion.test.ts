@@ -43,3 +43,20 @@ describe('binary ops promote dtypes as PyTorch does', () => {
     });
   }
 });
+
+describe('bool tensors through reductions and sorting, as PyTorch', () => {
+  it('max/min/amax/amin are any/all, sort puts False first, clamp and sign work', () => {
+    const b = kd.tensor([[true, false, true], [false, false, false]]);
+    expect(b.max().dtype).toBe('bool');
+    expect([b.max().item(), b.min().item()]).toEqual([1, 0]);
+    expect(b.amax(1).tolist()).toEqual([true, false]);
+    expect(b.amin(0).tolist()).toEqual([false, false, false]);
+    const m = b.max(1);
+    expect([m.values.tolist(), m.indices.tolist()]).toEqual([[true, false], [0, 0]]);
+    const s = kd.tensor([true, false, true, false]).sort();
+    expect([s.values.tolist(), s.values.dtype]).toEqual([[false, false, true, true], 'bool']);
+    expect(kd.tensor([true, false]).clamp(-1, 2).dtype).toBe('int32');
+    expect(kd.tensor([true, false]).clamp(0.5, 2).tolist()).toEqual([1, 0.5]);
+    expect(kd.tensor([true, false]).sign().tolist()).toEqual([true, false]);
+  });
+});
