@@ -92,6 +92,11 @@ const OUT_OF_PLACE = { add, sub, mul, div };
 function binaryInPlace<T extends Tensor>(name: BinaryName, self: T, other: TensorLike, alpha?: number): T {
   const op = `${name}_`;
   checkInPlace(op, self);
+  if (self.dtype === 'bool' && (name === 'add' || name === 'mul') && alpha === undefined) {
+    // bool += bool is a logical or, *= a logical and (as the out-of-place add and mul)
+    return fromOutOfPlace(op, self, [other], (x) => OUT_OF_PLACE[name](x, other));
+  }
+  if (self.dtype === 'bool' && name === 'sub') throw new TypeError('sub_: subtraction with a bool tensor is not supported (as in PyTorch); to invert a mask use logicalNot()');
   if (name === 'div' && !isFloating(self.dtype)) {
     throw new TypeError(`${op}: result type float32 can't be cast to the desired output type ${self.dtype}`);
   }

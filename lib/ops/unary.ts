@@ -84,6 +84,7 @@ export function abs(x: Tensor): Tensor {
 
 export function relu(x: Tensor): Tensor {
   checkTensor('relu', x);
+  if (x.dtype === 'bool') throw new TypeError('relu: not implemented for bool tensors (as in PyTorch); convert with .int() or .float()');
   return pointwiseOp('ReluBackward', x, U.relu, B.reluBackward, 'output');
 }
 

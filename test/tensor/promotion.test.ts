@@ -60,3 +60,15 @@ describe('bool tensors through reductions and sorting, as PyTorch', () => {
     expect(kd.tensor([true, false]).sign().tolist()).toEqual([true, false]);
   });
 });
+
+describe('bool tensors in place', () => {
+  it('add_ and mul_ are logical or and and; sub_ and relu are refused with a clear message', () => {
+    const x = kd.tensor([true, false, false]);
+    x.add_(kd.tensor([false, false, true]));
+    expect(x.tolist()).toEqual([true, false, true]);
+    x.mul_(kd.tensor([true, true, false]));
+    expect(x.tolist()).toEqual([true, false, false]);
+    expect(() => x.sub_(kd.tensor([true, true, true]))).toThrow(/sub_: subtraction with a bool tensor is not supported/);
+    expect(() => x.relu()).toThrow(/relu: not implemented for bool tensors/);
+  });
+});
