@@ -2,7 +2,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { where } from '../ops/indexing.js';
 import { softplus } from '../ops/activations.js';
-import type { Distribution } from './distribution.js';
+import { Distribution } from './distribution.js';
+import { describe } from '../tensor/shape.js';
 import { Normal } from './normal.js';
 import { Categorical } from './categorical.js';
 import { Bernoulli } from './bernoulli.js';
@@ -12,6 +13,9 @@ import { Bernoulli } from './bernoulli.js';
  * Bernoulli‖Bernoulli. Throws for other pairs, naming them.
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
+  for (const [name, d] of [['p', p], ['q', q]] as const) {
+    if (!(d instanceof Distribution)) throw new TypeError(`klDivergence: expected ${name} to be a kd.distributions distribution, but received ${describe(d)}`);
+  }
   if (p instanceof Normal && q instanceof Normal) {
     const varRatio = p.scale.div(q.scale).pow(2);
     const t1 = p.loc.sub(q.loc).div(q.scale).pow(2);

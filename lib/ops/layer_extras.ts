@@ -55,6 +55,9 @@ export function channelShuffle(x: Tensor, groups: number): Tensor {
 export function lpPool2d(x: Tensor, normType: number, kernelSize: number | [number, number], options: { stride?: number | [number, number] | null; ceilMode?: boolean } = {}): Tensor {
   floatInput('lpPool2d', x);
   if (typeof normType !== 'number' || !(normType > 0)) throw new RangeError(`lpPool2d: normType must be a positive number, but got ${describe(normType)}`);
+  if (typeof kernelSize !== 'number' && !(Array.isArray(kernelSize) && kernelSize.length === 2)) {
+    throw new TypeError(`lpPool2d: expected kernelSize to be a number or two numbers, but received ${describe(kernelSize)}`);
+  }
   const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   const avg = avgPool2d(pow(x, normType), [kh, kw], { stride: options.stride ?? null, ceilMode: options.ceilMode ?? false });
   return pow(mul(mul(avg.sign(), relu(avg.abs())), kh * kw), 1 / normType);

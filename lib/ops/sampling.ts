@@ -84,10 +84,12 @@ export function randperm(n: number, options: { dtype?: DType; generator?: Genera
  * the shape. Not differentiable, as in PyTorch. Throws for a negative std.
  */
 export function normal(mean: Tensor | number, std: Tensor | number, size?: number[] | { generator?: Generator }, options: { generator?: Generator; dtype?: DType } = {}): Tensor {
-  if (size !== undefined && !Array.isArray(size)) {
+  if (size !== undefined && size !== null && !Array.isArray(size)) {
     options = size;
     size = undefined;
   }
+  if (size === null) size = undefined;
+  options ??= {};
   for (const [name, v] of [['mean', mean], ['std', std]] as const) {
     if (!(v instanceof Tensor) && typeof v !== 'number') throw new TypeError(`normal: expected ${name} to be a Tensor or a number, but received ${describe(v)}`);
     if (v instanceof Tensor && !isFloating(v.dtype)) throw new TypeError(`normal: expected ${name} to be floating point, but got ${v.dtype}`);

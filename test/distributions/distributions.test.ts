@@ -153,6 +153,8 @@ describe('bad input', () => {
     expect(() => new D.Bernoulli({ probs: kd.tensor([1.5]) })).toThrow(/Bernoulli: expected probs in \[0, 1\]/);
     expect(() => new D.Bernoulli({ probs: 0.5 }).logProb(kd.tensor([0.5]))).toThrow(/Bernoulli.logProb: expected values in \{0, 1\}/);
     expect(() => new D.Uniform(1, 1)).toThrow(/Uniform: expected low < high/);
+    expect(() => D.klDivergence(null as unknown as kd.distributions.Distribution, new D.Normal(0, 1))).toThrow(/klDivergence: expected p to be a kd.distributions distribution/);
+    expect(() => kd.normal(0, 1, null as unknown as number[], {})).toThrow(/normal: with a number mean and a number std, pass the shape/);
     expect(() => new D.Uniform(0, 1).logProb(kd.tensor([1.5]))).toThrow(/Uniform.logProb: expected every value within the support/);
     expect(() => new D.Normal(kd.zeros([2, 3]), 1).logProb(kd.zeros([4]))).toThrow(/Normal.logProb: value of shape \[4\] does not broadcast with the batch shape \[2, 3\]/);
   });
