@@ -91,3 +91,10 @@ export class BatchNorm2d extends BatchNormBase {
     if (x.dim() !== 4) throw new RangeError(`BatchNorm2d: expected 4-D [N, C, H, W] input, but got shape ${formatShape(x.shape)}`);
   }
 }
+
+/** Batch normalisation of [N, C, D, H, W] inputs per channel C. */
+export class BatchNorm3d extends BatchNormBase {
+  protected checkInput(x: Tensor): void {
+    if (x.dim() !== 5) throw new RangeError(`BatchNorm3d: expected 5-D [N, C, D, H, W] input, but got shape ${formatShape(x.shape)}`);
+  }
+}

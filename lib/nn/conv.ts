@@ -9,6 +9,7 @@ import * as init from './init.js';
 import * as F from './functional.js';
 import type { PadMode } from '../ops/pad.js';
 import { checkOptions } from '../options.js';
+import type { Conv3dOptions, Triple } from '../ops/conv3d.js';
 
 type Pair = number | [number, number];
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -121,6 +122,20 @@ export class Conv2d extends ConvNd {
   forward(x: Tensor): Tensor {
     const { x: xp, padding } = this.input(x, 2);
     return F.conv2d(xp, this.weight, this.bias, { ...this.options, padding });
+  }
+}
+
+/**
+ * 3-D convolution over [N, C, D, H, W]; weight [outChannels, inChannels/groups, kD, kH, kW].
+ * Throws RangeError for bad sizes.
+ */
+export class Conv3d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Triple, options: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv3dOptions & { paddingMode?: PaddingMode } = {}) {
+    super(inChannels, outChannels, typeof kernelSize === 'number' ? [kernelSize, kernelSize, kernelSize] : [...kernelSize], options as ConvModuleOptions);
+  }
+  forward(x: Tensor): Tensor {
+    const { x: xp, padding } = this.input(x, 3);
+    return F.conv3d(xp, this.weight, this.bias, { ...(this.options as Conv3dOptions), padding: padding as Conv3dOptions['padding'] });
   }
 }
 

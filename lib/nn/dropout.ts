@@ -24,6 +24,10 @@ export class Dropout2d extends Dropout {
   override forward(x: Tensor): Tensor { return F.dropout2d(x, this.p, this.training); }
 }
 
+/** Zeroes whole channels of [N, C, D, H, W] inputs with probability p during training. */
+export class Dropout3d extends Dropout {
+  override forward(x: Tensor): Tensor { return F.dropout3d(x, this.p, this.training); }
+}
 
 /** Dropout for SELU networks: keeps zero mean and unit variance (training only). */
 export class AlphaDropout extends Dropout {

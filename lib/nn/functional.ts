@@ -38,6 +38,8 @@ export { interpolate } from '../ops/interpolate.js';
 export type { InterpolateOptions, InterpolateMode } from '../ops/interpolate.js';
 export { unfold, fold } from '../ops/unfold.js';
 export { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+export { conv3d } from '../ops/conv3d.js';
+export type { Conv3dOptions } from '../ops/conv3d.js';
 export type { ConvOptions, ConvTransposeOptions } from '../ops/conv.js';
 export {
   maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d,
@@ -86,6 +88,13 @@ export function dropout1d(x: Tensor, p = 0.5, training = true): Tensor {
  * A 3-D input is refused: PyTorch reads it as [N, C, L] (with a warning) although its
  * documentation says [C, H, W]; say which with dropout1d or unsqueeze(0).
  */
+/** Zeroes entire channels of [N, C, D, H, W], each with probability p (training only). */
+export function dropout3d(x: Tensor, p = 0.5, training = true): Tensor {
+  checkInput('dropout3d', x);
+  if (x.dim() !== 5) throw new RangeError(`dropout3d: expected a 5-D [N, C, D, H, W] input, but got shape [${x.shape.join(', ')}]`);
+  return maskedDropout('dropout3d', x, p, training, [x.shape[0], x.shape[1], 1, 1, 1]);
+}
+
 export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
   checkInput('dropout2d', x);
   if (x.dim() !== 4) {

@@ -74,3 +74,8 @@ export class InstanceNorm1d extends InstanceNormBase {
 export class InstanceNorm2d extends InstanceNormBase {
   constructor(numFeatures: number, options: InstanceNormOptions = {}) { super(numFeatures, 2, options); }
 }
+
+/** Instance normalisation of [N, C, D, H, W] (or [C, D, H, W]) inputs. */
+export class InstanceNorm3d extends InstanceNormBase {
+  constructor(numFeatures: number, options: InstanceNormOptions = {}) { super(numFeatures, 3, options); }
+}
