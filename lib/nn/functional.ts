@@ -39,6 +39,8 @@ export type { InterpolateOptions, InterpolateMode } from '../ops/interpolate.js'
 export { unfold, fold } from '../ops/unfold.js';
 export { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
 export { conv3d } from '../ops/conv3d.js';
+export { maxPool3d, avgPool3d } from '../ops/pooling3d.js';
+export type { Pool3dOptions } from '../ops/pooling3d.js';
 export type { Conv3dOptions } from '../ops/conv3d.js';
 export type { ConvOptions, ConvTransposeOptions } from '../ops/conv.js';
 export {

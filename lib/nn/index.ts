@@ -26,7 +26,7 @@ export type { TransformerOptions, TransformerCallOptions, DecoderCallOptions, En
 export { generateSquareSubsequentMask } from '../ops/attention.js';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d } from './conv.js';
 export {
-  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d,
+  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d,
 } from './pooling.js';
 export { Embedding, EmbeddingBag } from './sparse.js';
 export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsampling.js';

@@ -4,6 +4,7 @@ import { Module } from './module.js';
 import * as F from './functional.js';
 import type { AvgPoolOptions, MaxPoolOptions } from '../ops/pooling.js';
 import { checkOptions } from '../options.js';
+import type { Pool3dOptions } from '../ops/pooling3d.js';
 
 const MAX_POOL_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
 const AVG_POOL_OPTIONS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
@@ -78,4 +79,24 @@ export class LPPool2d extends Module {
   constructor(readonly normType: number, readonly kernelSize: number | [number, number], readonly stride: number | [number, number] | null = null, readonly ceilMode = false) { super(); }
   forward(x: Tensor): Tensor { return F.lpPool2d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode }); }
   override extraRepr(): string { return `normType=${this.normType}, kernelSize=${String(this.kernelSize)}, stride=${String(this.stride)}, ceilMode=${this.ceilMode}`; }
+}
+
+/** Max over each window of [N, C, D, H, W]. */
+export class MaxPool3d extends Module {
+  constructor(readonly kernelSize: number | [number, number, number], readonly options: Pool3dOptions = {}) {
+    super();
+    checkOptions('MaxPool3d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
+  }
+  forward(x: Tensor): Tensor { return F.maxPool3d(x, this.kernelSize, this.options); }
+  override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
+}
+
+/** Mean over each window of [N, C, D, H, W]. */
+export class AvgPool3d extends Module {
+  constructor(readonly kernelSize: number | [number, number, number], readonly options: Omit<Pool3dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number | null } = {}) {
+    super();
+    checkOptions('AvgPool3d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+  }
+  forward(x: Tensor): Tensor { return F.avgPool3d(x, this.kernelSize, this.options); }
+  override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
 }

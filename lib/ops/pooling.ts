@@ -34,7 +34,7 @@ export interface AvgPoolOptions {
 }
 
 /** Output size along one dim, PyTorch's pooling_output_shape (the last window must start inside input or left padding). */
-function pooledSize(op: string, size: number, k: number, p: number, s: number, d: number, ceil: boolean): number {
+export function pooledSize(op: string, size: number, k: number, p: number, s: number, d: number, ceil: boolean): number {
   if (p > Math.floor(k / 2)) throw new RangeError(`${op}: padding ${p} should be at most half of the kernel size ${k}`);
   const span = size + 2 * p - d * (k - 1) - 1;
   let out = Math.floor((ceil ? span + s - 1 : span) / s) + 1;

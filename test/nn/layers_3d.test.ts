@@ -41,3 +41,18 @@ describe('3-D layers', () => {
     expect(() => F.dropout3d(kd.ones([2, 2, 2, 2]))).toThrow(/dropout3d: expected a 5-D/);
   });
 });
+
+describe('3-D pooling modules', () => {
+  it('MaxPool3d and AvgPool3d over [N, C, D, H, W] (values against PyTorch are in layers_random.json)', () => {
+    const x = kd.arange(2 * 4 * 4 * 4).float().reshape([1, 2, 4, 4, 4]);
+    const m = new nn.MaxPool3d(2).forward(x);
+    expect(m.shape).toEqual([1, 2, 2, 2, 2]);
+    expect((m.flatten().tolist() as number[]).slice(0, 2)).toEqual([21, 23]);
+    const a = new nn.AvgPool3d(2, { stride: 2 }).forward(x);
+    expect((a.flatten().tolist() as number[])[0]).toBe((0 + 1 + 4 + 5 + 16 + 17 + 20 + 21) / 8);
+    expect(new nn.AvgPool3d(3, { padding: 1, countIncludePad: false }).forward(kd.ones([1, 1, 3, 3, 3])).min().item()).toBe(1);
+    expect(() => new nn.MaxPool3d(2, { ceil_mode: true } as never)).toThrow(/MaxPool3d: unknown option 'ceil_mode'/);
+    expect(() => F.maxPool3d(kd.ones([2, 3, 3]), 2)).toThrow(/maxPool3d: expected a 4-D \[C, D, H, W\] or 5-D/);
+    expect(() => F.maxPool3d(kd.ones([1, 1, 2, 2, 2]), 2, { padding: 2 })).toThrow(/padding 2 should be at most half of the kernel size 2/);
+  });
+});

@@ -33,6 +33,8 @@ const CALLS: Record<string, (x: Tensor[], p: Params) => Tensor> = {
     : F.interpolate(x, { scaleFactor: p.scaleFactor, mode: p.mode as InterpolateMode, alignCorners: p.alignCorners ?? undefined })),
   pad: ([x], p) => F.pad(x, p.pads, { mode: p.mode, value: p.mode === 'constant' ? 0.5 : undefined }),
   conv1d: ([x, w], p) => F.conv1d(x, w, null, { stride: p.stride, padding: p.padding, dilation: p.dilation }),
+  maxPool3d: ([x], p) => F.maxPool3d(x, p.k, { stride: p.stride, padding: p.padding, dilation: p.dilation, ceilMode: p.ceilMode }),
+  avgPool3d: ([x], p) => F.avgPool3d(x, p.k, { stride: p.stride, padding: p.padding, ceilMode: p.ceilMode, countIncludePad: p.countIncludePad, divisorOverride: p.divisorOverride }),
   conv3d: ([x, w, b], p) => F.conv3d(x, w, b, { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: p.groups }),
   groupNorm: ([x, w, b]) => F.groupNorm(x, 2, w, b),
   batchNormTrain: ([x, w, b]) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }),
