@@ -64,8 +64,15 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   return matmul(weights, value);
 }
 
-/** A float mask [l, s] that is -Infinity above the diagonal and 0 elsewhere (PyTorch's generate_square_subsequent_mask). */
-export function generateSquareSubsequentMask(l: number, s: number = l, dtype: DType = 'float32'): Tensor {
+/**
+ * A float mask [l, s] that is -Infinity above the diagonal and 0 elsewhere (PyTorch's
+ * generate_square_subsequent_mask); the dtype comes third or in an options object second
+ * (`generateSquareSubsequentMask(n, { dtype: 'float64' })`, as PyTorch's keyword).
+ */
+export function generateSquareSubsequentMask(l: number, sOrOptions: number | { dtype?: DType } = l, dtype: DType = 'float32'): Tensor {
+  let s = l;
+  if (typeof sOrOptions === 'object' && sOrOptions !== null) dtype = sOrOptions.dtype ?? dtype;
+  else s = sOrOptions;
   if (!Number.isInteger(l) || l < 0 || !Number.isInteger(s) || s < 0) throw new RangeError(`generateSquareSubsequentMask: expected non-negative integer sizes, but got ${String(l)}, ${String(s)}`);
   return full([l, s], -Infinity, { dtype }).triu(1);
 }
