@@ -34,6 +34,8 @@ export interface RNNOptions {
   /** Dropout on the outputs of each layer but the last, when training. */
   dropout?: number;
   bidirectional?: boolean;
+  /** LSTM only: project each step's h to this many values (PyTorch's proj_size; 0 = none). */
+  projSize?: number;
   dtype?: DType;
 }
 
@@ -59,13 +61,23 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly hasBias: boolean;
+  /** LSTM's projection size (0: none); h, the output and weight_hh's width are then projSize. */
+  readonly projSize: number;
+
+  /** The width of h (the state and each direction's output): projSize, or hiddenSize. */
+  get stateSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
+  }
 
   constructor(protected readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
     super();
     const name = this.constructor.name;
-    if (options && 'projSize' in options && (options as { projSize?: number }).projSize) {
-      throw new RangeError(`${name}: projSize (LSTM with projections) is not supported yet`);
+    const projSize = options?.projSize ?? 0;
+    if (projSize !== 0 && mode !== 'LSTM') throw new RangeError(`${name}: projSize is only supported by LSTM`);
+    if (!Number.isInteger(projSize) || projSize < 0 || (projSize > 0 && projSize >= hiddenSize)) {
+      throw new RangeError(`${name}: projSize must be a non-negative integer smaller than hiddenSize (${hiddenSize}), but received ${describe(options?.projSize)}`);
     }
+    this.projSize = projSize;
     checkOptions(name, options, mode.startsWith('RNN') ? [...RNN_OPTIONS, 'nonlinearity'] : RNN_OPTIONS);
     for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', options.numLayers ?? 1]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name}: expected ${k} to be a positive integer, but received ${describe(v)}`);
@@ -79,16 +91,18 @@ abstract class RNNBase extends Module {
     const dtype = options.dtype ?? 'float32';
     const g = GATES[mode] * hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
+    const hWidth = this.stateSize;
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-        const inSize = l === 0 ? inputSize : hiddenSize * dirs;
+        const inSize = l === 0 ? inputSize : hWidth * dirs;
         this.registerParameter(`weight_ih${sfx}`, new Parameter(empty([g, inSize], { dtype })));
-        this.registerParameter(`weight_hh${sfx}`, new Parameter(empty([g, hiddenSize], { dtype })));
+        this.registerParameter(`weight_hh${sfx}`, new Parameter(empty([g, hWidth], { dtype })));
         if (this.hasBias) {
           this.registerParameter(`bias_ih${sfx}`, new Parameter(empty([g], { dtype })));
           this.registerParameter(`bias_hh${sfx}`, new Parameter(empty([g], { dtype })));
         }
+        if (this.projSize > 0) this.registerParameter(`weight_hr${sfx}`, new Parameter(empty([this.projSize, hiddenSize], { dtype })));
       }
     }
     this.resetParameters();
@@ -122,8 +136,8 @@ abstract class RNNBase extends Module {
     const batchSizes = packed ? packed.steps : new Array<number>(seq!.shape[0]).fill(seq!.shape[1]);
     const batch = packed ? (batchSizes[0] ?? 0) : seq!.shape[1];
     const dirs = this.bidirectional ? 2 : 1;
-    const stateShape = [this.numLayers * dirs, batch, this.hiddenSize];
-    const state = (s: Tensor | null, what: string): Tensor => {
+    const state = (s: Tensor | null, what: string, width: number): Tensor => {
+      const stateShape = [this.numLayers * dirs, batch, width];
       if (s === null) return zeros(stateShape, { dtype: x.dtype });
       const t = unbatched && s.dim() === 2 ? s.unsqueeze(1) : s;
       if (t.dim() !== 3 || t.shape.some((v, i) => v !== stateShape[i])) {
@@ -132,8 +146,8 @@ abstract class RNNBase extends Module {
       // packed batches run longest-first: put the caller's states in that order
       return packed?.sortedIndices ? t.indexSelect(1, packed.sortedIndices) : t;
     };
-    const h = state(h0, 'hidden state h0');
-    const c = this.mode === 'LSTM' ? state(c0, 'cell state c0') : null;
+    const h = state(h0, 'hidden state h0', this.stateSize);
+    const c = this.mode === 'LSTM' ? state(c0, 'cell state c0', this.hiddenSize) : null;
     let data = packed ? x : seq!.reshape([-1, this.inputSize]);
     const hOut: Tensor[] = [];
     const cOut: Tensor[] = [];
@@ -142,7 +156,7 @@ abstract class RNNBase extends Module {
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
         const r = this.direction(data, batchSizes, d === 1, this.param(`weight_ih${sfx}`)!, this.param(`bias_ih${sfx}`), this.param(`weight_hh${sfx}`)!,
-          this.param(`bias_hh${sfx}`), h.select(0, l * dirs + d), c ? c.select(0, l * dirs + d) : null);
+          this.param(`bias_hh${sfx}`), h.select(0, l * dirs + d), c ? c.select(0, l * dirs + d) : null, this.param(`weight_hr${sfx}`));
         outs.push(r.out);
         hOut.push(r.h);
         if (r.c) cOut.push(r.c);
@@ -157,7 +171,7 @@ abstract class RNNBase extends Module {
     let output: Tensor | PackedSequence;
     if (packed) output = packed.withData(data);
     else {
-      const y = data.reshape([seq!.shape[0], batch, dirs * this.hiddenSize]);
+      const y = data.reshape([seq!.shape[0], batch, dirs * this.stateSize]);
       output = (unbatched ? y.squeeze(1) : this.batchFirst ? y.transpose(0, 1) : y).contiguous();
     }
     return { output, hN: finish(hOut), cN: c ? finish(cOut) : null };
@@ -170,7 +184,7 @@ abstract class RNNBase extends Module {
    * sequences that have a step t), the others keep theirs.
    */
   private direction(data: Tensor, batchSizes: number[], reverse: boolean, wIh: Tensor, bIh: Tensor | null, wHh: Tensor, bHh: Tensor | null,
-    h0: Tensor, c0: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
+    h0: Tensor, c0: Tensor | null, wHr: Tensor | null): { out: Tensor; h: Tensor; c: Tensor | null } {
     // The hidden bias is added once to every step's input projection instead of in each
     // step (GRU excepted: its n gate multiplies the hidden projection, bias included, by r).
     if (this.mode === 'GRU') {
@@ -179,7 +193,7 @@ abstract class RNNBase extends Module {
     }
     const proj = F.linear(data, wIh, bIh !== null && bHh !== null ? bIh.add(bHh) : bIh);
     if (this.mode === 'LSTM') {
-      const [out, h, c] = lstmLayer(proj, wHh, h0, c0!, batchSizes, reverse);
+      const [out, h, c] = lstmLayer(proj, wHh, h0, c0!, batchSizes, reverse, wHr);
       return { out, h, c };
     }
     const [out, h] = rnnLayer(proj, wHh, h0, batchSizes, reverse, this.mode === 'RNN_TANH' ? 'tanh' : 'relu');

@@ -103,15 +103,22 @@ class Steps {
 
 /**
  * out [sum(batchSizes), H], hN and cN [B, H] of an LSTM layer: proj [sum(batchSizes), 4H] is
- * every step's input projection (both biases included). The caller (nn.LSTM) has checked the
- * shapes and dtypes.
+ * every step's input projection (both biases included). With wHr [P, H] (PyTorch's projSize),
+ * each step's h is projected to P values, which are both the output and the recurrent state
+ * (wHh is then [4H, P]): out and hN are [.., P], cN stays [B, H]. The caller (nn.LSTM) has
+ * checked the shapes and dtypes.
  */
-export function lstmLayer(proj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, batchSizes: readonly number[], reverse: boolean): [Tensor, Tensor, Tensor] {
+export function lstmLayer(proj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, batchSizes: readonly number[], reverse: boolean, wHr: Tensor | null = null): [Tensor, Tensor, Tensor] {
   const four = proj.shape[1];
   const hidden = four / 4;
-  const k = new Steps('LSTM', proj, wHh, h0, hidden, batchSizes, reverse);
+  const width = wHr ? wHr.shape[0] : hidden;  // of h: the state and the output
+  const k = new Steps('LSTM', proj, wHh, h0, width, batchSizes, reverse);
   const p = contiguous(proj.detach());
-  const out = k.empty([k.total, hidden]);
+  const out = k.empty([k.total, width]);
+  // each step's h before the projection (the output itself without one)
+  const hc = wHr ? k.empty([k.total, hidden]) : out;
+  const wr = wHr ? wHr.detach() : null;
+  const wrT = wr ? transposedView(wr) : null;
   const act = k.empty([k.total, four]);
   const tc = k.empty([k.total, hidden]);
   const cPrev = k.empty([k.total, hidden]);
@@ -121,25 +128,42 @@ export function lstmLayer(proj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, bat
   k.forward((bs, s) => {
     copyInto(rows(cPrev, s, bs), rows(c, 0, bs));
     gemmInto(rows(hProj, 0, bs), rows(k.h, 0, bs), k.wT, 0);
-    const outRows = rows(out, s, bs);
-    native.lstmCell(st(p), st(hProj), st(c), dense(outRows), dense(rows(cNext, 0, bs)), dense(rows(act, s, bs)), dense(rows(tc, s, bs)),
+    const hcRows = rows(hc, s, bs);
+    native.lstmCell(st(p), st(hProj), st(c), dense(hcRows), dense(rows(cNext, 0, bs)), dense(rows(act, s, bs)), dense(rows(tc, s, bs)),
       Float64Array.of(p.offset + s * four, 0, 0, bs, hidden));
+    const outRows = rows(out, s, bs);
+    if (wrT) gemmInto(outRows, hcRows, wrT, 0);
     copyInto(rows(k.h, 0, bs), outRows);
     copyInto(rows(c, 0, bs), rows(cNext, 0, bs));
   });
-  return recordMulti([out, k.h, c], 'LstmLayerBackward', [proj, wHh, h0, c0], ([gOut, ghN, gcN], needs) => {
+  return recordMulti([out, k.h, c], 'LstmLayerBackward', [proj, wHh, h0, c0, wHr], ([gOut, ghN, gcN], needs) => {
     const dc = k.copyOf(gcN);
     const dgates = k.empty([k.total, four]);
     const dcPrev = k.empty([k.batch, hidden]);
+    // with a projection: every step's gradient of its projected h (for wHr's gradient), and of h itself
+    const dOut = wr ? k.empty([k.total, width]) : null;
+    const dhc = wr ? k.empty([k.batch, hidden]) : null;
     const dh = k.backward(gOut, ghN, (dhStep, dhb, bs, s) => {
+      let dH = dhStep;
+      if (wr && dOut && dhc) {
+        copyInto(rows(dOut, s, bs), dhStep);
+        dH = rows(dhc, 0, bs);
+        gemmInto(dH, dhStep, wr, 0);
+      }
       const dg = rows(dgates, s, bs);
-      native.lstmCellBackward(st(dhStep), st(dc), dense(rows(act, s, bs)), dense(rows(tc, s, bs)), st(cPrev), dense(dg), dense(rows(dcPrev, 0, bs)),
-        Float64Array.of(dhStep.offset, 0, s * hidden, bs, hidden));
+      native.lstmCellBackward(st(dH), st(dc), dense(rows(act, s, bs)), dense(rows(tc, s, bs)), st(cPrev), dense(dg), dense(rows(dcPrev, 0, bs)),
+        Float64Array.of(dH.offset, 0, s * hidden, bs, hidden));
       copyInto(rows(dc, 0, bs), rows(dcPrev, 0, bs));
       gemmInto(dhb, dg, k.w, 0);
     });
-    return [needs[0] ? dgates : null, needs[1] ? k.weightGrad(dgates) : null, needs[2] ? dh : null, needs[3] ? dc : null];
-  }, [wHh]) as [Tensor, Tensor, Tensor];
+    let gWr: Tensor | null = null;
+    if (needs[4] && wr && dOut) {
+      // every step at once: the projected gradients' transpose times the unprojected h
+      gWr = zerosTensor([width, hidden], k.dtype, 'LSTM');
+      if (k.total > 0) gemmInto(gWr, transposedView(dOut), hc, 0);
+    }
+    return [needs[0] ? dgates : null, needs[1] ? k.weightGrad(dgates) : null, needs[2] ? dh : null, needs[3] ? dc : null, gWr];
+  }, [wHh, ...(wHr ? [wHr] : [])]) as [Tensor, Tensor, Tensor];
 }
 
 /**

@@ -10,7 +10,10 @@ describe('unknown options are refused, with the camelCase spelling when that is 
     expect(() => new nn.LSTM(4, 8, { batch_first: true } as never)).toThrow(/LSTM: unknown option 'batch_first' \(did you mean 'batchFirst'\?/);
     expect(() => new nn.GRU(4, 8, { num_layers: 2 } as never)).toThrow(/GRU: unknown option 'num_layers' \(did you mean 'numLayers'\?/);
     expect(() => new nn.RNN(4, 8, { nonlinearity: 'relu', bidirectinal: true } as never)).toThrow(/RNN: unknown option 'bidirectinal'; the options are/);
-    expect(() => new nn.LSTM(4, 8, { projSize: 2 } as never)).toThrow(/LSTM: projSize \(LSTM with projections\) is not supported yet/);
+    expect(() => new nn.GRU(4, 8, { projSize: 2 } as never)).toThrow(/GRU: projSize is only supported by LSTM/);
+    expect(() => new nn.LSTM(4, 8, { projSize: 8 })).toThrow(/LSTM: projSize must be a non-negative integer smaller than hiddenSize \(8\)/);
+    expect(Object.keys(new nn.LSTM(4, 8, { projSize: 3, numLayers: 2 }).stateDict())).toEqual([
+      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_hr_l0', 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1', 'weight_hr_l1']);
     expect(() => new nn.MultiheadAttention(8, 2, { batch_first: true } as never)).toThrow(/MultiheadAttention: unknown option 'batch_first'/);
     expect(() => new nn.TransformerEncoderLayer(8, 2, { dim_feedforward: 16 } as never)).toThrow(/TransformerEncoderLayer: unknown option 'dim_feedforward' \(did you mean 'dimFeedforward'\?/);
     expect(() => new nn.TransformerDecoderLayer(8, 2, { norm_first: true } as never)).toThrow(/TransformerDecoderLayer: unknown option 'norm_first'/);
