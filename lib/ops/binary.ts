@@ -220,19 +220,13 @@ function integerPow(a: TensorLike, b: TensorLike): Tensor {
   let r = pow(x, e);
   if (typeof e !== 'number') {
     const base = typeof x === 'number' ? fullTensor([], x, 'float64') : x;
-    const odd = eq(sub(e, mul(floorHalf(e), 2)), 1);
+    const odd = ne(runBinary(OPS.remainder, prepare('pow', e, 2, 'float64')), 0);
     const negative = where(eq(base, 1), 1, where(eq(base, -1), where(odd, -1, 1), 0));
     r = where(lt(e, 0), negative, r);
   }
   const big = r.abs().gt(2147483647).any().item() === 1;
   if (big) throw new RangeError('pow: an integer result does not fit in int32, kindling\'s integer type; convert the base with .double()');
   return r.to('int32');
-}
-
-/** floor(e / 2) for a float64 tensor of whole numbers. */
-function floorHalf(e: Tensor): Tensor {
-  const h = div(e, 2);
-  return sub(h, runBinary(OPS.remainder, prepare('pow', h, 1, 'float64')));
 }
 
 function extremum(name: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tensor {

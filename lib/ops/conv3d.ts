@@ -22,8 +22,9 @@ export interface Conv3dOptions {
   groups?: number;
 }
 
-function triple(op: string, name: string, v: unknown, fallback: number, min: number): [number, number, number] {
-  const t = v === undefined ? [fallback, fallback, fallback] : typeof v === 'number' ? [v, v, v] : v;
+/** A size given as one number or three (for depth, height, width), checked to be integers >= min. */
+export function triple(op: string, name: string, v: unknown, fallback: [number, number, number], min: number): [number, number, number] {
+  const t = v === undefined || v === null ? fallback : typeof v === 'number' ? [v, v, v] : v;
   if (!Array.isArray(t) || t.length !== 3 || t.some((k) => !Number.isInteger(k) || k < min)) {
     throw new RangeError(`${op}: expected ${name} to be an integer >= ${min} or three of them, but received ${describe(v)}`);
   }
@@ -49,8 +50,8 @@ export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   if (!Number.isInteger(groups) || groups <= 0 || cg * groups !== x.shape[1] || o % groups !== 0) {
     throw new RangeError(`${op}: weight ${formatShape(weight.shape)} with groups=${describe(groups)} expects input to have ${cg * groups} channels (and outChannels divisible by groups), but got input ${formatShape(input.shape)}`);
   }
-  const stride = triple(op, 'stride', options.stride, 1, 1);
-  const dilation = triple(op, 'dilation', options.dilation, 1, 1);
+  const stride = triple(op, 'stride', options.stride, [1, 1, 1], 1);
+  const dilation = triple(op, 'dilation', options.dilation, [1, 1, 1], 1);
   const k = [kd, kh, kw];
   let padding: [number, number, number];
   if (options.padding === 'same' || options.padding === 'valid') {
@@ -63,7 +64,7 @@ export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     }
     padding = [0, 0, 0];
   } else {
-    padding = triple(op, 'padding', options.padding, 0, 0);
+    padding = triple(op, 'padding', options.padding, [0, 0, 0], 0);
   }
   // depth padding here; height and width padding in conv2d
   if (padding[0] > 0) x = pad(x, [0, 0, 0, 0, padding[0], padding[0]]);

@@ -5,9 +5,9 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
-import { isFloating } from '../tensor/dtype.js';
 import { defaultGenerator } from '../tensor/random.js';
 import { checkTensor, relu } from './unary.js';
+import { checkFloat } from './loss.js';
 import { add, div, mul, pow, sub } from './binary.js';
 import { where } from './indexing.js';
 import { softmax } from './softmax.js';
@@ -17,17 +17,12 @@ import { narrow, reshape, transpose } from './views.js';
 import { rand } from '../tensor/create.js';
 import { oneHot } from './scatter.js';
 
-function floatInput(op: string, x: unknown): asserts x is Tensor {
-  checkTensor(op, x);
-  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating-point input, but got ${x.dtype}`);
-}
-
 /**
  * x / (k + alpha / size · Σ x² over `size` neighbouring channels)^beta, input [N, C, *] (PyTorch's
  * local_response_norm: the window is zero-padded, size // 2 before and (size - 1) // 2 after).
  */
 export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
-  floatInput('localResponseNorm', x);
+  checkFloat('localResponseNorm', 'input', x);
   if (x.dim() < 3) throw new RangeError(`localResponseNorm: expected 3 or more dims [N, C, *], but got ${formatShape(x.shape)}`);
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`localResponseNorm: size must be a positive integer, but got ${describe(size)}`);
   const c = x.shape[1];
@@ -53,7 +48,7 @@ export function channelShuffle(x: Tensor, groups: number): Tensor {
 
 /** The p-norm over each window: (Σ x^p)^(1/p), [N, C, H, W] (PyTorch's lp_pool2d). */
 export function lpPool2d(x: Tensor, normType: number, kernelSize: number | [number, number], options: { stride?: number | [number, number] | null; ceilMode?: boolean } = {}): Tensor {
-  floatInput('lpPool2d', x);
+  checkFloat('lpPool2d', 'input', x);
   if (typeof normType !== 'number' || !(normType > 0)) throw new RangeError(`lpPool2d: normType must be a positive number, but got ${describe(normType)}`);
   if (typeof kernelSize !== 'number' && !(Array.isArray(kernelSize) && kernelSize.length === 2)) {
     throw new TypeError(`lpPool2d: expected kernelSize to be a number or two numbers, but received ${describe(kernelSize)}`);
@@ -65,7 +60,7 @@ export function lpPool2d(x: Tensor, normType: number, kernelSize: number | [numb
 
 /** lpPool2d over the last dim of [N, C, L] (PyTorch's lp_pool1d). */
 export function lpPool1d(x: Tensor, normType: number, kernelSize: number, options: { stride?: number | null; ceilMode?: boolean } = {}): Tensor {
-  floatInput('lpPool1d', x);
+  checkFloat('lpPool1d', 'input', x);
   if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`lpPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(x.shape)}`);
   const stride = options.stride ?? kernelSize;
   return lpPool2d(x.unsqueeze(-2), normType, [1, kernelSize], { stride: [1, stride], ceilMode: options.ceilMode }).squeeze(-2);
@@ -73,7 +68,7 @@ export function lpPool1d(x: Tensor, normType: number, kernelSize: number, option
 
 /** Max over PyTorch's adaptive windows of [N, C, L] (or [C, L]) to outputSize. */
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
-  floatInput('adaptiveMaxPool1d', x);
+  checkFloat('adaptiveMaxPool1d', 'input', x);
   if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`adaptiveMaxPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(x.shape)}`);
   return adaptiveMaxPool2d(x.unsqueeze(-2), [1, outputSize]).squeeze(-2);
 }
@@ -83,7 +78,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
  * training, and is their mean in eval (PyTorch's rrelu).
  */
 export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false): Tensor {
-  floatInput('rrelu', x);
+  checkFloat('rrelu', 'input', x);
   if (!(lower <= upper)) throw new RangeError(`rrelu: expected lower <= upper, but got lower=${lower}, upper=${upper}`);
   const slope = training ? add(mul(rand(x.shape, { dtype: x.dtype }), upper - lower), lower) : (lower + upper) / 2;
   return where(x.ge(0), x, mul(x, slope));
@@ -96,7 +91,7 @@ const SELU_ALPHA_PRIME = -1.7580993408473766;  // -scale · alpha of SELU: where
  * take SELU's saturation value, and an affine map restores zero mean and unit variance.
  */
 export function alphaDropout(x: Tensor, p = 0.5, training = false): Tensor {
-  floatInput('alphaDropout', x);
+  checkFloat('alphaDropout', 'input', x);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`alphaDropout: probability has to be between 0 and 1, but got ${String(p)}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
@@ -112,7 +107,7 @@ export function alphaDropout(x: Tensor, p = 0.5, training = false): Tensor {
  * sample's (straight-through).
  */
 export function gumbelSoftmax(logits: Tensor, options: { tau?: number; hard?: boolean; dim?: number } = {}): Tensor {
-  floatInput('gumbelSoftmax', logits);
+  checkFloat('gumbelSoftmax', 'input', logits);
   const tau = options.tau ?? 1;
   if (!(tau > 0)) throw new RangeError(`gumbelSoftmax: tau must be positive, but got ${describe(tau)}`);
   const dim = normalizeDim('gumbelSoftmax', options.dim ?? -1, logits.dim());

@@ -13,22 +13,13 @@ import { avgPool2d, maxPool2d, pooledSize } from './pooling.js';
 import { pad } from './pad.js';
 import { add, div } from './binary.js';
 import { stack } from './indexing.js';
-
-type Triple = number | [number, number, number];
+import { triple, type Triple } from './conv3d.js';
 
 export interface Pool3dOptions {
   stride?: Triple | null;
   padding?: Triple;
   dilation?: Triple;
   ceilMode?: boolean;
-}
-
-function triple(op: string, name: string, v: unknown, fallback: [number, number, number], min: number): [number, number, number] {
-  const t = v === undefined || v === null ? fallback : typeof v === 'number' ? [v, v, v] : v;
-  if (!Array.isArray(t) || t.length !== 3 || t.some((k) => !Number.isInteger(k) || k < min)) {
-    throw new RangeError(`${op}: expected ${name} to be an integer >= ${min} or three of them, but received ${describe(v)}`);
-  }
-  return t as [number, number, number];
 }
 
 interface Plan3d { x: Tensor; k: [number, number, number]; s: [number, number, number]; p: [number, number, number]; d: [number, number, number]; od: number; batched: boolean }
