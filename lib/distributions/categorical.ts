@@ -1,6 +1,7 @@
 /** The categorical distribution over the last dim (PyTorch's torch.distributions.Categorical). */
 import type { Tensor } from '../tensor/tensor.js';
-import { formatShape } from '../tensor/shape.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { fullTensor } from '../ops/alloc.js';
 import { multinomial } from '../ops/sampling.js';
 import { mul } from '../ops/binary.js';
 import { softmax } from '../ops/softmax.js';
@@ -54,7 +55,7 @@ export class Categorical extends Distribution {
     if (v.numel() > 0 && (v.min().item() < 0 || v.max().item() >= k)) {
       throw new RangeError(`Categorical.logProb: values must be category indices in [0, ${k}), but got values from ${v.min().item()} to ${v.max().item()}`);
     }
-    const shape = broadcastBatch(v.shape, this.batchShape);
+    const shape = broadcastShapes('Categorical.logProb', v.shape, this.batchShape);
     const logits = this.logits.expand([...shape, k]);
     return logits.gather(-1, v.expand(shape).unsqueeze(-1)).squeeze(-1);
   }
@@ -64,19 +65,8 @@ export class Categorical extends Distribution {
     return mul(this.logits.clamp(FLOAT32_MIN, null), this.probs).sum(-1).neg();
   }
 
-  get mean(): Tensor { return this.probs.mul(NaN).sum(-1); }
-  get variance(): Tensor { return this.probs.mul(NaN).sum(-1); }
-}
-
-function broadcastBatch(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new RangeError(`Categorical.logProb: value shape ${formatShape(a)} does not broadcast with the batch shape ${formatShape(b)}`);
-    out.push(x === 1 ? y : x);
-  }
-  return out;
+  /** Undefined for categories: NaN, as PyTorch. */
+  get mean(): Tensor { return fullTensor(this.batchShape, NaN, this.probs.dtype); }
+  get variance(): Tensor { return fullTensor(this.batchShape, NaN, this.probs.dtype); }
 }
 

@@ -3,7 +3,7 @@
  * distributions of one family, with sample / rsample, logProb, entropy and the moments.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { describe, formatShape } from '../tensor/shape.js';
+import { broadcastShapes, describe, formatShape } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
 import { tensor } from '../tensor/create.js';
 import { noGrad } from '../autograd/grad_mode.js';
@@ -59,14 +59,10 @@ export abstract class Distribution {
   /** @internal Throws unless value broadcasts against the batch. */
   protected checkValue(value: unknown): Tensor {
     if (!(value instanceof Tensor)) throw new TypeError(`${this.constructor.name}.logProb: expected value to be a Tensor, but received ${describe(value)}`);
-    const a = value.shape.slice(0, value.dim() - this.eventShape.length);
-    const b = this.batchShape;
-    for (let i = 1; i <= Math.min(a.length, b.length); i++) {
-      const x = a[a.length - i];
-      const y = b[b.length - i];
-      if (x !== y && x !== 1 && y !== 1) {
-        throw new RangeError(`${this.constructor.name}.logProb: value of shape ${formatShape(value.shape)} does not broadcast with the batch shape ${formatShape(b)}`);
-      }
+    try {
+      broadcastShapes('logProb', value.shape.slice(0, value.dim() - this.eventShape.length), this.batchShape);
+    } catch {
+      throw new RangeError(`${this.constructor.name}.logProb: value of shape ${formatShape(value.shape)} does not broadcast with the batch shape ${formatShape(this.batchShape)}`);
     }
     return value;
   }
