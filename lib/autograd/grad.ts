@@ -7,6 +7,15 @@ import { describe, formatShape, sameShape } from '../tensor/shape.js';
 import { fullTensor } from '../ops/alloc.js';
 import { runGraph, type BackwardOptions } from './engine.js';
 import type { GradHook } from './node.js';
+import { checkOptions } from '../options.js';
+
+const BACKWARD_KEYS = ['retainGraph'] as const;
+const GRAD_KEYS = [...BACKWARD_KEYS, 'gradOutputs', 'allowUnused'] as const;
+
+/** Whether v is what PyTorch passes as grad_outputs / grad_tensors: a tensor, a list, or null. */
+function isGradList(v: unknown): v is Tensor | (Tensor | null)[] | null {
+  return v === null || v instanceof Tensor || Array.isArray(v);
+}
 
 function tensorList(op: string, name: string, v: unknown): Tensor[] {
   const list = Array.isArray(v) ? v : [v];
@@ -43,17 +52,37 @@ export interface GradOptions extends BackwardOptions {
 
 /**
  * The gradients of `outputs` with respect to `inputs` (leaves or intermediate tensors), as an
- * array, without touching any `.grad`. Throws when an input does not require grad, or is not
- * reached (unless allowUnused).
+ * array, without touching any `.grad`. The output gradients come third, as PyTorch's
+ * positional grad_outputs (`grad(y, x, v)`), or as `{ gradOutputs }` in the options. Throws when
+ * an input does not require grad, or is not reached (unless allowUnused), and on an unknown
+ * option (createGraph — higher-order gradients — is not supported).
  */
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+export function grad(
+  outputs: Tensor | Tensor[],
+  inputs: Tensor | Tensor[],
+  gradOutputs?: Tensor | (Tensor | null)[] | null | GradOptions,
+  options?: GradOptions,
+): (Tensor | null)[] {
+  let opts: GradOptions = options ?? {};
+  let seeds: unknown = undefined;
+  if (isGradList(gradOutputs)) {
+    seeds = gradOutputs;
+  } else if (gradOutputs !== undefined) {
+    if (options !== undefined) throw new TypeError(`grad: expected the output gradients (a Tensor, an array or null) before the options, but received ${describe(gradOutputs)}`);
+    opts = gradOutputs;
+  }
+  checkOptions('grad', opts, GRAD_KEYS);
+  if (opts.gradOutputs !== undefined) {
+    if (seeds !== undefined) throw new TypeError('grad: the output gradients were given twice (as the third argument and as options.gradOutputs)');
+    seeds = opts.gradOutputs;
+  }
   const outs = tensorList('grad', 'outputs', outputs);
   const ins = tensorList('grad', 'inputs', inputs);
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`grad: input ${i} does not require grad`);
   });
-  const result = runGraph(outs, seedsFor('grad', outs, options.gradOutputs), { retainGraph: options.retainGraph, capture: ins });
-  if (!options.allowUnused) {
+  const result = runGraph(outs, seedsFor('grad', outs, seeds), { retainGraph: opts.retainGraph, capture: ins });
+  if (!opts.allowUnused) {
     const unused = result.findIndex((g) => g === null);
     if (unused >= 0) throw new Error(`grad: input ${unused} appears to not have been used in the graph; pass { allowUnused: true } if this is intended`);
   }
@@ -62,6 +91,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
 
 /** Accumulates the gradients of several outputs (each with its seed) into the leaves' `.grad`. */
 export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | null)[] | null, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, BACKWARD_KEYS);
   const outs = tensorList('backward', 'tensors', tensors);
   runGraph(outs, seedsFor('backward', outs, grads), options);
 }

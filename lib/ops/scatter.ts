@@ -214,9 +214,29 @@ export function scatterReduce(x: Tensor, dim: number, indexArg: Tensor | number[
       return [needs[0] ? keepSelf(gm) : null, needs[1] ? padTo(gather(gm, d, index), s.shape) : null];
     }
     if (reduce === 'prod') {
-      // out / value (values assumed non-zero), as the product's partial derivatives
-      const go = mul(g, out);
-      return [needs[0] ? keepSelf(div(go, x.detach())) : null, needs[1] ? padTo(div(gather(go, d, index), narrowTo(s, index.shape)), s.shape) : null];
+      // Each factor's derivative is the product of the others, as PyTorch computes it: out /
+      // value where the value is not 0; at a 0, the product taken with that one factor as 1
+      // (which is 0 again when another factor of the same position is 0 as well).
+      const xd = x.detach();
+      const srcN = narrowTo(s.detach(), index.shape);
+      // the forward's starting values (scatterInto wrote the result over `start` itself)
+      const base = includeSelf ? xd : where(writtenMask, 1, xd);
+      let gradSelf: Tensor | null = null;
+      if (needs[0]) {
+        const xOnes = where(xd.eq(0), 1, xd);
+        const withoutSelf = scatterInto('multiply', where(base.eq(0), 1, base), d, index, s.detach());
+        gradSelf = keepSelf(div(mul(g, withoutSelf), xOnes));
+      }
+      let gradSrc: Tensor | null = null;
+      if (needs[1]) {
+        const srcZero = srcN.eq(0).to(g.dtype);
+        const zerosAt = gather(scatterInto('add', zerosTensor(x.shape, g.dtype), d, index, srcZero), d, index);
+        const onlyZero = eq(mul(srcZero, zerosAt), 1);  // this source is its position's only 0 source
+        const withoutSrc = scatterInto('multiply', clone(base), d, index, where(onlyZero, 1, srcN));
+        const viaQuotient = div(gather(mul(g, out), d, index), where(srcN.eq(0), 1, srcN));
+        gradSrc = padTo(where(onlyZero, gather(mul(g, withoutSrc), d, index), viaQuotient), s.shape);
+      }
+      return [gradSelf, gradSrc];
     }
     // amax/amin: shared evenly among self (when included) and the sources equal to the result
     const srcHits = eq(narrowTo(s.detach(), index.shape), gather(out, d, index)).to(g.dtype);

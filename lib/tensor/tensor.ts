@@ -3,6 +3,7 @@
  * autograd fields. Views share storage and a version counter. Every op method here is a
  * one-line forward to lib/ops, where the op and its gradient are defined together.
  */
+import { checkOptions } from '../options.js';
 import { inspect } from 'node:util';
 import type { Storage } from '../native.js';
 import type { DType } from './dtype.js';
@@ -194,6 +195,7 @@ export class Tensor {
       options = gradient;  // backward({ retainGraph: true })
       gradient = undefined;
     }
+    checkOptions('backward', options, ['retainGraph']);
     if (!this.requiresGrad) {
       throw new Error('backward: this tensor does not require grad and has no gradFn (did you forget requiresGrad: true, or call it inside noGrad?)');
     }

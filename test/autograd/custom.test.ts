@@ -124,6 +124,22 @@ describe('autograd.grad, autograd.backward, hooks', () => {
     expect(() => kd.autograd.grad(x.mul(2), x)).toThrow(/implicitly created only for one-element outputs/);
   });
 
+  it("grad takes the output gradients third, as PyTorch's positional grad_outputs, and refuses unknown options", () => {
+    const x = kd.tensor([1, 2, 3], { requiresGrad: true });
+    const s = x.mul(x).sum();
+    // a one-element output with an explicit gradient: ignoring it would silently give 2x instead of 0.5 * 2x
+    const [g1] = kd.autograd.grad(s, x, kd.tensor(0.5), { retainGraph: true });
+    expect(g1!.tolist()).toEqual([1, 2, 3]);
+    const [g2] = kd.autograd.grad([s], [x], [kd.tensor(-1)], { retainGraph: true });
+    expect(g2!.tolist()).toEqual([-2, -4, -6]);
+    expect(kd.autograd.grad(s, x, null, { retainGraph: true })[0]!.tolist()).toEqual([2, 4, 6]);
+    expect(() => kd.autograd.grad(s, x, kd.tensor(1), { gradOutputs: kd.tensor(1) })).toThrow(/given twice/);
+    expect(() => kd.autograd.grad(s, x, { create_graph: true } as never)).toThrow(/unknown option 'create_graph'/);
+    expect(() => kd.autograd.grad(s, x, { createGraph: true } as never)).toThrow(/unknown option 'createGraph'/);
+    expect(() => kd.autograd.backward(s, null, { retain_graph: true } as never)).toThrow(/did you mean 'retainGraph'/);
+    expect(() => s.backward({ retain_graph: true } as never)).toThrow(/backward: unknown option 'retain_graph'/);
+  });
+
   it('backward of several outputs sums their gradients into .grad', () => {
     const x = kd.tensor([1, 2], { requiresGrad: true });
     kd.autograd.backward([x.mul(3).sum(), x.pow(2)], [null, kd.tensor([1, 1])]);
