@@ -12,7 +12,7 @@ function self(op: string, x: unknown): Tensor {
 
 export { add, sub, mul, pow, maximum, minimum, eq, ne, lt, le, gt, ge } from './ops/binary.js';
 export { div as trueDivide } from './ops/binary.js';
-export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh, clamp } from './ops/unary.js';
+export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh } from './ops/unary.js';
 export { matmul } from './ops/matmul.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { cat, stack, where, gather, indexSelect } from './ops/indexing.js';
@@ -20,14 +20,14 @@ export { sum, mean, argmax, argmin, std, variance as var, prod, amax, amin, amin
 export {
   sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log1p, log2, log10, erf, erfinv,
   floor, ceil, round, trunc, frac, sign, reciprocal, rsqrt, square, atan2, remainder, fmod, hypot, logaddexp, lerp, addcmul, addcdiv,
-  clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot,
+  clamp, clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot,
   allclose, isclose, equal, erfc, logit, xlogy, fmax, fmin, copysign, signbit, floorDivide, divide as div,
 } from './ops/math.js';
 export { nansum, nanmean } from './ops/nan_reduce.js';
 export { tensorSplit, hsplit, vsplit, dsplit, hstack, vstack, dstack, columnStack, atleast1d, atleast2d, atleast3d } from './ops/split_stack.js';
-export { logsumexp, norm } from './ops/norms.js';
+export { logsumexp, norm, dist } from './ops/norms.js';
 export { cumsum, cumprod, cummax, cummin, logcumsumexp } from './ops/scan.js';
-export { sort, argsort, topk, kthvalue, median, mode, unique, searchsorted, bucketize, isin, bincount, histc } from './ops/sort.js';
+export { sort, argsort, topk, kthvalue, median, nanmedian, mode, unique, searchsorted, bucketize, isin, bincount, histc } from './ops/sort.js';
 export {
   chunk, split, unbind, repeatInterleave, flip, roll, movedim, swapaxes, tril, triu, diag, trace, meshgrid, broadcastTo,
   unflatten, rot90, diff,

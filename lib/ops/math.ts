@@ -10,9 +10,9 @@ import { isFloating } from '../tensor/dtype.js';
 import { describe } from '../tensor/shape.js';
 import { record } from '../autograd/record.js';
 import { fullTensor } from './alloc.js';
-import { checkTensor, floatInput, runUnary, clamp, exp, log, sqrt, neg } from './unary.js';
+import { checkTensor, floatInput, runUnary, clamp as clampScalar, exp, log, sqrt, neg } from './unary.js';
 import {
-  add, asTensor, div, floatTypeOf, ge, gradOf, le, maximum, minimum, mul, prepare, resultTypeChecked, runBinary, sub,
+  add, asTensor, div, floatTypeOf, ge, gradOf, gt, le, lt, maximum, minimum, mul, prepare, resultTypeChecked, runBinary, sub,
 } from './binary.js';
 import { where } from './indexing.js';
 
@@ -258,6 +258,48 @@ function addcValue(op: string, input: unknown, tensor1: unknown, tensor2: unknow
   const value = options.value ?? 1;
   if (typeof value !== 'number') throw new TypeError(`${op}: expected value to be a number, but received ${describe(value)}`);
   return value;
+}
+
+/**
+ * Limits every element of x to [min, max]. Either bound may be a number, a tensor that
+ * broadcasts with x, or null (not both null); with min > max every element is max. NaN in x or
+ * in a tensor bound gives NaN. Gradients as PyTorch's: x's where min <= x <= max; min's where
+ * x < min < max; max's where x > max or max < min. Throws for shapes that do not broadcast.
+ */
+export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  if (!(min instanceof Tensor) && !(max instanceof Tensor)) return clampScalar(x, min as number | null | undefined, max as number | null | undefined);
+  checkTensor('clamp', x);
+  const none = (v: unknown) => v === undefined || v === null;
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (!none(v) && typeof v !== 'number' && !(v instanceof Tensor)) throw new TypeError(`clamp: expected ${name} to be a number or a Tensor, but received ${describe(v)}`);
+  }
+  const lo = none(min) ? null : (min as TensorLike);
+  const hi = none(max) ? null : (max as TensorLike);
+  const detached = (v: TensorLike | null) => (v instanceof Tensor ? v.detach() : v);
+  const xd = x.detach();
+  const loD = detached(lo);
+  const hiD = detached(hi);
+  let out = xd;
+  if (loD !== null) out = maximum(out, loD);
+  if (hiD !== null) out = minimum(out, hiD);
+  if (!isFloating(out.dtype)) return out;
+  return record(out, 'ClampBackward', [x, lo instanceof Tensor ? lo : null, hi instanceof Tensor ? hi : null], (g, needs) => {
+    const zero = 0;
+    let keepX = loD !== null ? ge(xd, loD) : null;
+    if (hiD !== null) keepX = keepX === null ? le(xd, hiD) : keepX.logicalAnd(le(xd, hiD));
+    const gx = needs[0] ? where(keepX!, g, zero) : null;
+    let gLo: Tensor | null = null;
+    if (needs[1] && loD !== null) {
+      const below = hiD !== null ? lt(xd, loD).logicalAnd(lt(loD, hiD)) : lt(xd, loD);
+      gLo = gradOf(where(below, g, zero), lo as Tensor);
+    }
+    let gHi: Tensor | null = null;
+    if (needs[2] && hiD !== null) {
+      const above = loD !== null ? gt(xd, hiD).logicalOr(lt(hiD, loD)) : gt(xd, hiD);
+      gHi = gradOf(where(above, g, zero), hi as Tensor);
+    }
+    return [gx, gLo, gHi];
+  }, [x]);
 }
 
 /** clamp with only a lower bound. */

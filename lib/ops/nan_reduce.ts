@@ -1,18 +1,26 @@
 /**
- * Reductions that skip NaN (PyTorch's nansum and nanmean): NaN elements count as absent and
- * get a zero gradient.
+ * Reductions that skip NaN (PyTorch's nansum and nanmean): NaN elements count as absent. Their
+ * gradient is the incoming one times the not-NaN mask, as PyTorch's, so a nanmean over a slice
+ * with no numbers (NaN, 0/0) gives its elements a NaN gradient rather than 0.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
+import { normalizeDim } from '../tensor/shape.js';
 import { checkTensor } from './unary.js';
 import { where } from './indexing.js';
-import { div } from './binary.js';
+import { div, mul } from './binary.js';
 import { sum } from './reduce.js';
+import { record } from '../autograd/record.js';
 
 /** The sum over dims (all when omitted) treating NaN as 0. */
 export function nansum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   checkTensor('nansum', x);
-  return sum(isFloating(x.dtype) ? where(x.isnan(), 0, x) : x, dim, keepdim);
+  if (!isFloating(x.dtype)) return sum(x, dim, keepdim);
+  const present = x.isnan().logicalNot();
+  const out = sum(where(present, x.detach(), 0), dim, keepdim);
+  const dims = dim === undefined || dim === null ? x.shape.map((_, i) => i) : (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim('nansum', d, x.dim()));
+  const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  return record(out, 'NansumBackward', [x], (g) => [mul(g.reshape(kept).expand([...x.shape]), present)], [x]);
 }
 
 /** The mean over dims (all when omitted) of the non-NaN elements (NaN where there are none). */

@@ -1,13 +1,15 @@
 /** logsumexp and vector norms over all elements or some dims, with their gradients. */
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
-import { describe, normalizeDim } from '../tensor/shape.js';
+import { broadcastShapes, describe, normalizeDim } from '../tensor/shape.js';
 import { record } from '../autograd/record.js';
 import { checkTensor, exp, sqrt } from './unary.js';
 import { div, mul, pow, sub } from './binary.js';
 import { where } from './indexing.js';
 import { amax, amin, countNonzero, reduceDims, sum } from './reduce.js';
 import { native } from '../native.js';
+import { expand } from './views.js';
+import { zerosTensor } from './alloc.js';
 
 function dimsOf(op: string, x: Tensor, dim: number | number[] | null | undefined): number[] {
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
@@ -50,7 +52,12 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
   const dims = dimsOf('norm', x, dim);
   if (order === Infinity) return amax(x.abs(), dims, keepdim);
   if (order === -Infinity) return amin(x.abs(), dims, keepdim);
-  if (order === 0) return countNonzero(x.detach(), dims).to(x.dtype).reshape(keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i)));
+  const outShape = keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i));
+  if (order === 0) {
+    // a count: piecewise constant, so its gradient is zero (PyTorch's output still requires grad)
+    const count = countNonzero(x.detach(), dims).to(x.dtype).reshape(outShape);
+    return record(count, 'NormBackward', [x], () => [zerosTensor(x.shape, x.dtype)], []);
+  }
   if (order === 1) return sum(x.abs(), dims, keepdim);
   if (order === 2) {
     const v = x.detach();
@@ -59,9 +66,27 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
     const out = keepdim ? kept : kept.reshape(x.shape.filter((_, i) => !dims.includes(i)));
     return record(out, 'NormBackward', [x], (g) => [where(kept.eq(0), 0, div(mul(v, g.reshape(keptShape(x, dims))), kept))], [x]);
   }
-  return pow(sum(pow(x.abs(), order), dims, keepdim), 1 / order);
+  // Any other p, with PyTorch's gradient g sign(x) |x|^(p-1) / norm^(p-1): 0 where the norm is 0,
+  // and for p < 1 also 0 at x = 0 (the chain rule through pow and abs would give NaN there).
+  const v = x.detach();
+  const kept = pow(sum(pow(v.abs(), order), dims, true), 1 / order);
+  const out = keepdim ? kept : kept.reshape(outShape);
+  return record(out, 'NormBackward', [x], (g) => {
+    let scaled = mul(v.sign(), pow(v.abs(), order - 1));
+    if (order < 1) scaled = where(v.eq(0), 0, scaled);
+    const gk = g.reshape(keptShape(x, dims));
+    const scale = order < 1 ? mul(gk, pow(kept, 1 - order)) : where(kept.eq(0), 0, div(gk, pow(kept, order - 1)));
+    return [mul(scaled, scale)];
+  }, [x]);
 }
 
+
+/** The p-norm (default 2) of a - b over all elements, a and b broadcasting (PyTorch's torch.dist). */
+export function dist(a: Tensor, b: Tensor, p: NormOrder = 2): Tensor {
+  checkTensor('dist', a);
+  checkTensor('dist', b);
+  return norm(sub(a, b), p);
+}
 
 /**
  * The cosine of the angle between a and b along dim (they broadcast): a·b / max(|a| |b|, eps),
@@ -70,9 +95,14 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
 export function cosineSimilarity(a: Tensor, b: Tensor, dim = 1, eps = 1e-8): Tensor {
   checkTensor('cosineSimilarity', a);
   checkTensor('cosineSimilarity', b);
-  const na = norm(a, 2, dim, true).clamp(eps, null);
-  const nb = norm(b, 2, dim, true).clamp(eps, null);
-  return sum(mul(div(a, na), div(b, nb)), dim);
+  // dim counts in the broadcast shape, and each norm runs over the broadcast operand (a [1, 4]
+  // against a [4] along dim 0 compares single elements), so expand both first, as PyTorch does
+  const shape = broadcastShapes('cosineSimilarity', a.shape, b.shape);
+  const ae = expand(a, shape);
+  const be = expand(b, shape);
+  const na = norm(ae, 2, dim, true).clamp(eps, null);
+  const nb = norm(be, 2, dim, true).clamp(eps, null);
+  return sum(mul(div(ae, na), div(be, nb)), dim);
 }
 
 /** x divided by its p-norm along dim (default 2 and 1), the norm clamped at eps (PyTorch's F.normalize). */

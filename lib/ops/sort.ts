@@ -15,6 +15,7 @@ import { contiguous } from './copy.js';
 import { checkTensor } from './unary.js';
 import { scatterToIndices } from './reduce.js';
 import { reshape, squeeze } from './views.js';
+import { gather } from './indexing.js';
 
 const O = native.orderOps;
 
@@ -130,6 +131,36 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   const d = orderDim('median', x, dim);
   if (x.dim() > 0 && x.shape[d] === 0) throw new RangeError(`median: expected reduction dim ${d} to have non-zero size`);
   return keepOrSqueeze(runOrder('median', 'median', x, d, 1, 0, false), d, keepdim, x);
+}
+
+/**
+ * The median of the elements that are not NaN (PyTorch's nanmedian): of all of them (its
+ * gradient spread evenly over the elements equal to it, as median's), or along dim as
+ * `{ values, indices }`, the lower middle one for an even count, NaN at index 0 for a slice of
+ * NaN only. Throws for an empty tensor or reduced dim.
+ */
+export function nanmedian(x: Tensor): Tensor;
+export function nanmedian(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function nanmedian(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  checkTensor('nanmedian', x);
+  if (dim === undefined) {
+    if (x.numel() === 0) throw new RangeError('nanmedian: expected a non-empty tensor');
+    const value = nanmedian(reshape(x.detach(), [-1]), 0).values.reshape([]);
+    return record(value, 'NanmedianBackward', [x], (g) => {
+      const v = x.detach();
+      const hit = value.isnan().item() === 1 ? v.isnan() : v.eq(value);
+      return [hit.to(g.dtype).mul(g.div(hit.sum().to(g.dtype)))];
+    });
+  }
+  const d = orderDim('nanmedian', x, dim);
+  if (x.dim() > 0 && x.shape[d] === 0) throw new RangeError(`nanmedian: expected reduction dim ${d} to have non-zero size`);
+  const xv = x.dim() === 0 ? reshape(x, [1]) : x;
+  // NaN sorts last, so the k-th of a slice's c numbers is at k = (c - 1) / 2 of its sorted order
+  const order = sort(xv.detach(), d).indices;
+  const counts = xv.detach().isnan().logicalNot().sum(d, true);
+  const k = tensor(Int32Array.from(counts.toTypedArray(), (c) => Math.max(0, Math.floor((Number(c) - 1) / 2))), { dtype: 'int32' }).reshape([...counts.shape]);
+  const indices = gather(order, d, k);
+  return keepOrSqueeze({ values: gather(xv, d, indices), indices }, d, keepdim, x);
 }
 
 /**

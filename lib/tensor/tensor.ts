@@ -314,8 +314,8 @@ export class Tensor {
   relu(): Tensor { return unary.relu(this); }
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return unary.clamp(this, min, max); }
-  clip(min?: number | null, max?: number | null): Tensor { return unary.clamp(this, min, max); }
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor { return math.clamp(this, min, max); }
+  clip(min?: TensorLike | null, max?: TensorLike | null): Tensor { return math.clamp(this, min, max); }
   clampMin(min: number): Tensor { return math.clampMin(this, min); }
   clampMax(max: number): Tensor { return math.clampMax(this, max); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
@@ -442,6 +442,8 @@ export class Tensor {
   logsumexp(dim: number | number[], keepdim = false): Tensor { return norms.logsumexp(this, dim, keepdim); }
   /** The p-norm (default 2) over all elements or dims; p may be Infinity, -Infinity, 0, 1 or 'fro'. */
   norm(p: norms.NormOrder | null = 2, dim?: number | number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
+  /** The p-norm of this - other (they broadcast) over all elements. */
+  dist(other: Tensor, p: norms.NormOrder = 2): Tensor { return norms.dist(this, other, p); }
   cumsum(dim: number): Tensor { return scan.cumsum(this, dim); }
   cumprod(dim: number): Tensor { return scan.cumprod(this, dim); }
   cummax(dim: number): { values: Tensor; indices: Tensor } { return scan.cummax(this, dim); }
@@ -457,6 +459,12 @@ export class Tensor {
   median(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   median(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
     return dim === undefined ? sorting.median(this) : sorting.median(this, dim, keepdim);
+  }
+  /** The median of the non-NaN elements: of all of them, or along dim as `{ values, indices }`. */
+  nanmedian(): Tensor;
+  nanmedian(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  nanmedian(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? sorting.nanmedian(this) : sorting.nanmedian(this, dim, keepdim);
   }
   mode(dim = -1, keepdim = false): { values: Tensor; indices: Tensor } { return sorting.mode(this, dim, keepdim); }
   unique(options?: sorting.UniqueOptions): Tensor | Tensor[] { return sorting.unique(this, options); }
@@ -545,7 +553,10 @@ export class Tensor {
   sub_(other: TensorLike, options?: { alpha?: number }): this { return inplace.sub_(this, other, options); }
   mul_(other: TensorLike): this { return inplace.mul_(this, other); }
   div_(other: TensorLike): this { return inplace.div_(this, other); }
-  clamp_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
+  clamp_(min?: TensorLike | null, max?: TensorLike | null): this {
+    if (min instanceof Tensor || max instanceof Tensor) return inplace.fromOutOfPlace('clamp_', this, [min, max].filter((b): b is Tensor => b instanceof Tensor), (x) => math.clamp(x, min, max));
+    return inplace.clamp_(this, min as number | null | undefined, max as number | null | undefined);
+  }
   zero_(): this { return inplace.fill_(this, 0); }
   fill_(value: number): this { return inplace.fill_(this, value); }
   copy_(src: Tensor): this { return inplace.copy_(this, src); }
@@ -615,7 +626,7 @@ export class Tensor {
   bernoulli_(p: number | Tensor = 0.5, options?: { generator?: Generator }): this { return pw.bernoulli_(this, p, options); }
   tril_(diagonal = 0): this { return inplace.fromOutOfPlace('tril_', this, [], (x) => shapeOps.tril(x, diagonal)); }
   triu_(diagonal = 0): this { return inplace.fromOutOfPlace('triu_', this, [], (x) => shapeOps.triu(x, diagonal)); }
-  clip_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
+  clip_(min?: TensorLike | null, max?: TensorLike | null): this { return this.clamp_(min, max); }
   /** Writes value on the main diagonal of a matrix (wrap: continue below it for tall matrices), as PyTorch's fill_diagonal_. */
   fillDiagonal_(value: number, wrap = false): this { return pw.fillDiagonal_(this, value, wrap); }
 

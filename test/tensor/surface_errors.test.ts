@@ -74,3 +74,23 @@ describe('the wider surface refuses bad input clearly', () => {
     });
   }
 });
+
+describe('clamp with tensor bounds, dist, nanmedian: in place, and bad input', () => {
+  it('clamp_ with tensor bounds writes in place and keeps the gradient rules', () => {
+    const x = kd.tensor([-2, 0.5, 3], { dtype: 'float64', requiresGrad: true });
+    const lo = kd.tensor([-1, 1, 0], { dtype: 'float64', requiresGrad: true });
+    const y = x.mul(1).clamp_(lo, kd.tensor(2, { dtype: 'float64' }));
+    expect(y.tolist()).toEqual([-1, 1, 2]);
+    y.sum().backward();
+    expect(x.grad!.tolist()).toEqual([0, 0, 0]);
+    expect(lo.grad!.tolist()).toEqual([1, 1, 0]);
+  });
+  it('refuses bounds that are not numbers or tensors, and shapes that do not broadcast', () => {
+    const x = kd.zeros([2, 3]);
+    expect(() => x.clamp(kd.zeros([3]), 'a' as never)).toThrow(/clamp: expected max to be a number or a Tensor/);
+    expect(() => x.clamp(kd.zeros([4]))).toThrow(/\[2, 3\].*\[4\]|\[4\].*\[2, 3\]/);
+    expect(() => kd.zeros([2]).dist(kd.zeros([3]))).toThrow(/\[2\].*\[3\]|\[3\].*\[2\]/);
+    expect(() => kd.zeros([0]).nanmedian()).toThrow(/nanmedian: expected a non-empty tensor/);
+    expect(() => kd.zeros([2, 0]).nanmedian(1)).toThrow(/nanmedian: expected reduction dim 1 to have non-zero size/);
+  });
+});

@@ -1,8 +1,9 @@
-// Random calls of einsum, scatterReduce, the sorts and scans with ties, unique, searchsorted,
-// the shape ops and the index family against PyTorch 1.13 in float64: outputs, and the
+// Random calls of the tensor surface against PyTorch 1.13 in float64: outputs, and the
 // gradients of every float input for a random upstream gradient, taken with autograd.grad's
-// positional grad_outputs as PyTorch code passes them (test/fixtures/surface_random.json, from
-// make_surface_random.py).
+// positional grad_outputs as PyTorch code passes them. surface_random.json (make_surface_random.py):
+// einsum, scatterReduce, sorts and scans with ties, unique, searchsorted, shape ops, the index
+// family; math_random.json (make_math_random.py): matmul broadcasting and the linear algebra
+// helpers, reductions over zeros, ties and NaN, broadcasting pointwise math, creation.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +12,16 @@ import * as kd from '../../lib/index.js';
 import type { Tensor } from '../../lib/index.js';
 import { expectClose } from '../helpers.js';
 
-interface Data { data: number[]; shape: number[]; dtype: 'float64' | 'int32' | 'bool' }
+interface Data { data: (number | boolean | 'nan' | 'inf' | '-inf')[]; shape: number[]; dtype: 'float64' | 'int32' | 'bool' }
 interface Case { op: string; inputs: Data[]; params: Record<string, any>; outputs: Data[]; upstream?: Data[]; grads?: (Data | null)[] }
 const here = dirname(fileURLToPath(import.meta.url));
-const cases: Case[] = JSON.parse(readFileSync(join(here, '..', 'fixtures', 'surface_random.json'), 'utf8'));
+const load = (name: string): Case[] => JSON.parse(readFileSync(join(here, '..', 'fixtures', name), 'utf8'));
+const cases: Case[] = [...load('surface_random.json'), ...load('math_random.json')];
 
-const make = (t: Data): Tensor => kd.tensor(t.data, { dtype: t.dtype }).reshape(t.shape);
+const NON_FINITE = { nan: NaN, inf: Infinity, '-inf': -Infinity };
+const numbers = (t: Data): number[] => t.data.map((v) => (typeof v === 'string' ? NON_FINITE[v] : Number(v)));
+const make = (t: Data): Tensor => kd.tensor(numbers(t), { dtype: t.dtype }).reshape(t.shape);
+const order = (p: unknown) => (p === 'inf' ? Infinity : p === '-inf' ? -Infinity : p) as number;
 const pair = (r: { values: Tensor; indices: Tensor }) => [r.values, r.indices];
 type Call = (p: Case['params'], ...xs: Tensor[]) => Tensor | Tensor[];
 const OPS: Record<string, Call> = {
@@ -55,6 +60,55 @@ const OPS: Record<string, Call> = {
   take: (_, x, i) => x.take(i),
   scatter: (p, x, i, s) => x.scatter(p.dim, i, s),
   scatterAdd: (p, x, i, s) => x.scatterAdd(p.dim, i, s),
+  matmul: (_, a, b) => a.matmul(b),
+  addmm: (p, c, a, b) => kd.addmm(c, a, b, { beta: p.beta, alpha: p.alpha }),
+  baddbmm: (p, c, a, b) => kd.baddbmm(c, a, b, { beta: p.beta, alpha: p.alpha }),
+  kron: (_, a, b) => kd.kron(a, b),
+  cross: (p, a, b) => kd.cross(a, b, p.dim),
+  outer: (_, a, b) => kd.outer(a, b),
+  tensordot: (p, a, b) => kd.tensordot(a, b, p.dims),
+  prod: (p, x) => x.prod(p.dim),
+  prodall: (_, x) => x.prod(),
+  cumprod: (p, x) => x.cumprod(p.dim),
+  cumsum: (p, x) => x.cumsum(p.dim),
+  norm: (p, x) => x.norm(order(p.p), p.dim, p.keepdim),
+  var: (p, x) => x.var(p.dim, { correction: p.correction, keepdim: p.keepdim }),
+  std: (p, x) => x.std(p.dim, { correction: p.correction, keepdim: p.keepdim }),
+  median: (p, x) => pair(x.median(p.dim)),
+  medianall: (_, x) => x.median(),
+  nanmedian: (p, x) => pair(x.nanmedian(p.dim)),
+  nanmedianall: (_, x) => x.nanmedian(),
+  mode: (p, x) => pair(x.mode(p.dim)),
+  logsumexp: (p, x) => x.logsumexp(p.dim),
+  aminmax: (p, x) => { const r = x.aminmax({ dim: p.dim }); return [r.min, r.max]; },
+  countNonzero: (p, x) => x.countNonzero(p.dim),
+  nansum: (p, x) => x.nansum(p.dim),
+  nanmean: (p, x) => x.nanmean(p.dim),
+  clampT: (_, x, lo, hi) => x.clamp(lo, hi),
+  lerp: (p, x, e) => x.lerp(e, p.weight),
+  lerpT: (_, x, e, w) => x.lerp(e, w),
+  addcmul: (p, x, a, b) => x.addcmul(a, b, { value: p.value }),
+  addcdiv: (p, x, a, b) => x.addcdiv(a, b, { value: p.value }),
+  atan2: (_, a, b) => a.atan2(b),
+  hypot: (_, a, b) => a.hypot(b),
+  pow: (_, a, b) => a.pow(b),
+  powS: (p, a) => a.pow(p.exponent),
+  xlogy: (_, a, b) => a.xlogy(b),
+  fmod: (_, a, b) => a.fmod(b),
+  remainder: (_, a, b) => a.remainder(b),
+  maximum: (_, a, b) => a.maximum(b),
+  fmax: (_, a, b) => a.fmax(b),
+  copysign: (_, a, b) => a.copysign(b),
+  where: (_, c, a, b) => kd.where(c, a, b),
+  logaddexp: (_, a, b) => a.logaddexp(b),
+  dist: (p, a, b) => a.dist(b, p.p),
+  cosineSimilarity: (p, a, b) => kd.nn.functional.cosineSimilarity(a, b, p.dim),
+  normalize: (p, a) => kd.nn.functional.normalize(a, { p: p.p, dim: p.dim }),
+  pairwiseDistance: (_, a, b) => kd.nn.functional.pairwiseDistance(a, b),
+  arange: (p) => kd.arange(p.start, p.end, p.step, { dtype: 'float64' }),
+  linspace: (p) => kd.linspace(p.start, p.end, p.steps, { dtype: 'float64' }),
+  logspace: (p) => kd.logspace(p.start, p.end, p.steps, p.base, { dtype: 'float64' }),
+  eye: (p) => kd.eye(p.n, p.m, { dtype: 'float64' }),
 };
 
 describe('random surface calls match PyTorch (float64, values and gradients)', () => {
@@ -71,7 +125,7 @@ describe('random surface calls match PyTorch (float64, values and gradients)', (
       outs.forEach((o, i) => {
         expect(o.shape).toEqual(c.outputs[i].shape);
         expect(o.dtype).toBe(c.outputs[i].dtype);
-        expectClose(o.detach().contiguous().toTypedArray(), c.outputs[i].data, 1e-9, 1e-12);
+        expectClose(o.detach().contiguous().toTypedArray(), numbers(c.outputs[i]), 1e-9, 1e-12);
       });
       if (!c.grads || !c.upstream) return;
       const leaves = inputs.filter((x) => x.requiresGrad);
@@ -79,7 +133,7 @@ describe('random surface calls match PyTorch (float64, values and gradients)', (
       grads.forEach((g, i) => {
         const want = c.grads![i];
         if (want === null) return;
-        expectClose(g === null ? new Float64Array(want.data.length) : g.contiguous().toTypedArray(), want.data, 1e-8, 1e-12);
+        expectClose(g === null ? new Float64Array(want.data.length) : g.contiguous().toTypedArray(), numbers(want), 1e-8, 1e-12);
       });
     });
   });
