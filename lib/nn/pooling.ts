@@ -55,15 +55,15 @@ export class AdaptiveAvgPool1d extends Module {
 
 /** Max over adaptive windows to a fixed output size. */
 export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: Pair | [number | null, number | null]) { super(); }
-  forward(x: Tensor): Tensor { return F.adaptiveMaxPool2d(x, this.outputSize); }
+  constructor(readonly outputSize: Pair | [number | null, number | null], readonly options: { returnIndices?: boolean } = {}) { super(); checkOptions('AdaptiveMaxPool2d', options, ['returnIndices']); }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.adaptiveMaxPool2d(x, this.outputSize, this.options); }
   override extraRepr(): string { return `outputSize=${String(this.outputSize)}`; }
 }
 
 /** Max over adaptive windows of [N, C, L] to a fixed length. */
 export class AdaptiveMaxPool1d extends Module {
-  constructor(readonly outputSize: number) { super(); }
-  forward(x: Tensor): Tensor { return F.adaptiveMaxPool1d(x, this.outputSize); }
+  constructor(readonly outputSize: number, readonly options: { returnIndices?: boolean } = {}) { super(); checkOptions('AdaptiveMaxPool1d', options, ['returnIndices']); }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.adaptiveMaxPool1d(x, this.outputSize, this.options); }
   override extraRepr(): string { return `outputSize=${this.outputSize}`; }
 }
 

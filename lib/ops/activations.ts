@@ -81,9 +81,11 @@ export function hardswish(x: Tensor): Tensor {
   checkTensor('hardswish', x);
   const v = floatInput(x).detach();
   const out = div(mul(v, v.add(3).clamp(0, 6)), 6);
-  // d/dx: 0 below -3, 1 above 3, (2x + 3) / 6 between (PyTorch's, with its boundary choices)
+  // d/dx: 0 below -3, (2x + 3) / 6 from -3 up to 3, 1 from 3 on. At exactly 3 PyTorch 1.13's
+  // vectorised loop (every tensor of 8 or more elements) gives 1 and its scalar tail 1.5; this
+  // follows the vectorised one.
   return record(out, 'HardswishBackward', [floatInput(x)], (g) => [
-    where(v.lt(-3), 0, where(v.le(3), mul(g, div(add(mul(v, 2), 3), 6)), g)),
+    where(v.lt(-3), 0, where(v.lt(3), mul(g, div(add(mul(v, 2), 3), 6)), g)),
   ], [x]);
 }
 
@@ -131,7 +133,8 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
     throw new RangeError(`prelu: weight has ${n} slopes but the input ${formatShape(x.shape)} has ${x.dim() < 2 ? x.shape[0] : x.shape[1]} channels`);
   }
   const w = n === 1 ? weight.reshape([]) : x.dim() < 2 ? weight : weight.reshape([n, ...x.shape.slice(2).map(() => 1)]);
-  return where(x.ge(0), x, mul(w, x));
+  // at x = 0 the gradient is the slope's, as PyTorch's (x > 0 ? g : w g)
+  return where(x.gt(0), x, mul(w, x));
 }
 
 function checkLambd(op: string, lambd: number): void {

@@ -67,10 +67,14 @@ export function lpPool1d(x: Tensor, normType: number, kernelSize: number, option
 }
 
 /** Max over PyTorch's adaptive windows of [N, C, L] (or [C, L]) to outputSize. */
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number, options: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number, options?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number, options: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
   checkFloat('adaptiveMaxPool1d', 'input', x);
   if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`adaptiveMaxPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(x.shape)}`);
-  return adaptiveMaxPool2d(x.unsqueeze(-2), [1, outputSize]).squeeze(-2);
+  const r = adaptiveMaxPool2d(x.unsqueeze(-2), [1, outputSize], options);
+  return Array.isArray(r) ? [r[0].squeeze(-2), r[1].squeeze(-2)] : r.squeeze(-2);
 }
 
 /**
@@ -81,7 +85,8 @@ export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false)
   checkFloat('rrelu', 'input', x);
   if (!(lower <= upper)) throw new RangeError(`rrelu: expected lower <= upper, but got lower=${lower}, upper=${upper}`);
   const slope = training ? add(mul(rand(x.shape, { dtype: x.dtype }), upper - lower), lower) : (lower + upper) / 2;
-  return where(x.ge(0), x, mul(x, slope));
+  // at x = 0 the gradient is the slope's, as PyTorch's (x > 0 ? g : slope g)
+  return where(x.gt(0), x, mul(x, slope));
 }
 
 const SELU_ALPHA_PRIME = -1.7580993408473766;  // -scale · alpha of SELU: where SELU saturates

@@ -29,8 +29,9 @@ function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: numb
 
 /**
  * Pads x: pad = [left, right] for the last dim, then [top, bottom] for the one before, and so
- * on. Throws RangeError for an odd-length or over-long pad, an unknown mode, negative amounts
- * outside 'constant', reflect padding not smaller than the dim, or circular padding larger than it.
+ * on; a negative amount crops (except in 'reflect' mode). Throws RangeError for an odd-length or
+ * over-long pad, an unknown mode, negative reflect amounts, cropping past the dim's size, reflect
+ * padding not smaller than the dim, or circular padding larger than it.
  */
 export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
   checkTensor('pad', x);
@@ -50,27 +51,31 @@ export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; val
     const dim = x.dim() - 1 - k;
     const [left, right] = [padding[2 * k], padding[2 * k + 1]];
     if (left === 0 && right === 0) continue;
-    const n = y.shape[dim];
+    const size = y.shape[dim];
+    // a negative amount crops (every mode but reflect, as PyTorch); the padding then extends
+    // what is left, so circular padding wraps around the cropped dim
+    if ((left < 0 || right < 0) && mode === 'reflect') throw new RangeError(`pad: reflect padding must be non-negative, but got (${left}, ${right}) for dim ${dim}`);
+    const start = Math.max(0, -left), end = size - Math.max(0, -right);
+    if (end < start) {
+      throw new RangeError(`pad: cropping dim ${dim} of size ${size} by (${left}, ${right}) leaves a negative size`);
+    }
+    if (start > 0 || end < size) y = y.narrow(dim, start, end - start);
+    const n = end - start;
+    const [l, r] = [Math.max(0, left), Math.max(0, right)];
+    if (l === 0 && r === 0) continue;
     if (mode === 'constant') {
-      const start = Math.max(0, -left), end = n - Math.max(0, -right);
-      if (end < start) {
-        throw new RangeError(`pad: cropping dim ${dim} of size ${n} by (${left}, ${right}) leaves a negative size`);
-      }
-      const core = start === 0 && end === n ? y : y.narrow(dim, start, end - start);
-      const block = (size: number) => fullTensor(y.shape.map((s, i) => (i === dim ? size : s)), options.value ?? 0, y.dtype);
-      const parts = [...(left > 0 ? [block(left)] : []), core, ...(right > 0 ? [block(right)] : [])];
-      y = parts.length === 1 ? core : cat(parts, dim);
+      const block = (k: number) => fullTensor(y.shape.map((s, i) => (i === dim ? k : s)), options.value ?? 0, y.dtype);
+      y = cat([...(l > 0 ? [block(l)] : []), y, ...(r > 0 ? [block(r)] : [])], dim);
       continue;
     }
-    if (left < 0 || right < 0) throw new RangeError(`pad: ${mode} padding must be non-negative, but got (${left}, ${right}) for dim ${dim}`);
-    if (mode === 'reflect' && (left >= n || right >= n)) {
-      throw new RangeError(`pad: reflect padding (${left}, ${right}) must be smaller than the size ${n} of dim ${dim} of input ${formatShape(x.shape)}`);
+    if (mode === 'reflect' && (l >= n || r >= n)) {
+      throw new RangeError(`pad: reflect padding (${l}, ${r}) must be smaller than the size ${n} of dim ${dim} of input ${formatShape(x.shape)}`);
     }
-    if (mode === 'circular' && (left > n || right > n)) {
-      throw new RangeError(`pad: circular padding (${left}, ${right}) must not exceed the size ${n} of dim ${dim} of input ${formatShape(x.shape)}`);
+    if (mode === 'circular' && (l > n || r > n)) {
+      throw new RangeError(`pad: circular padding (${l}, ${r}) must not exceed the size ${n} of dim ${dim} of input ${formatShape(x.shape)}${n < size ? ' after cropping' : ''}`);
     }
-    if (n === 0) throw new RangeError(`pad: cannot ${mode}-pad dim ${dim} of input ${formatShape(x.shape)}, which is empty`);
-    y = indexSelect(y, dim, sourceIndices(mode, n, left, right));
+    if (n === 0) throw new RangeError(`pad: cannot ${mode}-pad dim ${dim} of input ${formatShape(x.shape)}, which is empty${n < size ? ' after cropping' : ''}`);
+    y = indexSelect(y, dim, sourceIndices(mode, n, l, r));
   }
   return y;
 }

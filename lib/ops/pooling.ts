@@ -5,6 +5,7 @@
  * routes the gradient there; average pooling spreads it over the window it divided by.
  * Adaptive average pooling is two small matrix products; adaptive max pooling reduces views.
  */
+import { checkOptions } from '../options.js';
 import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
@@ -190,14 +191,39 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
   return adaptiveAvgPool2d(input.unsqueeze(-2), [1, outputSize]).squeeze(-2);
 }
 
-/** Max over PyTorch's adaptive windows of [N, C, H, W] (or [C, H, W]) to outputSize. */
-export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | null, number | null]): Tensor {
+/**
+ * Max over PyTorch's adaptive windows of [N, C, H, W] (or [C, H, W]) to outputSize; with
+ * returnIndices, also each maximum's flat index into its H*W plane (int32), as PyTorch.
+ */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | null, number | null], options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | null, number | null], options: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | null, number | null], options?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | null, number | null], options: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  checkOptions('adaptiveMaxPool2d', options, ['returnIndices']);
   const x = images('adaptiveMaxPool2d', input);
   const [oh, ow] = adaptiveSize('adaptiveMaxPool2d', x, outputSize);
   const [h, w] = x.shape.slice(-2);
   // max with indices, so a tie sends the whole gradient to the first maximum (in row-major
   // window order) as PyTorch's kernel does, where amax would split it
-  const rows = adaptiveWindows(h, oh).map(([a, b]) =>
-    stack(adaptiveWindows(w, ow).map(([c, d]) => x.narrow(-2, a, b - a).narrow(-1, c, d - c).flatten(-2).max(-1).values), -1));
-  return stack(rows, -2);
+  const values: Tensor[][] = [];
+  const indices: Tensor[][] = [];
+  for (const [a, b] of adaptiveWindows(h, oh)) {
+    const vRow: Tensor[] = [];
+    const iRow: Tensor[] = [];
+    for (const [c, d] of adaptiveWindows(w, ow)) {
+      const m = x.narrow(-2, a, b - a).narrow(-1, c, d - c).flatten(-2).max(-1);
+      vRow.push(m.values);
+      if (options.returnIndices) {
+        // the window's row-major position back to the plane's: (a + i / width) * W + c + i % width
+        const i = m.indices;
+        const width = d - c;
+        iRow.push(i.floorDivide(width).add(a).mul(w).add(i.remainder(width).add(c)));
+      }
+    }
+    values.push(vRow);
+    indices.push(iRow);
+  }
+  const out = stack(values.map((r) => stack(r, -1)), -2);
+  if (!options.returnIndices) return out;
+  return [out, stack(indices.map((r) => stack(r, -1)), -2)];
 }

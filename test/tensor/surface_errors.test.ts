@@ -94,3 +94,24 @@ describe('clamp with tensor bounds, dist, nanmedian: in place, and bad input', (
     expect(() => kd.zeros([2, 0]).nanmedian(1)).toThrow(/nanmedian: expected reduction dim 1 to have non-zero size/);
   });
 });
+
+describe('cropping pads and adaptive max pooling indices', () => {
+  it('crops with negative amounts in replicate and circular modes, and says why it cannot', () => {
+    const x = kd.arange(5, { dtype: 'float32' }).reshape([1, 1, 5]);
+    expect(kd.nn.functional.pad(x, [2, -1], { mode: 'replicate' }).reshape([-1]).tolist()).toEqual([0, 0, 0, 1, 2, 3]);
+    // circular padding wraps around what the crop left
+    expect(kd.nn.functional.pad(x, [-2, 2], { mode: 'circular' }).reshape([-1]).tolist()).toEqual([2, 3, 4, 2, 3]);
+    expect(() => kd.nn.functional.pad(x, [-1, 1], { mode: 'reflect' })).toThrow(/reflect padding must be non-negative/);
+    expect(() => kd.nn.functional.pad(x, [-4, -2], { mode: 'replicate' })).toThrow(/cropping dim 2 of size 5 by \(-4, -2\) leaves a negative size/);
+    expect(() => kd.nn.functional.pad(x, [-3, 3], { mode: 'circular' })).toThrow(/circular padding \(0, 3\) must not exceed the size 2 of dim 2 .* after cropping/);
+  });
+  it('adaptive max pools return PyTorch flat plane indices with returnIndices, and refuse unknown options', () => {
+    const x = kd.tensor([[[1, 5, 2], [7, 0, 3]]]);
+    const [out, idx] = kd.nn.functional.adaptiveMaxPool2d(x, [1, 2], { returnIndices: true });
+    expect(out.tolist()).toEqual([[[7, 5]]]);
+    expect(idx.tolist()).toEqual([[[3, 1]]]);
+    const [o1, i1] = new kd.nn.AdaptiveMaxPool1d(2, { returnIndices: true }).forward(kd.tensor([[[4, 1, 9, 2]]])) as [kd.Tensor, kd.Tensor];
+    expect([o1.tolist(), i1.tolist()]).toEqual([[[[4, 9]]], [[[0, 2]]]]);
+    expect(() => kd.nn.functional.adaptiveMaxPool2d(x, 1, { return_indices: true } as never)).toThrow(/did you mean 'returnIndices'/);
+  });
+});

@@ -3,7 +3,9 @@
 // positional grad_outputs as PyTorch code passes them. surface_random.json (make_surface_random.py):
 // einsum, scatterReduce, sorts and scans with ties, unique, searchsorted, shape ops, the index
 // family; math_random.json (make_math_random.py): matmul broadcasting and the linear algebra
-// helpers, reductions over zeros, ties and NaN, broadcasting pointwise math, creation.
+// helpers, reductions over zeros, ties and NaN, broadcasting pointwise math, creation;
+// functional_random.json (make_functional_random.py): activations at their kinks, grid
+// sampling, interpolation, fold, shuffles, 1-d and lp pooling, convTranspose1d, cropping pads.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,8 @@ interface Data { data: (number | boolean | 'nan' | 'inf' | '-inf')[]; shape: num
 interface Case { op: string; inputs: Data[]; params: Record<string, any>; outputs: Data[]; upstream?: Data[]; grads?: (Data | null)[] }
 const here = dirname(fileURLToPath(import.meta.url));
 const load = (name: string): Case[] => JSON.parse(readFileSync(join(here, '..', 'fixtures', name), 'utf8'));
-const cases: Case[] = [...load('surface_random.json'), ...load('math_random.json')];
+const cases: Case[] = [...load('surface_random.json'), ...load('math_random.json'), ...load('functional_random.json')];
+const F = kd.nn.functional;
 
 const NON_FINITE = { nan: NaN, inf: Infinity, '-inf': -Infinity };
 const numbers = (t: Data): number[] => t.data.map((v) => (typeof v === 'string' ? NON_FINITE[v] : Number(v)));
@@ -109,7 +112,51 @@ const OPS: Record<string, Call> = {
   linspace: (p) => kd.linspace(p.start, p.end, p.steps, { dtype: 'float64' }),
   logspace: (p) => kd.logspace(p.start, p.end, p.steps, p.base, { dtype: 'float64' }),
   eye: (p) => kd.eye(p.n, p.m, { dtype: 'float64' }),
+  hardtanh: (p, x) => F.hardtanh(x, p.min, p.max),
+  softplus: (p, x) => F.softplus(x, p.beta, p.threshold),
+  elu: (p, x) => F.elu(x, p.alpha),
+  celu: (p, x) => F.celu(x, p.alpha),
+  selu: (_, x) => F.selu(x),
+  gelu: (_, x) => F.gelu(x),
+  geluTanh: (_, x) => F.gelu(x, { approximate: 'tanh' }),
+  leakyRelu: (p, x) => F.leakyRelu(x, p.slope),
+  threshold: (p, x) => F.threshold(x, p.t, p.v),
+  softshrink: (p, x) => F.softshrink(x, p.lambd),
+  hardshrink: (p, x) => F.hardshrink(x, p.lambd),
+  rrelu: (p, x) => F.rrelu(x, p.lower, p.upper, false),
+  glu: (p, x) => F.glu(x, p.dim),
+  prelu: (_, x, w) => F.prelu(x, w),
+  relu6: (_, x) => F.relu6(x),
+  hardsigmoid: (_, x) => F.hardsigmoid(x),
+  hardswish: (_, x) => F.hardswish(x),
+  silu: (_, x) => F.silu(x),
+  mish: (_, x) => F.mish(x),
+  logsigmoid: (_, x) => F.logsigmoid(x),
+  softsign: (_, x) => F.softsign(x),
+  tanhshrink: (_, x) => F.tanhshrink(x),
+  softmin: (p, x) => F.softmin(x, p.dim),
+  softmax: (p, x) => F.softmax(x, p.dim),
+  logSoftmax: (p, x) => F.logSoftmax(x, p.dim),
+  gridSample: (p, x, g) => F.gridSample(x, g, { mode: p.mode, paddingMode: p.paddingMode, alignCorners: p.alignCorners }),
+  affineGrid: (p, t) => F.affineGrid(t, p.size, { alignCorners: p.alignCorners }),
+  interpolate: (p, x) => F.interpolate(x, { size: p.size, scaleFactor: p.scaleFactor, mode: p.mode, alignCorners: p.alignCorners }),
+  fold: (p, x) => F.fold(x, p.outputSize, p.kernelSize, { stride: p.stride, padding: p.padding, dilation: p.dilation }),
+  pixelShuffle: (p, x) => F.pixelShuffle(x, p.r),
+  pixelUnshuffle: (p, x) => F.pixelUnshuffle(x, p.r),
+  channelShuffle: (p, x) => F.channelShuffle(x, p.groups),
+  maxPool1d: (p, x) => F.maxPool1d(x, p.k, { stride: p.stride, padding: p.padding, dilation: p.dilation, ceilMode: p.ceilMode, returnIndices: true }),
+  avgPool1d: (p, x) => F.avgPool1d(x, p.k, { stride: p.stride, padding: p.padding, ceilMode: p.ceilMode, countIncludePad: p.countIncludePad }),
+  lpPool1d: (p, x) => F.lpPool1d(x, p.normType, p.k, { stride: p.stride, ceilMode: p.ceilMode }),
+  lpPool2d: (p, x) => F.lpPool2d(x, p.normType, p.k, { stride: p.stride, ceilMode: p.ceilMode }),
+  adaptiveAvgPool1d: (p, x) => F.adaptiveAvgPool1d(x, p.o),
+  adaptiveMaxPool1d: (p, x) => F.adaptiveMaxPool1d(x, p.o, { returnIndices: true }),
+  convTranspose1d: (p, x, w, b) => F.convTranspose1d(x, w, b ?? null, { stride: p.stride, padding: p.padding, outputPadding: p.outputPadding, dilation: p.dilation, groups: p.groups }),
+  pad: (p, x) => F.pad(x, p.pad, p.mode === 'constant' ? { mode: 'constant', value: p.value } : { mode: p.mode }),
+  localResponseNorm: (p, x) => F.localResponseNorm(x, p.size, 0.1, 0.75, 1),
 };
+
+// PyTorch 1.13's hardsigmoid gradient multiplies by 1/6 rounded to float32, in float64 too
+const GRAD_RTOL: Record<string, number> = { hardsigmoid: 1e-7 };
 
 describe('random surface calls match PyTorch (float64, values and gradients)', () => {
   it('has a kindling call for every op', () => {
@@ -133,9 +180,14 @@ describe('random surface calls match PyTorch (float64, values and gradients)', (
       grads.forEach((g, i) => {
         const want = c.grads![i];
         if (want === null) return;
-        expectClose(g === null ? new Float64Array(want.data.length) : g.contiguous().toTypedArray(), numbers(want), 1e-8, 1e-12);
+        expectClose(g === null ? new Float64Array(want.data.length) : g.contiguous().toTypedArray(), numbers(want), GRAD_RTOL[c.op] ?? 1e-8, 1e-12);
       });
     });
+  });
+  it("hardswish's gradient at exactly 3 is 1, PyTorch 1.13's vectorised rule (its scalar tail gives 1.5)", () => {
+    const x = kd.tensor([3, -3, 0], { dtype: 'float64', requiresGrad: true });
+    F.hardswish(x).sum().backward();
+    expect(x.grad!.tolist()).toEqual([1, -0.5, 0.5]);
   });
   it('trace of a non-square matrix sends its gradient to the diagonal only (PyTorch 1.13 fills every (cols+1)-th element)', () => {
     const x = kd.randn([3, 1], { dtype: 'float64', requiresGrad: true });
