@@ -92,6 +92,7 @@ export const OPS: OpRow[] = [
   unary('sigmoid', (x) => x.sigmoid()),
   unary('tanh', (x) => x.tanh()),
   unary('clamp', (x) => x.clamp(-0.5, 0.5)),
+  { name: 'bitwiseNot', inputs: [mask(3, 4)], fn: (m) => m.bitwiseNot() },
   unary('clamp min', (x) => x.clamp(-0.5)),
   { name: 'clamp tensor bounds', inputs: [f(3, 4), f(4), f(3, 1)], fn: (x, lo, hi) => x.clamp(lo.sub(1), hi.add(1)) },
   unary('pow scalar', (x) => x.pow(3)),

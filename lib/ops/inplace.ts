@@ -11,7 +11,7 @@ import { copyInto, fillView } from './alloc.js';
 import { elementwiseLayout } from './layout.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { add, div, mul, sub, sumToShape } from './binary.js';
-import { clamp, clampBounds } from './unary.js';
+import { clamp, clampBounds, hasFractionalBound } from './unary.js';
 
 /**
  * Refuses an in-place write that PyTorch refuses: through an expanded view (several positions
@@ -130,6 +130,9 @@ export const div_ = <T extends Tensor>(self: T, other: TensorLike): T => binaryI
 
 export function clamp_<T extends Tensor>(self: T, min?: number | null, max?: number | null): T {
   checkInPlace('clamp_', self);
+  if ((self.dtype === 'int32' || self.dtype === 'bool') && hasFractionalBound(min, max)) {
+    throw new TypeError(`clamp_: result type float32 can't be cast to the desired output type ${self.dtype} (a bound is not an integer); use x.clamp(…), which returns a float32 tensor`);
+  }
   if (needsGrad([self])) {
     rebase(self, clamp(self.clone(), min, max));  // the original self, kept for backward
     return self;

@@ -147,6 +147,17 @@ export function logicalNot(x: Tensor): Tensor {
   return x.eq(0);
 }
 
+/**
+ * PyTorch's bitwise_not (`~x`): logical not of a bool tensor, two's-complement not (-x - 1) of
+ * an int32 one. Throws a TypeError for floating-point tensors, as PyTorch does.
+ */
+export function bitwiseNot(x: Tensor): Tensor {
+  checkTensor('bitwiseNot', x);
+  if (x.dtype === 'bool') return x.eq(0);
+  if (x.dtype === 'int32') return sub(neg(x), 1);
+  throw new TypeError(`bitwiseNot: expected a bool or int32 tensor, but got ${x.dtype} (for a mask, compare first: x.gt(0).bitwiseNot())`);
+}
+
 /** Options of nanToNum (PyTorch's keyword arguments). */
 export interface NanToNumOptions {
   nan?: number;

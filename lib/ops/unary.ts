@@ -104,13 +104,22 @@ export function tanh(x: Tensor): Tensor {
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor('clamp', x);
-  // a bool tensor clamps as integers (or floats, for fractional bounds), as PyTorch promotes it
-  if (x.dtype === 'bool') return clamp(x.to([min, max].some((v) => typeof v === 'number' && !Number.isInteger(v)) ? 'float32' : 'int32'), min, max);
+  // a non-integer bound (a fraction, an infinity, NaN) makes an integer or bool result float32,
+  // as PyTorch promotes int64 with a Python float; a bool tensor with integer bounds clamps as int32
+  if (x.dtype === 'int32' || x.dtype === 'bool') {
+    if (hasFractionalBound(min, max)) return clamp(x.to('float32'), min, max);
+    if (x.dtype === 'bool') return clamp(x.to('int32'), min, max);
+  }
   const [lo, hi] = clampBounds(x, min, max);
   if (lo === 'nan') {
     return record(fullTensor(x.shape, NaN, x.dtype), 'ClampBackward', [x], (g) => [zerosTensor(g.shape, g.dtype)]);
   }
   return pointwiseOp('ClampBackward', x, U.clamp, B.clampBackward, 'input', lo, hi);
+}
+
+/** Whether a clamp bound is not an integer (a fraction, an infinity or NaN): PyTorch's float bound. */
+export function hasFractionalBound(min?: number | null, max?: number | null): boolean {
+  return [min, max].some((v) => typeof v === 'number' && !Number.isInteger(v));
 }
 
 /**

@@ -387,6 +387,8 @@ export class Tensor {
   logicalOr(other: TensorLike): Tensor { return math.logicalOr(this, other); }
   logicalXor(other: TensorLike): Tensor { return math.logicalXor(this, other); }
   logicalNot(): Tensor { return math.logicalNot(this); }
+  /** `~x`: not of a bool mask, or two's-complement not of an int32 tensor. */
+  bitwiseNot(): Tensor { return math.bitwiseNot(this); }
   /** |this - other| <= atol + rtol |other| everywhere. */
   allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean { return math.allclose(this, other, options); }
   isclose(other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor { return math.isclose(this, other, options); }

@@ -59,6 +59,14 @@ describe('bool tensors through reductions and sorting, as PyTorch', () => {
     expect(kd.tensor([true, false]).clamp(0.5, 2).tolist()).toEqual([1, 0.5]);
     expect(kd.tensor([true, false]).sign().tolist()).toEqual([true, false]);
   });
+
+  it('clamp of an int32 tensor with a non-integer bound is float32 (it used to clamp to whole numbers in int32)', () => {
+    const x = kd.tensor([-2, 0, 3], { dtype: 'int32' });
+    expect([x.clamp(-0.5, 1.5).dtype, x.clamp(-0.5, 1.5).tolist()]).toEqual(['float32', [-0.5, 0, 1.5]]);
+    expect([x.clamp(-1, 1).dtype, x.clamp(-1, 1).tolist()]).toEqual(['int32', [-1, 0, 1]]);
+    expect(x.clamp(-Infinity, 1).dtype).toBe('float32');
+    expect(() => x.clone().clamp_(0.5)).toThrow(/clamp_: result type float32 can't be cast to the desired output type int32/);
+  });
 });
 
 describe('bool tensors in place', () => {
@@ -70,5 +78,13 @@ describe('bool tensors in place', () => {
     expect(x.tolist()).toEqual([true, false, false]);
     expect(() => x.sub_(kd.tensor([true, true, true]))).toThrow(/sub_: subtraction with a bool tensor is not supported/);
     expect(() => x.relu()).toThrow(/relu: not implemented for bool tensors/);
+  });
+});
+
+describe('bitwiseNot', () => {
+  it("is PyTorch's ~: not of a bool mask, two's complement of int32 (wrapping), refused for floats", () => {
+    expect(kd.tensor([true, false]).bitwiseNot().tolist()).toEqual([false, true]);
+    expect(kd.tensor([0, 5, -3, -(2 ** 31)], { dtype: 'int32' }).bitwiseNot().tolist()).toEqual([-1, -6, 2, 2 ** 31 - 1]);
+    expect(() => kd.tensor([1.5]).bitwiseNot()).toThrow(/bitwiseNot: expected a bool or int32 tensor, but got float32/);
   });
 });
