@@ -256,6 +256,11 @@ export abstract class Module {
     return out;
   }
 
+  /** Every buffer (running statistics and the like), in namedBuffers' order. */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+
   /** Sets training mode here and in every submodule; returns this. */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
@@ -308,6 +313,11 @@ export abstract class Module {
     return this;
   }
 
+  /** Does nothing and returns this: the CPU is kindling's only device (PyTorch's module.cpu()). */
+  cpu(): this {
+    return this;
+  }
+
   /** to('float32'). */
   float(): this {
     return this.to('float32');
@@ -332,6 +342,31 @@ export abstract class Module {
     checkName('addModule', this, name);
     if (module !== null && !(module instanceof Module)) throw new TypeError(`addModule: ${describe(module)} is not a Module`);
     (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** addModule under PyTorch's newer name. */
+  registerModule(name: string, module: Module | null): void {
+    this.addModule(name, module);
+  }
+
+  /** The parameter at a dotted path ('encoder.weight'); throws naming what is missing. */
+  getParameter(target: string): Parameter {
+    const dot = target.lastIndexOf('.');
+    const owner = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
+    const name = target.slice(dot + 1);
+    const p = (owner as unknown as Record<string, unknown>)[name];
+    if (!(p instanceof Parameter)) throw new RangeError(`getParameter: ${owner.constructor.name} has no parameter '${name}' (in '${target}')`);
+    return p;
+  }
+
+  /** The buffer at a dotted path ('bn.running_mean'); throws naming what is missing. */
+  getBuffer(target: string): Tensor {
+    const dot = target.lastIndexOf('.');
+    const owner = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
+    const name = target.slice(dot + 1);
+    const b = (owner as unknown as Record<string, unknown>)[name];
+    if (!owner.internals.bufferNames.has(name) || !(b instanceof Tensor)) throw new RangeError(`getBuffer: ${owner.constructor.name} has no buffer '${name}' (in '${target}')`);
+    return b;
   }
 
   /** The submodule at a dotted path ('encoder.layers.0'); throws naming the missing part. */

@@ -101,6 +101,19 @@ describe('the Module surface', () => {
     expect(() => m.registerParameter('forward', null)).toThrow(/attribute 'forward' already exists/);
   });
 
+  it('buffers, cpu, registerModule, getParameter and getBuffer, as PyTorch names them', () => {
+    const m = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.BatchNorm2d(2));
+    expect(m.buffers()).toEqual(m.namedBuffers().map(([, b]) => b));
+    expect(m.buffers().length).toBe(3);
+    expect(m.cpu()).toBe(m);
+    m.registerModule('head', new nn.Identity());
+    expect(m.getSubmodule('head')).toBeInstanceOf(nn.Identity);
+    expect(m.getParameter('0.weight').shape).toEqual([2, 1, 3, 3]);
+    expect(m.getBuffer('1.running_var').shape).toEqual([2]);
+    expect(() => m.getBuffer('1.weight')).toThrow(/BatchNorm2d has no buffer 'weight' \(in '1.weight'\)/);
+    expect(() => m.getParameter('1.running_mean')).toThrow(/BatchNorm2d has no parameter 'running_mean'/);
+  });
+
   it('ModuleDict, ParameterList and ParameterDict register their entries under PyTorch keys', () => {
     const d = new nn.ModuleDict({ enc: new nn.Linear(2, 2), dec: new nn.Linear(2, 1) });
     expect(Object.keys(d.stateDict())).toEqual(['enc.weight', 'enc.bias', 'dec.weight', 'dec.bias']);
