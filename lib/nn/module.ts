@@ -349,11 +349,15 @@ export abstract class Module {
     this.addModule(name, module);
   }
 
+  /** The submodule a dotted path's last part belongs to, and that part ('a.b.weight' -> [a.b, 'weight']). */
+  private ownerOf(target: string): [Module, string] {
+    const dot = target.lastIndexOf('.');
+    return [this.getSubmodule(dot < 0 ? '' : target.slice(0, dot)), target.slice(dot + 1)];
+  }
+
   /** The parameter at a dotted path ('encoder.weight'); throws naming what is missing. */
   getParameter(target: string): Parameter {
-    const dot = target.lastIndexOf('.');
-    const owner = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
-    const name = target.slice(dot + 1);
+    const [owner, name] = this.ownerOf(target);
     const p = (owner as unknown as Record<string, unknown>)[name];
     if (!(p instanceof Parameter)) throw new RangeError(`getParameter: ${owner.constructor.name} has no parameter '${name}' (in '${target}')`);
     return p;
@@ -361,9 +365,7 @@ export abstract class Module {
 
   /** The buffer at a dotted path ('bn.running_mean'); throws naming what is missing. */
   getBuffer(target: string): Tensor {
-    const dot = target.lastIndexOf('.');
-    const owner = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
-    const name = target.slice(dot + 1);
+    const [owner, name] = this.ownerOf(target);
     const b = (owner as unknown as Record<string, unknown>)[name];
     if (!owner.internals.bufferNames.has(name) || !(b instanceof Tensor)) throw new RangeError(`getBuffer: ${owner.constructor.name} has no buffer '${name}' (in '${target}')`);
     return b;

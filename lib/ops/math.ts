@@ -295,22 +295,21 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   if (hiD !== null) out = minimum(out, hiD);
   if (!isFloating(out.dtype)) return out;
   return record(out, 'ClampBackward', [x, lo instanceof Tensor ? lo : null, hi instanceof Tensor ? hi : null], (g, needs) => {
-    const zero = 0;
     let keepX = loD !== null ? ge(xd, loD) : null;
     if (hiD !== null) keepX = keepX === null ? le(xd, hiD) : keepX.logicalAnd(le(xd, hiD));
-    const gx = needs[0] ? where(keepX!, g, zero) : null;
+    const gx = needs[0] ? where(keepX!, g, 0) : null;
     let gLo: Tensor | null = null;
     if (needs[1] && loD !== null) {
       const below = hiD !== null ? lt(xd, loD).logicalAnd(lt(loD, hiD)) : lt(xd, loD);
-      gLo = gradOf(where(below, g, zero), lo as Tensor);
+      gLo = gradOf(where(below, g, 0), lo as Tensor);
     }
     let gHi: Tensor | null = null;
     if (needs[2] && hiD !== null) {
       const above = loD !== null ? gt(xd, hiD).logicalOr(lt(hiD, loD)) : gt(xd, hiD);
-      gHi = gradOf(where(above, g, zero), hi as Tensor);
+      gHi = gradOf(where(above, g, 0), hi as Tensor);
     }
     return [gx, gLo, gHi];
-  }, [x]);
+  }, [x, ...[lo, hi].filter((b): b is Tensor => b instanceof Tensor)]);
 }
 
 /** clamp with only a lower bound. */
