@@ -111,6 +111,18 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
 }
 
 /**
+ * value, a reduction of all of x to one of its elements, recorded with PyTorch's full median
+ * gradient: shared evenly by every element equal to it (NaN by every NaN).
+ */
+function sharedEvenly(name: string, x: Tensor, value: Tensor): Tensor {
+  return record(value, name, [x], (g) => {
+    const v = x.detach();
+    const hit = value.isnan().item() === 1 ? v.isnan() : v.eq(value);
+    return [hit.to(g.dtype).mul(g.div(hit.sum().to(g.dtype)))];
+  });
+}
+
+/**
  * The median (the lower one of an even count, as PyTorch): of all elements as a 0-d tensor, or
  * along dim as `{ values, indices }`. A lane holding NaN has median NaN.
  */
@@ -120,13 +132,7 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   checkTensor('median', x);
   if (dim === undefined) {
     if (x.numel() === 0) throw new RangeError('median: expected a non-empty tensor');
-    // PyTorch's full median sends the gradient evenly to every element equal to it (NaN to NaN)
-    const value = runOrder('median', 'median', reshape(x.detach(), [-1]), 0, 1, 0, false).values.reshape([]);
-    return record(value, 'MedianBackward', [x], (g) => {
-      const v = x.detach();
-      const hit = value.isnan().item() === 1 ? v.isnan() : v.eq(value);
-      return [hit.to(g.dtype).mul(g.div(hit.sum().to(g.dtype)))];
-    });
+    return sharedEvenly('MedianBackward', x, runOrder('median', 'median', reshape(x.detach(), [-1]), 0, 1, 0, false).values.reshape([]));
   }
   const d = orderDim('median', x, dim);
   if (x.dim() > 0 && x.shape[d] === 0) throw new RangeError(`median: expected reduction dim ${d} to have non-zero size`);
@@ -145,12 +151,7 @@ export function nanmedian(x: Tensor, dim?: number, keepdim = false): Tensor | Va
   checkTensor('nanmedian', x);
   if (dim === undefined) {
     if (x.numel() === 0) throw new RangeError('nanmedian: expected a non-empty tensor');
-    const value = nanmedian(reshape(x.detach(), [-1]), 0).values.reshape([]);
-    return record(value, 'NanmedianBackward', [x], (g) => {
-      const v = x.detach();
-      const hit = value.isnan().item() === 1 ? v.isnan() : v.eq(value);
-      return [hit.to(g.dtype).mul(g.div(hit.sum().to(g.dtype)))];
-    });
+    return sharedEvenly('NanmedianBackward', x, nanmedian(reshape(x.detach(), [-1]), 0).values.reshape([]));
   }
   const d = orderDim('nanmedian', x, dim);
   if (x.dim() > 0 && x.shape[d] === 0) throw new RangeError(`nanmedian: expected reduction dim ${d} to have non-zero size`);
