@@ -4,6 +4,7 @@
  * logaddexp and lerp. Forwards run on the native elementwise kernels; gradients are
  * compositions of ops (fused only where a benchmark shows it pays).
  */
+import { checkOptions } from '../options.js';
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -441,6 +442,8 @@ export function roundedDivide(op: string, a: TensorLike, b: TensorLike, mode: 't
 
 /** a / b (true division), or rounded with roundingMode 'trunc' or 'floor' (PyTorch's div). */
 export function divide(a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
+  checkOptions('div', options, ['roundingMode']);
+  options = options ?? {};  // null, as PyTorch's None: the defaults
   const mode = options.roundingMode ?? null;
   if (mode === null) return div(a, b);
   if (mode !== 'trunc' && mode !== 'floor') throw new RangeError(`div: roundingMode must be 'trunc', 'floor' or null, but got ${describe(mode)}`);

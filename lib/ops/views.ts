@@ -24,6 +24,7 @@ function makeView(
 }
 
 function checkSizes(op: string, shape: unknown[]): void {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: expected sizes as an array of integers, but received ${describe(shape)}`);
   for (const s of shape) {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < -1) {
       throw new TypeError(`${op}: expected sizes to be integers >= -1, but received [${shape.map(String).join(', ')}]`);
