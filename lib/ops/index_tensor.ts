@@ -25,3 +25,18 @@ export function asIndexTensor(op: string, v: unknown, name = 'index'): Tensor {
   if (Array.isArray(v)) return asIndexTensor(op, tensor(v as number[], { dtype: 'float64' }), name);
   throw new TypeError(`${op}: expected ${name} to be an int32 tensor (or whole numbers), but received ${describe(v)}`);
 }
+
+/** The most entries an index built in JS may have: int32 positions, and a typed array's length. */
+const MAX_INDEX_LENGTH = 2 ** 31 - 1;
+
+/**
+ * A zeroed Int32Array of `length` for an index an op builds itself (a repeat, a padding), or a
+ * RangeError naming the op when no tensor could be that long, before any memory is taken: a JS
+ * array of that length would exhaust V8's heap, which aborts the process.
+ */
+export function indexBuffer(op: string, what: string, length: number): Int32Array {
+  if (!(length <= MAX_INDEX_LENGTH)) {
+    throw new RangeError(`${op}: the ${what} would have ${length} entries, more than the ${MAX_INDEX_LENGTH} a tensor dim can index`);
+  }
+  return new Int32Array(length);
+}

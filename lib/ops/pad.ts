@@ -10,13 +10,14 @@ import { describe, formatShape } from '../tensor/shape.js';
 import { checkTensor } from './unary.js';
 import { cat, indexSelect } from './indexing.js';
 import { fullTensor } from './alloc.js';
+import { asIndexTensor, indexBuffer } from './index_tensor.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
 const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
 
 /** The source index of each position of one padded dim of size n, for the index modes. */
-function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: number, right: number): number[] {
+function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: number, right: number): Int32Array {
   const at = (j: number): number => {
     if (mode === 'replicate') return Math.min(Math.max(j, 0), n - 1);
     if (mode === 'circular') return ((j % n) + n) % n;
@@ -24,7 +25,9 @@ function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: numb
     const m = ((j % period) + period) % period;
     return m < n ? m : period - m;
   };
-  return Array.from({ length: left + n + right }, (_, i) => at(i - left));
+  const out = indexBuffer('pad', `${mode}-padded dim`, left + n + right);
+  for (let i = 0; i < out.length; i++) out[i] = at(i - left);
+  return out;
 }
 
 /**
@@ -75,7 +78,7 @@ export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; val
       throw new RangeError(`pad: circular padding (${l}, ${r}) must not exceed the size ${n} of dim ${dim} of input ${formatShape(x.shape)}${n < size ? ' after cropping' : ''}`);
     }
     if (n === 0) throw new RangeError(`pad: cannot ${mode}-pad dim ${dim} of input ${formatShape(x.shape)}, which is empty${n < size ? ' after cropping' : ''}`);
-    y = indexSelect(y, dim, sourceIndices(mode, n, l, r));
+    y = indexSelect(y, dim, asIndexTensor('pad', sourceIndices(mode, n, l, r)));
   }
   return y;
 }

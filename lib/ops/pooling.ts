@@ -191,6 +191,9 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: number): Tensor {
   return adaptiveAvgPool2d(input.unsqueeze(-2), [1, outputSize]).squeeze(-2);
 }
 
+/** The most windows adaptiveMaxPool2d takes (each is a few tensor ops; 65,536 take about a second). */
+const MAX_ADAPTIVE_WINDOWS = 2 ** 16;
+
 /**
  * Max over PyTorch's adaptive windows of [N, C, H, W] (or [C, H, W]) to outputSize; with
  * returnIndices, also each maximum's flat index into its H*W plane (int32), as PyTorch.
@@ -203,6 +206,11 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: Pair | [number | nu
   const x = images('adaptiveMaxPool2d', input);
   const [oh, ow] = adaptiveSize('adaptiveMaxPool2d', x, outputSize);
   const [h, w] = x.shape.slice(-2);
+  // every window is its own small op here, so a vast output would exhaust V8's heap (which
+  // aborts the process) long before it filled memory: refuse it instead
+  if (oh * ow > MAX_ADAPTIVE_WINDOWS) {
+    throw new RangeError(`adaptiveMaxPool2d: output size [${oh}, ${ow}] has ${oh * ow} windows; kindling computes adaptive max pooling window by window and takes at most ${MAX_ADAPTIVE_WINDOWS}`);
+  }
   // max with indices, so a tie sends the whole gradient to the first maximum (in row-major
   // window order) as PyTorch's kernel does, where amax would split it
   const values: Tensor[][] = [];

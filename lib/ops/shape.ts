@@ -13,7 +13,7 @@ import { checkTensor } from './unary.js';
 import { cat, indexSelect, stack, where } from './indexing.js';
 import { diagonal, expand, narrow, permute, reshape, select, transpose } from './views.js';
 import { sum } from './reduce.js';
-import { asIndexTensor } from './index_tensor.js';
+import { asIndexTensor, indexBuffer } from './index_tensor.js';
 
 function checkInt(op: string, name: string, v: unknown): asserts v is number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${op}: expected ${name} to be an integer, but received ${describe(v)}`);
@@ -130,9 +130,11 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor | number[],
     if (counts.length !== n) throw new RangeError(`repeatInterleave: repeats must have the same size as input along dim (${n}), but got ${counts.length}`);
     if (counts.some((c) => c < 0)) throw new RangeError('repeatInterleave: repeats must be non-negative');
   }
-  const index: number[] = [];
+  const index = indexBuffer('repeatInterleave', 'repeated dim', counts.reduce((a, c) => a + c, 0));
+  let at = 0;
   counts.forEach((c, i) => {
-    for (let k = 0; k < c; k++) index.push(i);
+    index.fill(i, at, at + c);
+    at += c;
   });
   return indexSelect(src, d, asIndexTensor('repeatInterleave', index, 'index'));
 }

@@ -115,3 +115,12 @@ describe('cropping pads and adaptive max pooling indices', () => {
     expect(() => kd.nn.functional.adaptiveMaxPool2d(x, 1, { return_indices: true } as never)).toThrow(/did you mean 'returnIndices'/);
   });
 });
+
+describe('index-building ops refuse sizes no tensor can hold, instead of exhausting the JS heap', () => {
+  it('repeatInterleave, pad and adaptiveMaxPool2d name the size', () => {
+    expect(() => kd.zeros([4]).repeatInterleave(1e9)).toThrow(/repeatInterleave: the repeated dim would have 4000000000 entries, more than the 2147483647/);
+    expect(() => kd.nn.functional.pad(kd.zeros([1, 1, 4]), [3e9, 0], { mode: 'replicate' })).toThrow(/pad: the replicate-padded dim would have 3000000004 entries/);
+    expect(() => kd.nn.functional.adaptiveMaxPool2d(kd.zeros([1, 1, 4, 4]), [1e8, 1])).toThrow(/adaptiveMaxPool2d: output size \[100000000, 1\] has 100000000 windows/);
+    expect(kd.tensor([1, 2]).repeatInterleave(kd.tensor([2, 1], { dtype: 'int32' })).tolist()).toEqual([1, 1, 2]);
+  });
+});
