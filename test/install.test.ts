@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../lib/native.js';
-import { ensurePrebuild, runAsync } from './prebuild_helper.js';
+import { ensurePrebuild, PREBUILD_TIMEOUT_MS, runAsync } from './prebuild_helper.js';
 
 let work = '';
 let tarball = '';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const packed = await runAsync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: packageRoot });
   if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
   tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
-}, 900_000);
+}, PREBUILD_TIMEOUT_MS);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });

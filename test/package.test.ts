@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../lib/native.js';
-import { ensurePrebuild, prebuilt, runAsync } from './prebuild_helper.js';
+import { ensurePrebuild, PREBUILD_TIMEOUT_MS, prebuilt, runAsync } from './prebuild_helper.js';
 
 let app = '';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     cpSync(join(packageRoot, f), join(pkg, f), { recursive: true });
   }
   for (const dep of ['node-gyp-build']) symlinkSync(join(packageRoot, 'node_modules', dep), join(app, 'node_modules', dep));
-}, 900_000);  // the first prebuild as root also makes the build root (a few minutes)
+}, PREBUILD_TIMEOUT_MS);  // the first prebuild as root also makes the build root
 
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });

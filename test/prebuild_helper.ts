@@ -33,6 +33,13 @@ export function runAsync(cmd: string, args: string[], options: { cwd?: string; e
   });
 }
 
+/**
+ * How long a test file may wait for ensurePrebuild. On a machine without the build root, the
+ * first prebuild also makes it (debootstrap, then OpenBLAS for x64 and arm64): that took more
+ * than 15 minutes on a fresh 2-core machine (2026-12-02), so a quarter-hour limit failed CI there.
+ */
+export const PREBUILD_TIMEOUT_MS = 45 * 60_000;
+
 /** Makes the prebuild if it is missing or stale; returns its path. */
 export async function ensurePrebuild(): Promise<string> {
   const lock = join(packageRoot, 'build-prebuild.lock');
