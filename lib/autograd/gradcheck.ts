@@ -2,6 +2,7 @@
  * gradcheck: compares the gradients backward computes with central finite differences,
  * in float64, element by element of the full Jacobian, as torch.autograd.gradcheck does.
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from './grad_mode.js';
 import { zeroStorage } from '../tensor/dtype.js';
@@ -23,6 +24,7 @@ export interface GradcheckOptions {
  * (naming the input, element and both values) unless raiseException is false.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): boolean {
+  options = checkOptions('gradcheck', options, ['eps', 'atol', 'rtol', 'raiseException']);
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

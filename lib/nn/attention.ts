@@ -56,7 +56,7 @@ export class MultiheadAttention extends Module {
   /** Throws RangeError when embedDim is not divisible by numHeads. */
   constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
-    checkOptions('MultiheadAttention', options, ['dropout', 'bias', 'kdim', 'vdim', 'batchFirst', 'dtype']);
+    options = checkOptions('MultiheadAttention', options, ['dropout', 'bias', 'kdim', 'vdim', 'batchFirst', 'dtype']);
     if (!Number.isInteger(embedDim) || embedDim <= 0 || !Number.isInteger(numHeads) || numHeads <= 0 || embedDim % numHeads !== 0) {
       throw new RangeError(`MultiheadAttention: embedDim (${describe(embedDim)}) must be divisible by numHeads (${describe(numHeads)})`);
     }
@@ -87,6 +87,7 @@ export class MultiheadAttention extends Module {
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: AttentionCallOptions = {}): [Tensor, Tensor | null] {
     const name = 'MultiheadAttention';
+    options = checkOptions(name, options, ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal']);
     for (const [n, t] of [['query', query], ['key', key], ['value', value]] as const) checkFloat(name, n, t);
     const unbatched = query.dim() === 2;
     if (query.dim() !== key.dim() || query.dim() !== value.dim() || (query.dim() !== 2 && query.dim() !== 3)) {

@@ -32,7 +32,7 @@ abstract class BatchNormBase extends Module {
   /** Throws RangeError for a numFeatures that is not a positive integer. */
   constructor(readonly numFeatures: number, readonly options: BatchNormModuleOptions = {}) {
     super();
-    checkOptions(new.target.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
+    this.options = options = checkOptions(new.target.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new RangeError(`${this.constructor.name}: expected numFeatures to be a positive integer, but received ${describe(numFeatures)}`);
     const dtype = options.dtype ?? 'float32';
     const affine = options.affine ?? true;

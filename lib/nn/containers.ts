@@ -9,14 +9,23 @@ function checkModule(op: string, m: unknown, i: number): Module {
   return m;
 }
 
+/** null (PyTorch's None) as empty; anything else that is not iterable is a TypeError naming the argument. */
+function iterableArg<T>(op: string, what: string, v: Iterable<T> | null): Iterable<T> {
+  if (v === null || v === undefined) return [];
+  if (typeof v !== 'object' || typeof (v as Partial<Iterable<T>>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${op}: expected ${what} to be an array or another iterable, but received ${describe(v)}`);
+  }
+  return v;
+}
+
 /** Modules in a list; not callable itself (iterate it in your own forward). */
 export class ModuleList extends Module {
   [index: number]: Module;
   private count = 0;
 
-  constructor(modules: Module[] = []) {
+  constructor(modules: Iterable<Module> | null = []) {
     super();
-    modules.forEach((m) => this.append(m));
+    for (const m of iterableArg('ModuleList', 'modules', modules)) this.append(m);
   }
 
   append(m: Module): this {
@@ -70,9 +79,12 @@ export class Sequential extends ModuleList {
 
 /** Submodules by name (PyTorch's ModuleDict); registered like fields, in insertion order. */
 export class ModuleDict extends Module {
-  constructor(modules: Record<string, Module> | [string, Module][] = {}) {
+  constructor(modules: Record<string, Module> | [string, Module][] | null = {}) {
     super();
-    for (const [k, m] of Array.isArray(modules) ? modules : Object.entries(modules)) this.set(k, m);
+    for (const entry of Array.isArray(modules) ? modules : Object.entries(modules ?? {})) {
+      if (!Array.isArray(entry) || entry.length !== 2) throw new TypeError(`ModuleDict: expected [key, module] pairs or an object of modules, but received the entry ${describe(entry)}`);
+      this.set(entry[0], entry[1]);
+    }
   }
 
   /** Adds or replaces the module under key. */
@@ -115,9 +127,9 @@ export class ParameterList extends Module {
   [index: number]: Parameter;
   private count = 0;
 
-  constructor(params: Iterable<Parameter | Tensor> = []) {
+  constructor(params: Iterable<Parameter | Tensor> | null = []) {
     super();
-    for (const p of params) this.append(p);
+    for (const p of iterableArg('ParameterList', 'params', params)) this.append(p);
   }
 
   /** Adds a parameter (a plain tensor is wrapped in one, as PyTorch does). */
@@ -143,9 +155,9 @@ export class ParameterList extends Module {
 
 /** Parameters by name (PyTorch's ParameterDict). */
 export class ParameterDict extends Module {
-  constructor(params: Record<string, Parameter | Tensor> = {}) {
+  constructor(params: Record<string, Parameter | Tensor> | null = {}) {
     super();
-    for (const [k, p] of Object.entries(params)) this.set(k, p);
+    for (const [k, p] of Object.entries(params ?? {})) this.set(k, p);
   }
 
   /** Adds or replaces the parameter under key (a plain tensor is wrapped in one). */

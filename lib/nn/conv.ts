@@ -34,6 +34,8 @@ export interface ConvTransposeModuleOptions {
   dtype?: DType;
 }
 
+type ConvTranspose1dOptions = ConvTransposeModuleOptions & { stride?: number; padding?: number; outputPadding?: number; dilation?: number };
+
 const MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 /** Shared parameters and checks of the four convolution modules. */
@@ -78,14 +80,23 @@ const TRANSPOSE_OPTIONS = ['stride', 'padding', 'outputPadding', 'dilation', 'gr
 abstract class ConvNd extends ConvBase {
   readonly paddingMode: PaddingMode;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number[], readonly options: ConvModuleOptions) {
-    checkOptions(new.target.name, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype']);
+  readonly options: ConvModuleOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number[], opts: ConvModuleOptions | null) {
+    const options = checkOptions(new.target.name, opts, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype']);
     super(inChannels, outChannels, kernelSize, options.groups, false, options.bias, options.dtype);
+    this.options = options;
     this.paddingMode = options.paddingMode ?? 'zeros';
     if (!MODES.includes(this.paddingMode)) throw new RangeError(`${this.constructor.name}: paddingMode must be one of ${MODES.join(', ')}, but received ${describe(options.paddingMode)}`);
     if (this.paddingMode !== 'zeros' && typeof options.padding === 'string') {
       throw new RangeError(`${this.constructor.name}: padding='${options.padding}' works with paddingMode 'zeros' only`);
     }
+  }
+
+  /** What the functional form takes: the module's options without bias, paddingMode and dtype. */
+  protected callOptions(padding: ConvModuleOptions['padding']): F.ConvOptions {
+    const { stride, dilation } = this.options;
+    return { stride, dilation, groups: this.groups, padding };
   }
 
   /** The padding amounts per spatial dim (for non-zero padding modes, padded before the convolution). */
@@ -112,16 +123,21 @@ abstract class ConvNd extends ConvBase {
   }
 }
 
-const size2 = (k: Pair): number[] => (typeof k === 'number' ? [k, k] : [...k]);
+/** kernelSize as one number per spatial dim; throws TypeError for anything but a number or an array of dims numbers. */
+function sizes(owner: string, k: unknown, dims: number): number[] {
+  if (typeof k === 'number') return Array<number>(dims).fill(k);
+  if (Array.isArray(k) && k.length === dims) return k as number[];
+  throw new TypeError(`${owner}: expected kernelSize to be a number or an array of ${dims} numbers, but received ${describe(k)}`);
+}
 
 /** 2-D convolution over [N, C, H, W]; weight [outChannels, inChannels/groups, kH, kW]. Throws RangeError for bad sizes. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvModuleOptions = {}) {
-    super(inChannels, outChannels, size2(kernelSize), options);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvModuleOptions | null = {}) {
+    super(inChannels, outChannels, sizes('Conv2d', kernelSize, 2), options);
   }
   forward(x: Tensor): Tensor {
     const { x: xp, padding } = this.input(x, 2);
-    return F.conv2d(xp, this.weight, this.bias, { ...this.options, padding });
+    return F.conv2d(xp, this.weight, this.bias, this.callOptions(padding));
   }
 }
 
@@ -130,44 +146,55 @@ export class Conv2d extends ConvNd {
  * Throws RangeError for bad sizes.
  */
 export class Conv3d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Triple, options: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv3dOptions & { paddingMode?: PaddingMode } = {}) {
-    super(inChannels, outChannels, typeof kernelSize === 'number' ? [kernelSize, kernelSize, kernelSize] : [...kernelSize], options as ConvModuleOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Triple, options: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv3dOptions & { paddingMode?: PaddingMode } | null = {}) {
+    super(inChannels, outChannels, sizes('Conv3d', kernelSize, 3), options as ConvModuleOptions);
   }
   forward(x: Tensor): Tensor {
     const { x: xp, padding } = this.input(x, 3);
-    return F.conv3d(xp, this.weight, this.bias, { ...(this.options as Conv3dOptions), padding: padding as Conv3dOptions['padding'] });
+    return F.conv3d(xp, this.weight, this.bias, this.callOptions(padding) as Conv3dOptions);
   }
 }
 
 /** 1-D convolution over [N, C, L]; weight [outChannels, inChannels/groups, k]. Throws RangeError for bad sizes. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & { stride?: number; padding?: number | 'same' | 'valid'; dilation?: number } = {}) {
-    super(inChannels, outChannels, [kernelSize], options);
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & { stride?: number; padding?: number | 'same' | 'valid'; dilation?: number } | null = {}) {
+    super(inChannels, outChannels, sizes('Conv1d', kernelSize, 1), options);
   }
   forward(x: Tensor): Tensor {
     const { x: xp, padding } = this.input(x, 1);
-    return F.conv1d(xp, this.weight, this.bias, { ...this.options, padding });
+    return F.conv1d(xp, this.weight, this.bias, this.callOptions(padding));
   }
+}
+
+/** What the functional form takes: the module's options without bias and dtype. */
+function transposeCall(o: ConvTransposeModuleOptions, groups: number): F.ConvTransposeOptions {
+  return { stride: o.stride, padding: o.padding, outputPadding: o.outputPadding, dilation: o.dilation, groups };
 }
 
 /** Transposed 2-D convolution; weight [inChannels, outChannels/groups, kH, kW]. */
 export class ConvTranspose2d extends ConvBase {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvTransposeModuleOptions = {}) {
-    checkOptions('ConvTranspose2d', options, TRANSPOSE_OPTIONS);
-    super(inChannels, outChannels, size2(kernelSize), options.groups, true, options.bias, options.dtype);
+  readonly options: ConvTransposeModuleOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeModuleOptions | null = {}) {
+    const options = checkOptions('ConvTranspose2d', opts, TRANSPOSE_OPTIONS);
+    super(inChannels, outChannels, sizes('ConvTranspose2d', kernelSize, 2), options.groups, true, options.bias, options.dtype);
+    this.options = options;
   }
   forward(x: Tensor): Tensor {
-    return F.convTranspose2d(x, this.weight, this.bias, this.options);
+    return F.convTranspose2d(x, this.weight, this.bias, transposeCall(this.options, this.groups));
   }
 }
 
 /** Transposed 1-D convolution; weight [inChannels, outChannels/groups, k]. */
 export class ConvTranspose1d extends ConvBase {
-  constructor(inChannels: number, outChannels: number, kernelSize: number, readonly options: ConvTransposeModuleOptions & { stride?: number; padding?: number; outputPadding?: number; dilation?: number } = {}) {
-    checkOptions('ConvTranspose1d', options, TRANSPOSE_OPTIONS);
-    super(inChannels, outChannels, [kernelSize], options.groups, true, options.bias, options.dtype);
+  readonly options: ConvTranspose1dOptions;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: ConvTranspose1dOptions | null = {}) {
+    const options = checkOptions('ConvTranspose1d', opts, TRANSPOSE_OPTIONS);
+    super(inChannels, outChannels, sizes('ConvTranspose1d', kernelSize, 1), options.groups, true, options.bias, options.dtype);
+    this.options = options;
   }
   forward(x: Tensor): Tensor {
-    return F.convTranspose1d(x, this.weight, this.bias, this.options);
+    return F.convTranspose1d(x, this.weight, this.bias, transposeCall(this.options, this.groups));
   }
 }

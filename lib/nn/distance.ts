@@ -3,6 +3,7 @@
  * positional parameters or one options object.
  */
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../options.js';
 import { Module } from './module.js';
 import * as F from './functional.js';
 
@@ -11,7 +12,7 @@ export class CosineSimilarity extends Module {
   readonly eps: number;
   constructor(dim: number | { dim?: number; eps?: number } = 1, eps = 1e-8) {
     super();
-    const o = typeof dim === 'object' ? dim : { dim, eps };
+    const o = dim !== null && typeof dim === 'object' ? checkOptions('CosineSimilarity', dim, ['dim', 'eps']) : { dim: dim ?? undefined, eps };
     this.dim = o.dim ?? 1;
     this.eps = o.eps ?? 1e-8;
   }
@@ -25,7 +26,7 @@ export class PairwiseDistance extends Module {
   readonly keepdim: boolean;
   constructor(p: number | { p?: number; eps?: number; keepdim?: boolean } = 2, eps = 1e-6, keepdim = false) {
     super();
-    const o = typeof p === 'object' ? p : { p, eps, keepdim };
+    const o = p !== null && typeof p === 'object' ? checkOptions('PairwiseDistance', p, ['p', 'eps', 'keepdim']) : { p: p ?? undefined, eps, keepdim };
     this.norm = o.p ?? 2;
     this.eps = o.eps ?? 1e-6;
     this.keepdim = o.keepdim ?? false;

@@ -2,6 +2,7 @@
  * nn.init: in-place initialisers with PyTorch's formulas, drawing from kindling's seeded
  * generator. Each fills the tensor under noGrad and returns it.
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -89,10 +90,12 @@ function kaimingStd(op: string, t: Tensor, o: KaimingOptions): number {
 }
 
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  options = checkOptions('kaimingUniform_', options, ['a', 'mode', 'nonlinearity', 'generator']);
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
   return uniform_(t, -bound, bound, options.generator);
 }
 
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  options = checkOptions('kaimingNormal_', options, ['a', 'mode', 'nonlinearity', 'generator']);
   return normal_(t, 0, kaimingStd('kaimingNormal_', t, options), options.generator);
 }

@@ -23,7 +23,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean; dtype?: DType } = {}) {
     super();
-    checkOptions('Linear', options, ['bias', 'dtype']);
+    options = checkOptions('Linear', options, ['bias', 'dtype']);
     positiveInt('Linear', 'inFeatures', inFeatures);
     positiveInt('Linear', 'outFeatures', outFeatures);
     const dtype = options.dtype ?? 'float32';
@@ -65,7 +65,7 @@ export class Bilinear extends Module {
 
   constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, options: { bias?: boolean; dtype?: DType } = {}) {
     super();
-    checkOptions('Bilinear', options, ['bias', 'dtype']);
+    options = checkOptions('Bilinear', options, ['bias', 'dtype']);
     positiveInt('Bilinear', 'in1Features', in1Features);
     positiveInt('Bilinear', 'in2Features', in2Features);
     positiveInt('Bilinear', 'outFeatures', outFeatures);

@@ -3,9 +3,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import * as F from './functional.js';
 
+// Options are checked by the functional form at the first call; null (PyTorch's None) means defaults.
 abstract class Loss<O extends F.ReductionOptions> extends Module {
-  constructor(readonly options: O = {} as O) {
+  readonly options: O;
+  constructor(options: O | null = {} as O) {
     super();
+    this.options = options ?? ({} as O);
   }
   abstract override forward(input: Tensor, target: Tensor): Tensor;
   override extraRepr(): string {
@@ -49,13 +52,15 @@ export class SmoothL1Loss extends Loss<F.ReductionOptions & { beta?: number }> {
 
 /** KL divergence of target from input's log-probabilities; reduction 'batchmean' is the true mean. */
 export class KLDivLoss extends Module {
-  constructor(readonly options: { reduction?: F.KlReduction; logTarget?: boolean } = {}) { super(); }
+  readonly options: { reduction?: F.KlReduction; logTarget?: boolean };
+  constructor(options: { reduction?: F.KlReduction; logTarget?: boolean } | null = {}) { super(); this.options = options ?? {}; }
   forward(input: Tensor, target: Tensor): Tensor { return F.klDiv(input, target, this.options); }
 }
 
 /** A loss of three tensors (two inputs and a label or a third embedding). */
 abstract class TripleLoss<O extends F.ReductionOptions> extends Module {
-  constructor(readonly options: O = {} as O) { super(); }
+  readonly options: O;
+  constructor(options: O | null = {} as O) { super(); this.options = options ?? ({} as O); }
   abstract override forward(a: Tensor, b: Tensor, c: Tensor): Tensor;
 }
 

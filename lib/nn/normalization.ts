@@ -17,7 +17,7 @@ export class LayerNorm extends Module {
   /** Throws RangeError for a normalizedShape that is not positive integers. */
   constructor(normalizedShape: number | number[], readonly options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType } = {}) {
     super();
-    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
+    this.options = options = checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.some((s) => !Number.isInteger(s) || s <= 0)) {
       throw new RangeError(`LayerNorm: expected normalizedShape to be a positive integer or a list of them, but received ${describe(normalizedShape)}`);
@@ -46,7 +46,7 @@ export class GroupNorm extends Module {
   /** Throws RangeError when numChannels is not divisible by numGroups. */
   constructor(readonly numGroups: number, readonly numChannels: number, readonly options: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
     super();
-    checkOptions('GroupNorm', options, ['eps', 'affine', 'dtype']);
+    this.options = options = checkOptions('GroupNorm', options, ['eps', 'affine', 'dtype']);
     if (!Number.isInteger(numGroups) || numGroups <= 0 || !Number.isInteger(numChannels) || numChannels <= 0 || numChannels % numGroups !== 0) {
       throw new RangeError(`GroupNorm: numChannels (${String(numChannels)}) must be a positive multiple of numGroups (${String(numGroups)})`);
     }

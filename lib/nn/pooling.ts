@@ -13,28 +13,28 @@ type Pair = number | [number, number];
 
 /** Max over kernelSize windows of [N, C, H, W]; with returnIndices, forward returns [values, indices]. */
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: MaxPoolOptions = {}) { super(); checkOptions('MaxPool2d', options, MAX_POOL_OPTIONS); }
+  constructor(readonly kernelSize: Pair, readonly options: MaxPoolOptions = {}) { super(); this.options = checkOptions('MaxPool2d', options, MAX_POOL_OPTIONS); }
   forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.maxPool2d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
 }
 
 /** Max over kernelSize windows of [N, C, L]. */
 export class MaxPool1d extends Module {
-  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.maxPool1d>[2] = {}) { super(); checkOptions('MaxPool1d', options, MAX_POOL_OPTIONS); }
+  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.maxPool1d>[2] = {}) { super(); this.options = checkOptions('MaxPool1d', options, MAX_POOL_OPTIONS); }
   forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.maxPool1d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${this.kernelSize}`; }
 }
 
 /** Mean over kernelSize windows of [N, C, H, W]. */
 export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: Pair, readonly options: AvgPoolOptions = {}) { super(); checkOptions('AvgPool2d', options, AVG_POOL_OPTIONS); }
+  constructor(readonly kernelSize: Pair, readonly options: AvgPoolOptions = {}) { super(); this.options = checkOptions('AvgPool2d', options, AVG_POOL_OPTIONS); }
   forward(x: Tensor): Tensor { return F.avgPool2d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
 }
 
 /** Mean over kernelSize windows of [N, C, L]. */
 export class AvgPool1d extends Module {
-  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.avgPool1d>[2] = {}) { super(); checkOptions('AvgPool1d', options, AVG_POOL_OPTIONS); }
+  constructor(readonly kernelSize: number, readonly options: Parameters<typeof F.avgPool1d>[2] = {}) { super(); this.options = checkOptions('AvgPool1d', options, AVG_POOL_OPTIONS); }
   forward(x: Tensor): Tensor { return F.avgPool1d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${this.kernelSize}`; }
 }
@@ -55,14 +55,14 @@ export class AdaptiveAvgPool1d extends Module {
 
 /** Max over adaptive windows to a fixed output size. */
 export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: Pair | [number | null, number | null], readonly options: { returnIndices?: boolean } = {}) { super(); checkOptions('AdaptiveMaxPool2d', options, ['returnIndices']); }
+  constructor(readonly outputSize: Pair | [number | null, number | null], readonly options: { returnIndices?: boolean } = {}) { super(); this.options = checkOptions('AdaptiveMaxPool2d', options, ['returnIndices']); }
   forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.adaptiveMaxPool2d(x, this.outputSize, this.options); }
   override extraRepr(): string { return `outputSize=${String(this.outputSize)}`; }
 }
 
 /** Max over adaptive windows of [N, C, L] to a fixed length. */
 export class AdaptiveMaxPool1d extends Module {
-  constructor(readonly outputSize: number, readonly options: { returnIndices?: boolean } = {}) { super(); checkOptions('AdaptiveMaxPool1d', options, ['returnIndices']); }
+  constructor(readonly outputSize: number, readonly options: { returnIndices?: boolean } = {}) { super(); this.options = checkOptions('AdaptiveMaxPool1d', options, ['returnIndices']); }
   forward(x: Tensor): Tensor | [Tensor, Tensor] { return F.adaptiveMaxPool1d(x, this.outputSize, this.options); }
   override extraRepr(): string { return `outputSize=${this.outputSize}`; }
 }
@@ -85,7 +85,7 @@ export class LPPool2d extends Module {
 export class MaxPool3d extends Module {
   constructor(readonly kernelSize: number | [number, number, number], readonly options: Pool3dOptions = {}) {
     super();
-    checkOptions('MaxPool3d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
+    this.options = options = checkOptions('MaxPool3d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   }
   forward(x: Tensor): Tensor { return F.maxPool3d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }
@@ -95,7 +95,7 @@ export class MaxPool3d extends Module {
 export class AvgPool3d extends Module {
   constructor(readonly kernelSize: number | [number, number, number], readonly options: Omit<Pool3dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number | null } = {}) {
     super();
-    checkOptions('AvgPool3d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+    this.options = options = checkOptions('AvgPool3d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   }
   forward(x: Tensor): Tensor { return F.avgPool3d(x, this.kernelSize, this.options); }
   override extraRepr(): string { return `kernelSize=${String(this.kernelSize)}`; }

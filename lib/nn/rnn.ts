@@ -72,13 +72,13 @@ abstract class RNNBase extends Module {
   constructor(protected readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
     super();
     const name = this.constructor.name;
-    const projSize = options?.projSize ?? 0;
+    options = checkOptions(name, options, mode.startsWith('RNN') ? [...RNN_OPTIONS, 'nonlinearity'] : RNN_OPTIONS);
+    const projSize = options.projSize ?? 0;
     if (projSize !== 0 && mode !== 'LSTM') throw new RangeError(`${name}: projSize is only supported by LSTM`);
     if (!Number.isInteger(projSize) || projSize < 0 || (projSize > 0 && projSize >= hiddenSize)) {
-      throw new RangeError(`${name}: projSize must be a non-negative integer smaller than hiddenSize (${hiddenSize}), but received ${describe(options?.projSize)}`);
+      throw new RangeError(`${name}: projSize must be a non-negative integer smaller than hiddenSize (${hiddenSize}), but received ${describe(options.projSize)}`);
     }
     this.projSize = projSize;
-    checkOptions(name, options, mode.startsWith('RNN') ? [...RNN_OPTIONS, 'nonlinearity'] : RNN_OPTIONS);
     for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', options.numLayers ?? 1]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name}: expected ${k} to be a positive integer, but received ${describe(v)}`);
     }
@@ -209,7 +209,7 @@ abstract class RNNBase extends Module {
 /** Elman RNN: h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or relu). forward(x, h0?) → [output, hN]. */
 export class RNN extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
-    const nl = options.nonlinearity ?? 'tanh';
+    const nl = options?.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
   }
@@ -256,6 +256,7 @@ abstract class CellBase extends Module {
 
   constructor(protected readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: { bias?: boolean; dtype?: DType }) {
     super();
+    options = checkOptions(this.constructor.name, options, mode.startsWith('RNN') ? ['bias', 'nonlinearity', 'dtype'] : ['bias', 'dtype']);
     for (const [k, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${this.constructor.name}: expected ${k} to be a positive integer, but received ${describe(v)}`);
     }
@@ -293,7 +294,7 @@ abstract class CellBase extends Module {
 /** One RNN step: forward(x, h?) → h'. */
 export class RNNCell extends CellBase {
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: 'tanh' | 'relu'; dtype?: DType } = {}) {
-    const nl = options.nonlinearity ?? 'tanh';
+    const nl = options?.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNNCell: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, options);
   }

@@ -23,7 +23,7 @@ export class Embedding extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly options: EmbeddingOptions & { dtype?: DType; weight?: Tensor } = {}) {
     super();
-    checkOptions('Embedding', options, ['paddingIdx', 'maxNorm', 'normType', 'dtype', 'weight']);
+    this.options = options = checkOptions('Embedding', options, ['paddingIdx', 'maxNorm', 'normType', 'dtype', 'weight']);
     [this.weight, this.paddingIdx] = table(this, numEmbeddings, embeddingDim, options);
     if (!options.weight) this.resetParameters();
   }
@@ -85,7 +85,7 @@ export class EmbeddingBag extends Module {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly options: Omit<EmbeddingBagOptions, 'perSampleWeights'> & { dtype?: DType; weight?: Tensor } = {}) {
     super();
-    checkOptions('EmbeddingBag', options, ['maxNorm', 'normType', 'mode', 'includeLastOffset', 'paddingIdx', 'dtype', 'weight']);
+    this.options = options = checkOptions('EmbeddingBag', options, ['maxNorm', 'normType', 'mode', 'includeLastOffset', 'paddingIdx', 'dtype', 'weight']);
     this.mode = options.mode ?? 'mean';
     if (!['sum', 'mean', 'max'].includes(this.mode)) throw new RangeError(`EmbeddingBag: mode must be 'sum', 'mean' or 'max', but got ${describe(this.mode)}`);
     [this.weight, this.paddingIdx] = table(this, numEmbeddings, embeddingDim, options);

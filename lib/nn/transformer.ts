@@ -19,6 +19,8 @@ import { generateSquareSubsequentMask } from '../ops/attention.js';
 import { checkOptions } from '../options.js';
 
 const LAYER_OPTIONS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias', 'dtype'];
+// PyTorch's enableNestedTensor and maskCheck only choose its fast paths; accepted so ported code runs.
+const STACK_OPTIONS = ['norm', 'enableNestedTensor', 'maskCheck'];
 
 export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
@@ -64,7 +66,7 @@ export class TransformerEncoderLayer extends Module {
   /** Throws RangeError for an unknown activation or dModel not divisible by nhead. */
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
-    checkOptions(new.target.name, options, LAYER_OPTIONS);
+    this.options = options = checkOptions(new.target.name, options, LAYER_OPTIONS);
     const p = options.dropout ?? 0.1;
     const dtype = options.dtype;
     const ff = options.dimFeedforward ?? 2048;
@@ -91,6 +93,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   forward(src: Tensor, options: EncoderCallOptions = {}): Tensor {
+    options = checkOptions(this.constructor.name, options, ['srcMask', 'srcKeyPaddingMask', 'isCausal']);
     let x = src;
     if (this.normFirst) {
       x = x.add(this.selfAttention(this.norm1(x), options));
@@ -120,13 +123,15 @@ export class TransformerEncoder extends Module {
   layers: ModuleList;
   norm: Module | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
+  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, options: { norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
     super();
+    options = checkOptions('TransformerEncoder', options, STACK_OPTIONS);
     this.layers = copiesOf('TransformerEncoder', encoderLayer, TransformerEncoderLayer, numLayers);
     this.norm = options.norm ?? null;
   }
 
   forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean } = {}): Tensor {
+    options = checkOptions(this.constructor.name, options, ['mask', 'srcKeyPaddingMask', 'isCausal']);
     let x = src;
     for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal });
     return this.norm ? this.norm<Tensor>(x) : x;
@@ -170,7 +175,7 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, readonly options: TransformerEncoderLayerOptions = {}) {
     super();
-    checkOptions(new.target.name, options, LAYER_OPTIONS);
+    this.options = options = checkOptions(new.target.name, options, LAYER_OPTIONS);
     const p = options.dropout ?? 0.1;
     const dtype = options.dtype;
     const ff = options.dimFeedforward ?? 2048;
@@ -206,6 +211,7 @@ export class TransformerDecoderLayer extends Module {
   }
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
+    options = checkOptions(this.constructor.name, options, ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal']);
     let x = tgt;
     if (this.normFirst) {
       x = x.add(this.selfAttention(this.norm1(x), options));
@@ -231,13 +237,15 @@ export class TransformerDecoder extends Module {
   norm: Module | null;
 
   /** Throws TypeError when decoderLayer is not a TransformerDecoderLayer, RangeError for a bad numLayers. */
-  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, options: { norm?: Module | null } = {}) {
+  constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, options: { norm?: Module | null; enableNestedTensor?: boolean; maskCheck?: boolean } = {}) {
     super();
+    options = checkOptions('TransformerDecoder', options, STACK_OPTIONS);
     this.layers = copiesOf('TransformerDecoder', decoderLayer, TransformerDecoderLayer, numLayers);
     this.norm = options.norm ?? null;
   }
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
+    options = checkOptions(this.constructor.name, options, ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal']);
     let x = tgt;
     for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, options);
     return this.norm ? this.norm<Tensor>(x) : x;
@@ -282,7 +290,10 @@ export class Transformer extends Module {
 
   constructor(dModelOrOptions: number | TransformerOptions = {}, nhead?: number, options: TransformerOptions = {}) {
     super();
-    const o: TransformerOptions = typeof dModelOrOptions === 'number' ? { ...options, dModel: dModelOrOptions, nhead: nhead ?? options.nhead } : dModelOrOptions;
+    const allowed = [...LAYER_OPTIONS, 'dModel', 'nhead', 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder'];
+    const o: TransformerOptions = typeof dModelOrOptions === 'number'
+      ? { ...checkOptions('Transformer', options, allowed), dModel: dModelOrOptions, nhead: nhead ?? options?.nhead }
+      : checkOptions('Transformer', dModelOrOptions, allowed);
     this.dModel = o.dModel ?? 512;
     this.nhead = o.nhead ?? 8;
     this.batchFirst = o.batchFirst ?? false;
@@ -297,6 +308,7 @@ export class Transformer extends Module {
   }
 
   forward(src: Tensor, tgt: Tensor, options: TransformerCallOptions = {}): Tensor {
+    options = checkOptions('Transformer', options, ['srcMask', 'tgtMask', 'memoryMask', 'srcKeyPaddingMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'srcIsCausal', 'tgtIsCausal', 'memoryIsCausal']);
     const b = this.batchFirst ? 0 : 1;
     if (src.dim() === 3 && tgt.dim() === 3 && src.shape[b] !== tgt.shape[b]) {
       throw new RangeError(`Transformer: the batch size of src ${formatShape(src.shape)} and tgt ${formatShape(tgt.shape)} must be equal`);

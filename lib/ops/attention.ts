@@ -4,6 +4,7 @@
  * additive float mask, a causal mask, and dropout on the weights. Composed of batched GEMMs
  * and the fused softmax, so the gradient comes from the tape.
  */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { full, ones, rand } from '../tensor/create.js';
@@ -41,6 +42,7 @@ export function applyMask(scores: Tensor, mask: Tensor, allowedWhere: boolean): 
  * Throws RangeError naming the shapes when they do not line up.
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions = {}): Tensor {
+  options = checkOptions('scaledDotProductAttention', options, ['attnMask', 'dropoutP', 'isCausal', 'scale', 'training']);
   const op = 'scaledDotProductAttention';
   checkFloat(op, 'query', query);
   checkFloat(op, 'key', key);

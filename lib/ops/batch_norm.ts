@@ -4,6 +4,7 @@
  * the mean, and the unbiased variance, blended by momentum), or with the running statistics
  * in eval. One native op each way (native/batch_norm.cc, ATen's formulas), recorded as one node.
  */
+import { checkOptions } from '../options.js';
 import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
@@ -36,6 +37,7 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, c: numbe
  * statistic or affine tensor is not [C], or when training sees one value per channel.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  options = checkOptions('batchNorm', options, ['weight', 'bias', 'training', 'momentum', 'eps']);
   checkFloat('batchNorm', 'input', input);
   if (input.dim() < 2) throw new RangeError(`batchNorm: expected an input of shape [N, C, ...], but got ${formatShape(input.shape)}`);
   const c = input.shape[1];

@@ -2,6 +2,7 @@
  * Binary elementwise ops with PyTorch broadcasting and type promotion, each with its
  * gradient beside it. Broadcasting's gradient is one shared step, `sumToShape`.
  */
+import { checkOptions } from '../options.js';
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { fitsInt32, promoteTypes, promoteWithScalar, type DType } from '../tensor/dtype.js';
@@ -103,6 +104,7 @@ function scaled(other: TensorLike, alpha: number | undefined): TensorLike {
 
 /** a + alpha * b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
+  if (options !== undefined) checkOptions('add', options, ['alpha']);
   const p = prepare('add', a, scaled(b, options?.alpha));
   if (p.dtype === 'bool') return runBinary(OPS.maximum, p);  // True + True is True, as PyTorch: logical or
   const out = runBinary(OPS.add, p);
@@ -114,6 +116,7 @@ export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
   if ((a instanceof Tensor && a.dtype === 'bool') || (b instanceof Tensor && b.dtype === 'bool')) {
     throw new TypeError('sub: subtraction with a bool tensor is not supported (as in PyTorch); to invert a mask use logicalNot(), or convert with .int()');
   }
+  if (options !== undefined) checkOptions('sub', options, ['alpha']);
   const p = prepare('sub', a, scaled(b, options?.alpha));
   const out = runBinary(OPS.sub, p);
   return record(out, 'SubBackward', [asTensor(p.a), asTensor(p.b)], (g, needs) => [

@@ -4,6 +4,7 @@
  * gradients beside it; the transposed convolution is the same kernels in the adjoint roles
  * (its forward is conv2d's input gradient, its input gradient conv2d's forward).
  */
+import { checkOptions } from '../options.js';
 import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
@@ -123,6 +124,7 @@ function transposedConvolution(x: Tensor, weight: Tensor, groups: number, win: W
  * input sizes do not fit.
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  options = checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   const op = 'conv2d';
   checkFloat(op, 'input', input);
   checkFloat(op, 'weight', weight);
@@ -183,6 +185,7 @@ function lift(op: string, v: Pair | undefined, name: string, fill: number): [num
 
 /** 1-D convolution of input [N, C, L] (or [C, L]) with weight [O, C/groups, k]: conv2d over a height of 1. */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
+  options = checkOptions('conv1d', options, ['stride', 'padding', 'dilation', 'groups']);
   check1d('conv1d', input, weight, '[outChannels, inChannels/groups, k]');
   const one = (v: Pair | undefined, name: string, fill: number) => lift('conv1d', v, name, fill);
   const padding = options.padding === 'same' || options.padding === 'valid' ? options.padding : one(options.padding, 'padding', 0);
@@ -204,6 +207,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
  * naming the shapes when they do not fit, or when outputPadding is not below stride or dilation.
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
+  options = checkOptions('convTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   const op = 'convTranspose2d';
   checkFloat(op, 'input', input);
   checkFloat(op, 'weight', weight);
@@ -242,6 +246,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
 
 /** Transposed 1-D convolution of [N, Cin, L] (or [Cin, L]) with weight [Cin, Cout/groups, k]. */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
+  options = checkOptions('convTranspose1d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   check1d('convTranspose1d', input, weight, '[inChannels, outChannels/groups, k]');
   const one = (v: Pair | undefined, name: string, fill: number) => lift('convTranspose1d', v, name, fill);
   return convTranspose2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, {

@@ -5,6 +5,7 @@
  * slice; the kD results add up. Each is one batched call of the threaded conv2d kernel, and the
  * gradients are conv2d's, through the views.
  */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { checkFloat } from './loss.js';
@@ -37,6 +38,7 @@ export function triple(op: string, name: string, v: unknown, fallback: [number, 
  * not fit.
  */
 export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv3dOptions = {}): Tensor {
+  options = checkOptions('conv3d', options, ['stride', 'padding', 'dilation', 'groups']);
   const op = 'conv3d';
   checkFloat(op, 'input', input);
   checkFloat(op, 'weight', weight);

@@ -3,6 +3,7 @@
  * gradient scattered back into those rows. The paddingIdx row is looked up like any other but
  * receives no gradient; maxNorm renormalises the looked-up rows in place first, as PyTorch does.
  */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad_mode.js';
@@ -33,6 +34,7 @@ export function paddingRow(op: string, paddingIdx: number | null | undefined, ro
  * index and the number of embeddings) and for a weight that is not a 2-D float tensor.
  */
 export function embedding(input: Tensor | number[] | Int32Array, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+  options = checkOptions('embedding', options, ['paddingIdx', 'maxNorm', 'normType']);
   checkFloat('embedding', 'weight', weight);
   if (weight.dim() !== 2) throw new RangeError(`embedding: expected weight to be 2-D [numEmbeddings, embeddingDim], but got ${formatShape(weight.shape)}`);
   const idx = asIndexTensor('embedding', input, 'input');

@@ -5,6 +5,7 @@
  * input's gradient (scatter-add of the weights) and the grid's (through the weights and the
  * border clamp or reflection) come from theirs, as PyTorch's formulas give them.
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -38,6 +39,7 @@ function baseCoords(size: number, alignCorners: boolean, dtype: Tensor['dtype'])
  * differs.
  */
 export function affineGrid(theta: Tensor, size: number[], options: { alignCorners?: boolean } = {}): Tensor {
+  options = checkOptions('affineGrid', options, ['alignCorners']);
   checkTensor('affineGrid', theta);
   if (!isFloating(theta.dtype)) throw new TypeError(`affineGrid: expected theta to be floating point, but got ${theta.dtype}`);
   if (!Array.isArray(size) || size.length !== 4 || size.some((s) => !Number.isInteger(s) || s < 0)) {
@@ -84,6 +86,7 @@ function sourceCoord(coord: Tensor, size: number, padding: GridSamplePadding, al
  * unknown mode.
  */
 export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptions = {}): Tensor {
+  options = checkOptions('gridSample', options, ['mode', 'paddingMode', 'alignCorners']);
   checkTensor('gridSample', input);
   checkTensor('gridSample', grid);
   const mode = options.mode ?? 'bilinear';

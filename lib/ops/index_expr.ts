@@ -7,6 +7,7 @@
  * follow PyTorch's advanced indexing (broadcast together; their dims replace the indexed
  * ones in place when adjacent, else go first). Gradients flow through both.
  */
+import { checkOptions } from '../options.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { describe, formatShape, broadcastShapes } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -255,6 +256,7 @@ function putInto(x: Tensor, parsed: Parsed[], value: TensorLike, accumulate: boo
  * selection. Records a gradient for x's other elements and for value.
  */
 export function indexPut_<T extends Tensor>(x: T, items: IndexItem | IndexItem[], value: TensorLike, options: { accumulate?: boolean } = {}): T {
+  options = checkOptions('indexPut_', options, ['accumulate']);
   if (!(x instanceof Tensor)) throw new TypeError(`indexPut_: expected a Tensor, but received ${describe(x)}`);
   if (typeof value !== 'number' && !(value instanceof Tensor)) throw new TypeError(`indexPut_: expected value to be a Tensor or a number, but received ${describe(value)}`);
   if (value instanceof Tensor && isFloating(value.dtype) && !isFloating(x.dtype)) {

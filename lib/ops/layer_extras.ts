@@ -3,6 +3,7 @@
  * are those ops'): local response normalisation, channel shuffle, power-average pooling,
  * adaptive max pooling in 1-D, randomized leaky ReLU, alpha dropout and Gumbel-softmax.
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { defaultGenerator } from '../tensor/random.js';
@@ -25,6 +26,9 @@ export function localResponseNorm(x: Tensor, size: number, alpha = 1e-4, beta = 
   checkFloat('localResponseNorm', 'input', x);
   if (x.dim() < 3) throw new RangeError(`localResponseNorm: expected 3 or more dims [N, C, *], but got ${formatShape(x.shape)}`);
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`localResponseNorm: size must be a positive integer, but got ${describe(size)}`);
+  for (const [name, v] of [['alpha', alpha], ['beta', beta], ['k', k]] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`localResponseNorm: expected ${name} to be a number, but received ${describe(v)}`);
+  }
   const c = x.shape[1];
   const sq = mul(x, x);
   const padding = new Array<number>(2 * (x.dim() - 2)).fill(0);
@@ -48,6 +52,7 @@ export function channelShuffle(x: Tensor, groups: number): Tensor {
 
 /** The p-norm over each window: (Σ x^p)^(1/p), [N, C, H, W] (PyTorch's lp_pool2d). */
 export function lpPool2d(x: Tensor, normType: number, kernelSize: number | [number, number], options: { stride?: number | [number, number] | null; ceilMode?: boolean } = {}): Tensor {
+  options = checkOptions('lpPool2d', options, ['stride', 'ceilMode']);
   checkFloat('lpPool2d', 'input', x);
   if (typeof normType !== 'number' || !(normType > 0)) throw new RangeError(`lpPool2d: normType must be a positive number, but got ${describe(normType)}`);
   if (typeof kernelSize !== 'number' && !(Array.isArray(kernelSize) && kernelSize.length === 2)) {
@@ -60,6 +65,7 @@ export function lpPool2d(x: Tensor, normType: number, kernelSize: number | [numb
 
 /** lpPool2d over the last dim of [N, C, L] (PyTorch's lp_pool1d). */
 export function lpPool1d(x: Tensor, normType: number, kernelSize: number, options: { stride?: number | null; ceilMode?: boolean } = {}): Tensor {
+  options = checkOptions('lpPool1d', options, ['stride', 'ceilMode']);
   checkFloat('lpPool1d', 'input', x);
   if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`lpPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(x.shape)}`);
   const stride = options.stride ?? kernelSize;
@@ -112,6 +118,7 @@ export function alphaDropout(x: Tensor, p = 0.5, training = false): Tensor {
  * sample's (straight-through).
  */
 export function gumbelSoftmax(logits: Tensor, options: { tau?: number; hard?: boolean; dim?: number } = {}): Tensor {
+  options = checkOptions('gumbelSoftmax', options, ['tau', 'hard', 'dim']);
   checkFloat('gumbelSoftmax', 'input', logits);
   const tau = options.tau ?? 1;
   if (!(tau > 0)) throw new RangeError(`gumbelSoftmax: tau must be positive, but got ${describe(tau)}`);

@@ -1,4 +1,5 @@
 /** Likelihood losses (PyTorch's F.poisson_nll_loss and gaussian_nll_loss), composed of ops. */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { where } from './indexing.js';
@@ -10,6 +11,7 @@ import { checkFloat, reduce, reductionOf, type ReductionOptions } from './loss.j
  * default), else input - target log(input + eps); full adds Stirling's term for targets > 1.
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, options: ReductionOptions & { logInput?: boolean; full?: boolean; eps?: number } = {}): Tensor {
+  options = checkOptions('poissonNllLoss', options, ['reduction', 'logInput', 'full', 'eps']);
   const reduction = reductionOf('poissonNllLoss', options);
   checkFloat('poissonNllLoss', 'input', input);
   checkFloat('poissonNllLoss', 'target', target);
@@ -30,6 +32,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options: Reduction
  * at eps without a gradient through the clamp, as PyTorch does.
  */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, options: ReductionOptions & { full?: boolean; eps?: number } = {}): Tensor {
+  options = checkOptions('gaussianNllLoss', options, ['reduction', 'full', 'eps']);
   const reduction = reductionOf('gaussianNllLoss', options);
   checkFloat('gaussianNllLoss', 'input', input);
   checkFloat('gaussianNllLoss', 'var', variance);

@@ -2,6 +2,7 @@
  * Products beyond matmul, each mapped onto it (and so onto one GEMM or a batch of them):
  * mm, bmm, dot, outer, addmm, baddbmm, kron, cross, cdist, tensordot, and einsum for any equation.
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
 import { checkTensor } from './unary.js';
@@ -48,6 +49,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 
 /** beta * input + alpha * (mat1 · mat2); input broadcasts to the product's shape. */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
+  options = checkOptions('addmm', options, ['beta', 'alpha']);
   checkTensor('addmm', input);
   const p = mm(mat1, mat2);
   return scaledSum(input, p, options);
@@ -55,6 +57,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta
 
 /** beta * input + alpha * (batch1 · batch2), batched. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
+  options = checkOptions('baddbmm', options, ['beta', 'alpha']);
   checkTensor('baddbmm', input);
   return scaledSum(input, bmm(batch1, batch2), options);
 }

@@ -3,6 +3,7 @@
  * NLL in one pass, stable for large logits); the elementwise losses are compositions of ops
  * whose gradients the tape already knows.
  */
+import { checkOptions } from '../options.js';
 import { native, type FloatStorage } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -105,6 +106,7 @@ function rowGrads(g: Tensor, reduction: Reduction, N: number): FloatStorage {
  * of the input's shape. Mean reduction divides by the summed weights of non-ignored targets.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  options = checkOptions('crossEntropy', options, ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing']);
   const reduction = reductionOf('crossEntropy', options);
   const eps = options.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], but got ${String(eps)}`);
@@ -159,6 +161,7 @@ function softCrossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOp
 
 /** Negative log-likelihood of log-probabilities [N, C] at class indices (int32). */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
+  options = checkOptions('nllLoss', options, ['reduction', 'weight', 'ignoreIndex']);
   const reduction = reductionOf('nllLoss', options);
   const { x, xd, td, restore, N, C, wd, ignore } = classLossInputs('nllLoss', input, target, options);
   const nll = emptyTensor([N], x.dtype);
@@ -192,6 +195,7 @@ export function pair(op: string, input: Tensor, target: Tensor): void {
 
 /** Mean (or sum) of squared differences. */
 export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  options = checkOptions('mseLoss', options, ['reduction']);
   const reduction = reductionOf('mseLoss', options);
   pair('mseLoss', input, target);
   const d = sub(input, target);
@@ -200,6 +204,7 @@ export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOption
 
 /** Mean (or sum) of absolute differences. */
 export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  options = checkOptions('l1Loss', options, ['reduction']);
   const reduction = reductionOf('l1Loss', options);
   pair('l1Loss', input, target);
   return reduce(sub(input, target).abs(), reduction);
@@ -207,6 +212,7 @@ export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions
 
 /** Squared error below `delta`, linear above it (default delta 1). */
 export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  options = checkOptions('huberLoss', options, ['reduction', 'delta']);
   const reduction = reductionOf('huberLoss', options);
   pair('huberLoss', input, target);
   const delta = options.delta ?? 1;
@@ -235,6 +241,7 @@ function elementWeight(op: string, weight: Tensor | null | undefined, loss: Tens
  * exactly 0 or 1 gives a finite gradient.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: ReductionOptions & { weight?: Tensor | null } = {}): Tensor {
+  options = checkOptions('binaryCrossEntropy', options, ['reduction', 'weight']);
   const reduction = reductionOf('binaryCrossEntropy', options);
   pair('binaryCrossEntropy', input, target);
   const x = input.detach();
@@ -265,6 +272,7 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
+  options = checkOptions('binaryCrossEntropyWithLogits', options, ['reduction', 'weight', 'posWeight']);
   const reduction = reductionOf('binaryCrossEntropyWithLogits', options);
   pair('binaryCrossEntropyWithLogits', input, target);
   const x = input.detach();
@@ -291,6 +299,7 @@ export function binaryCrossEntropyWithLogits(
  * smooth_l1_loss; beta 0 is the L1 loss). Gradient clamp((x - y) / beta, -1, 1).
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  options = checkOptions('smoothL1Loss', options, ['reduction', 'beta']);
   const reduction = reductionOf('smoothL1Loss', options);
   pair('smoothL1Loss', input, target);
   const beta = options.beta ?? 1;
@@ -315,6 +324,7 @@ export type KlReduction = Reduction | 'batchmean';
  * element); 'batchmean' is usually what is meant.
  */
 export function klDiv(input: Tensor, target: Tensor, options: { reduction?: KlReduction; logTarget?: boolean } = {}): Tensor {
+  options = checkOptions('klDiv', options, ['reduction', 'logTarget']);
   const r = options.reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none' && r !== 'batchmean') throw new RangeError(`klDiv: reduction must be 'mean', 'batchmean', 'sum' or 'none', but got ${String(r)}`);
   checkFloat('klDiv', 'input', input);

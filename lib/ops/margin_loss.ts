@@ -3,8 +3,9 @@
  * triplet_margin_loss, hinge_embedding_loss, multilabel_soft_margin_loss, multi_margin_loss),
  * composed of ops so their gradients come from the tape.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import { formatShape } from '../tensor/shape.js';
+import { checkOptions } from '../options.js';
+import { Tensor } from '../tensor/tensor.js';
+import { describe, formatShape } from '../tensor/shape.js';
 import { add, mul, pow, sub } from './binary.js';
 import { where } from './indexing.js';
 import { logsigmoid } from './activations.js';
@@ -23,11 +24,18 @@ function sameShapes(op: string, ...named: [string, Tensor][]): void {
   }
 }
 
+/** The ±1 labels: a Tensor of any dtype. */
+function checkTarget(op: string, y: unknown): asserts y is Tensor {
+  if (!(y instanceof Tensor)) throw new TypeError(`${op}: expected target to be a Tensor of 1 and -1, but received ${describe(y)}`);
+}
+
 /** 1 - cos(x1, x2) where y = 1, max(0, cos - margin) where y = -1 (rows of x1, x2 along dim 1). */
 export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: ReductionOptions & { margin?: number } = {}): Tensor {
+  options = checkOptions('cosineEmbeddingLoss', options, ['reduction', 'margin']);
   const reduction = reductionOf('cosineEmbeddingLoss', options);
   checkFloat('cosineEmbeddingLoss', 'input1', x1);
   checkFloat('cosineEmbeddingLoss', 'input2', x2);
+  checkTarget('cosineEmbeddingLoss', y);
   sameShapes('cosineEmbeddingLoss', ['input1', x1], ['input2', x2]);
   const dim = x1.dim() - 1;
   // PyTorch's form: sum(x1 x2) / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12))
@@ -39,14 +47,17 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: 
 
 /** max(0, -y (x1 - x2) + margin): y = 1 means x1 should rank higher. */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: ReductionOptions & { margin?: number } = {}): Tensor {
+  options = checkOptions('marginRankingLoss', options, ['reduction', 'margin']);
   const reduction = reductionOf('marginRankingLoss', options);
   checkFloat('marginRankingLoss', 'input1', x1);
   checkFloat('marginRankingLoss', 'input2', x2);
+  checkTarget('marginRankingLoss', y);
   return reduce(add(mul(y.neg(), sub(x1, x2)), options.margin ?? 0).clampMin(0), reduction);
 }
 
 /** ||a - b + eps||_p along the last dim (PyTorch's pairwise_distance). */
 export function pairwiseDistance(a: Tensor, b: Tensor, options: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor {
+  options = checkOptions('pairwiseDistance', options, ['p', 'eps', 'keepdim']);
   const p = options.p ?? 2;
   return add(sub(a, b), options.eps ?? 1e-6).norm(p, -1, options.keepdim ?? false);
 }
@@ -54,6 +65,7 @@ export function pairwiseDistance(a: Tensor, b: Tensor, options: { p?: number; ep
 /** max(d(a, p) - d(a, n) + margin, 0) with p-norm distances; swap uses d(p, n) when it is smaller. */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor,
   options: ReductionOptions & { margin?: number; p?: number; eps?: number; swap?: boolean } = {}): Tensor {
+  options = checkOptions('tripletMarginLoss', options, ['reduction', 'margin', 'p', 'eps', 'swap']);
   const reduction = reductionOf('tripletMarginLoss', options);
   for (const [n, t] of [['anchor', anchor], ['positive', positive], ['negative', negative]] as const) checkFloat('tripletMarginLoss', n, t);
   const d = (a: Tensor, b: Tensor) => pairwiseDistance(a, b, { p: options.p ?? 2, eps: options.eps ?? 1e-6 });
@@ -65,8 +77,10 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
 
 /** x where y = 1, max(0, margin - x) where y = -1. */
 export function hingeEmbeddingLoss(x: Tensor, y: Tensor, options: ReductionOptions & { margin?: number } = {}): Tensor {
+  options = checkOptions('hingeEmbeddingLoss', options, ['reduction', 'margin']);
   const reduction = reductionOf('hingeEmbeddingLoss', options);
   checkFloat('hingeEmbeddingLoss', 'input', x);
+  checkTarget('hingeEmbeddingLoss', y);
   const margin = options.margin ?? 1;
   const loss = add(where(y.eq(1), x, 0), where(y.eq(-1), sub(margin, x).clampMin(0), 0));
   return reduce(loss, reduction);
@@ -74,6 +88,7 @@ export function hingeEmbeddingLoss(x: Tensor, y: Tensor, options: ReductionOptio
 
 /** Per-class logistic loss averaged over classes: -(y log s(x) + (1 - y) log s(-x)), class weights optional. */
 export function multilabelSoftMarginLoss(x: Tensor, y: Tensor, options: ReductionOptions & { weight?: Tensor | null } = {}): Tensor {
+  options = checkOptions('multilabelSoftMarginLoss', options, ['reduction', 'weight']);
   const reduction = reductionOf('multilabelSoftMarginLoss', options);
   checkFloat('multilabelSoftMarginLoss', 'input', x);
   let loss = add(mul(y, logsigmoid(x)), mul(sub(1, y), logsigmoid(x.neg()))).neg();
@@ -86,6 +101,7 @@ export function multilabelSoftMarginLoss(x: Tensor, y: Tensor, options: Reductio
  * divided by the number of classes (PyTorch's multi_margin_loss; p is 1 or 2).
  */
 export function multiMarginLoss(x: Tensor, target: Tensor, options: ReductionOptions & { p?: number; margin?: number; weight?: Tensor | null } = {}): Tensor {
+  options = checkOptions('multiMarginLoss', options, ['reduction', 'p', 'margin', 'weight']);
   const reduction = reductionOf('multiMarginLoss', options);
   checkFloat('multiMarginLoss', 'input', x);
   const p = options.p ?? 1;

@@ -93,7 +93,7 @@ export const sign = (x: Tensor): Tensor => step('sign', x);
  */
 export function round(x: Tensor, options?: number | { decimals?: number }): Tensor {
   checkTensor('round', x);
-  const decimals = typeof options === 'number' ? options : options?.decimals ?? 0;
+  const decimals = typeof options === 'number' ? options : checkOptions('round', options, ['decimals']).decimals ?? 0;
   if (!Number.isInteger(decimals)) throw new TypeError(`round: expected decimals to be an integer, but received ${describe(decimals)}`);
   if (x.dtype === 'bool') throw new TypeError('round: not defined for bool tensors');
   if (decimals === 0) {
@@ -174,7 +174,7 @@ const FLOAT_MAX = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
  */
 export function nanToNum(x: Tensor, nan?: number | NanToNumOptions, posinf?: number | null, neginf?: number | null): Tensor {
   checkTensor('nanToNum', x);
-  if (typeof nan === 'object' && nan !== null) ({ nan, posinf, neginf } = nan);
+  if (typeof nan === 'object' && nan !== null) ({ nan, posinf, neginf } = checkOptions('nanToNum', nan, ['nan', 'posinf', 'neginf']));
   if (!isFloating(x.dtype)) return x.clone();
   const big = FLOAT_MAX[x.dtype];
   const v = x.detach();
@@ -250,12 +250,14 @@ export function lerp(start: Tensor, end: TensorLike, weight: TensorLike): Tensor
 
 /** input + value * tensor1 * tensor2, broadcast (PyTorch's addcmul). */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: { value?: number } = {}): Tensor {
+  options = checkOptions('addcmul', options, ['value']);
   const value = addcValue('addcmul', input, tensor1, tensor2, options);
   return add(input, mul(mul(tensor1, tensor2), value));
 }
 
 /** input + value * tensor1 / tensor2, broadcast (PyTorch's addcdiv; integer tensors are refused, as there). */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, options: { value?: number } = {}): Tensor {
+  options = checkOptions('addcdiv', options, ['value']);
   const value = addcValue('addcdiv', input, tensor1, tensor2, options);
   if (!isFloating(tensor1.dtype) && !isFloating(tensor2.dtype)) {
     throw new TypeError('addcdiv: integer division with addcdiv is not supported; convert tensor1 or tensor2 to floating point');
@@ -320,11 +322,13 @@ export const clampMax = (x: Tensor, max: number): Tensor => clamp(x, null, max);
 
 /** |a - b| <= atol + rtol |b| everywhere (NaN equal to NaN only with equalNan). */
 export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  options = checkOptions('allclose', options, ['rtol', 'atol', 'equalNan']);
   return isclose(a, b, options).all().item() === 1;
 }
 
 /** Elementwise |a - b| <= atol + rtol |b| (PyTorch's isclose), as a bool tensor. */
 export function isclose(a: Tensor, b: TensorLike, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+  options = checkOptions('isclose', options, ['rtol', 'atol', 'equalNan']);
   checkTensor('isclose', a);
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;

@@ -5,6 +5,7 @@
  * normalised one by one) recorded as one node with its native gradient; instance norm with
  * running statistics in eval mode is composed of ops.
  */
+import { checkOptions } from '../options.js';
 import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
@@ -98,6 +99,7 @@ export function instanceNorm(x: Tensor, options: {
   runningMean?: Tensor | null; runningVar?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null;
   useInputStats?: boolean; momentum?: number; eps?: number;
 } = {}): Tensor {
+  options = checkOptions('instanceNorm', options, ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps']);
   checkFloat('instanceNorm', 'input', x);
   if (x.dim() < 3) throw new RangeError(`instanceNorm: expected an input of shape [N, C, ...] with spatial dims, but got ${formatShape(x.shape)}`);
   const c = x.shape[1];

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
 import { broadcastShapes, describe, normalizeDim } from '../tensor/shape.js';
+import { checkFlag, checkOptions } from '../options.js';
 import { record } from '../autograd/record.js';
 import { checkTensor, exp, sqrt } from './unary.js';
 import { div, mul, pow, sub } from './binary.js';
@@ -32,7 +33,7 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): T
   const xf = isFloating(x.dtype) ? x : x.to('float32');
   const dims = dimsOf('logsumexp', xf, dim);
   const kept = reduceDims(native.reduceOps.logsumexp, xf, dims, true);
-  const out = keepdim ? kept : kept.reshape(xf.shape.filter((_, i) => !dims.includes(i)));
+  const out = checkFlag('logsumexp', 'keepdim', keepdim) ? kept : kept.reshape(xf.shape.filter((_, i) => !dims.includes(i)));
   return record(out, 'LogsumexpBackward', [xf], (g) => [mul(g.reshape(keptShape(xf, dims)), exp(sub(xf.detach(), kept)))], [xf]);
 }
 
@@ -50,6 +51,7 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
   const order = p === null || p === 'fro' ? 2 : p;
   if (typeof order !== 'number' || Number.isNaN(order)) throw new TypeError(`norm: expected p to be a number, Infinity or 'fro', but received ${describe(p)}`);
   const dims = dimsOf('norm', x, dim);
+  checkFlag('norm', 'keepdim', keepdim);
   if (order === Infinity) return amax(x.abs(), dims, keepdim);
   if (order === -Infinity) return amin(x.abs(), dims, keepdim);
   const outShape = keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i));
@@ -107,6 +109,7 @@ export function cosineSimilarity(a: Tensor, b: Tensor, dim = 1, eps = 1e-8): Ten
 
 /** x divided by its p-norm along dim (default 2 and 1), the norm clamped at eps (PyTorch's F.normalize). */
 export function normalize(x: Tensor, options: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  options = checkOptions('normalize', options, ['p', 'dim', 'eps']);
   checkTensor('normalize', x);
   const { p = 2, dim = 1, eps = 1e-12 } = options;
   return div(x, norm(x, p, dim, true).clamp(eps, null));

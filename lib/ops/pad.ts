@@ -5,6 +5,7 @@
  * wraps around. Built from cat and indexSelect, so the gradient comes from the tape (the
  * reflected, replicated or wrapped copies add their gradients into the source elements).
  */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { checkTensor } from './unary.js';
@@ -37,6 +38,7 @@ function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: numb
  * padding not smaller than the dim, or circular padding larger than it.
  */
 export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
+  options = checkOptions('pad', options, ['mode', 'value']);
   checkTensor('pad', x);
   const mode = options.mode ?? 'constant';
   if (!MODES.includes(mode)) throw new RangeError(`pad: mode must be one of ${MODES.join(', ')}, but received ${describe(mode)}`);

@@ -5,6 +5,7 @@
  * otherwise the out-of-place op runs and its result is written back, taking over self's place
  * on the tape, so each op's forward and gradient stay defined once, in its own file.
  */
+import { checkOptions } from '../options.js';
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { elementOf, isFloating } from '../tensor/dtype.js';
@@ -89,6 +90,7 @@ function fillDrawn<T extends Tensor>(self: T, draw: () => number): T {
  * draws as nn.init.uniform_. Throws on a non-float tensor or from > to.
  */
 export function uniform_<T extends Tensor>(self: T, from = 0, to = 1, options: { generator?: Generator } = {}): T {
+  options = checkOptions('uniform_', options, ['generator']);
   const g = randomTarget('uniform_', self, options.generator);
   if (!(from <= to)) throw new RangeError(`uniform_: expected from <= to, but got from=${from}, to=${to}`);
   return fillDrawn(self, () => from + (to - from) * g.nextFloat64());
@@ -96,6 +98,7 @@ export function uniform_<T extends Tensor>(self: T, from = 0, to = 1, options: {
 
 /** Fills self with normal samples of the given mean and std (PyTorch's x.normal_(mean, std)). */
 export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, options: { generator?: Generator } = {}): T {
+  options = checkOptions('normal_', options, ['generator']);
   const g = randomTarget('normal_', self, options.generator);
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, but got ${std}`);
   return fillDrawn(self, () => mean + std * g.nextNormal());
@@ -103,6 +106,7 @@ export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, options: {
 
 /** Fills self with 0/1 samples, 1 with probability p (a number or a tensor broadcast to self). */
 export function bernoulli_<T extends Tensor>(self: T, p: number | Tensor = 0.5, options: { generator?: Generator } = {}): T {
+  options = checkOptions('bernoulli_', options, ['generator']);
   const g = randomTarget('bernoulli_', self, options.generator);
   const probs = typeof p === 'number' ? null : p.detach().expand([...self.shape]).contiguous().toTypedArray();
   if (probs === null && !(typeof p === 'number' && p >= 0 && p <= 1)) throw new RangeError(`bernoulli_: expected p in [0, 1], but got ${describe(p)}`);

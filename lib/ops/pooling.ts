@@ -108,6 +108,7 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPoolOpti
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  options = checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   const x = images('maxPool2d', input);
   const g = geometry('maxPool2d', x, kernelSize, options);
   const [out, indices] = pool('maxPool2d', MAX, x, g, true, 0, options.returnIndices ?? false);
@@ -121,6 +122,7 @@ export function maxPool1d(input: Tensor, kernelSize: number, options?: MaxPool1d
 export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: number, options?: MaxPool1dOptions): Tensor | [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+  options = checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   checkFloat('maxPool1d', 'input', input);
   if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`maxPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
   const r = maxPool2d(input.unsqueeze(-2), [1, kernelSize], {
@@ -136,6 +138,7 @@ export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dO
  * when padding exceeds half the kernel or the kernel does not fit.
  */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPoolOptions = {}): Tensor {
+  options = checkOptions('avgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const x = images('avgPool2d', input);
   const g = geometry('avgPool2d', x, kernelSize, options);
   const override = options.divisorOverride;
@@ -147,6 +150,7 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPoolOptio
 
 /** avgPool2d over the last dim of [N, C, L] (or [C, L]). */
 export function avgPool1d(input: Tensor, kernelSize: number, options: Omit<AvgPoolOptions, 'stride' | 'padding' | 'divisorOverride'> & { stride?: number | null; padding?: number } = {}): Tensor {
+  options = checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   checkFloat('avgPool1d', 'input', input);
   if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`avgPool1d: expected a 2-D [C, L] or 3-D [N, C, L] input, but got ${formatShape(input.shape)}`);
   return avgPool2d(input.unsqueeze(-2), [1, kernelSize], {

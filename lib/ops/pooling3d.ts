@@ -5,6 +5,7 @@
  * and divides by ATen's divisor (the window clipped to the padded input, or to the input
  * itself without countIncludePad), which is a product of one count per dim.
  */
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import { tensor } from '../tensor/create.js';
@@ -57,6 +58,7 @@ function unfold3d(q: Plan3d, y: Tensor): Tensor {
 
 /** Max over each kD×kH×kW window of [N, C, D, H, W] (or [C, D, H, W]); padding never wins. */
 export function maxPool3d(input: Tensor, kernelSize: Triple, options: Pool3dOptions & { returnIndices?: false } = {}): Tensor {
+  options = checkOptions('maxPool3d', options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   if ((options as { returnIndices?: boolean }).returnIndices) throw new RangeError('maxPool3d: returnIndices is not supported for 3-D pooling yet');
   const q = plan('maxPool3d', input, kernelSize, options, -Infinity);
   const taps = Array.from({ length: q.k[0] }, (_, t) => maxPool2d(planes(q, t), [q.k[1], q.k[2]], {
@@ -70,6 +72,7 @@ export function maxPool3d(input: Tensor, kernelSize: Triple, options: Pool3dOpti
  * true) counts the zero padding in the divisor, divisorOverride replaces it.
  */
 export function avgPool3d(input: Tensor, kernelSize: Triple, options: Omit<Pool3dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number | null } = {}): Tensor {
+  options = checkOptions('avgPool3d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const op = 'avgPool3d';
   const q = plan(op, input, kernelSize, options, 0);
   const ceil = options.ceilMode ?? false;

@@ -14,6 +14,7 @@ import { contiguous } from './copy.js';
 import { reshape } from './views.js';
 import { div, eq, mul, sub } from './binary.js';
 import { where } from './indexing.js';
+import { checkFlag, checkOptions } from '../options.js';
 
 const R = native.reduceOps;
 
@@ -46,7 +47,8 @@ function reducedDims(op: string, x: Tensor, dim: number | number[] | null | unde
   return sorted;
 }
 
-function plan(x: Tensor, dims: number[], keepdim: boolean): Plan {
+function plan(x: Tensor, dims: number[], keepdim: boolean, op = 'reduction'): Plan {
+  checkFlag(op, 'keepdim', keepdim);
   const nd = x.dim();
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
@@ -129,7 +131,7 @@ function checkInput(op: string, x: unknown): asserts x is Tensor {
 export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   checkInput('sum', x);
   const src = x.dtype === 'bool' ? x.to('int32') : x;
-  const p = plan(src, reducedDims('sum', x, dim), keepdim);
+  const p = plan(src, reducedDims('sum', x, dim), keepdim, 'sum');
   const out = run(R.sum, p, src.dtype);
   return record(out, 'SumBackward', [x], (g) => [expandBack(g, p, x)]);
 }
@@ -140,7 +142,7 @@ export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false)
   if (!isFloating(x.dtype)) {
     throw new TypeError(`mean: could not infer output dtype. Input dtype must be floating point, but got ${x.dtype}; convert with .float()`);
   }
-  const p = plan(x, reducedDims('mean', x, dim), keepdim);
+  const p = plan(x, reducedDims('mean', x, dim), keepdim, 'mean');
   const out = run(R.mean, p, x.dtype);
   return record(out, 'MeanBackward', [x], (g) => [div(expandBack(g, p, x), p.r)]);
 }
@@ -178,7 +180,7 @@ function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean)
     return { values: r.values.to('bool'), indices: r.indices };
   }
   const d = normalizeDim(op, dim, x.dim());
-  const p = plan(x, x.dim() === 0 ? [] : [d], keepdim);
+  const p = plan(x, x.dim() === 0 ? [] : [d], keepdim, op);
   checkNonEmpty(op, x, p, d);
   const indices = run(op === 'max' ? R.argmax : R.argmin, p, 'int32');
   const values = run(op === 'max' ? R.max : R.min, p, x.dtype);
@@ -212,10 +214,10 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | und
     const p = plan(x, reducedDims(op, x, null), false);
     checkNonEmpty(op, x, p);
     const out = run(op === 'argmax' ? R.argmax : R.argmin, p, 'int32');
-    return keepdim ? out.reshape(x.shape.map(() => 1)) : out;
+    return checkFlag(op, 'keepdim', keepdim) ? out.reshape(x.shape.map(() => 1)) : out;
   }
   const d = normalizeDim(op, dim, x.dim());
-  const p = plan(x, x.dim() === 0 ? [] : [d], keepdim);
+  const p = plan(x, x.dim() === 0 ? [] : [d], keepdim, op);
   checkNonEmpty(op, x, p, d);
   return run(op === 'argmax' ? R.argmax : R.argmin, p, 'int32');
 }
@@ -235,9 +237,10 @@ export interface VarOptions {
 
 function spread(op: 'var' | 'std', x: Tensor, dim: number | number[] | null | undefined, options: VarOptions = {}): Tensor {
   checkInput(op, x);
+  options = checkOptions(op, options, ['correction', 'unbiased', 'keepdim']);
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating-point input, but got ${x.dtype}; convert with .float()`);
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const p = plan(x, reducedDims(op, x, dim), options.keepdim ?? false);
+  const p = plan(x, reducedDims(op, x, dim), options.keepdim ?? false, op);
   const out = run(op === 'var' ? R.var : R.std, p, x.dtype, correction);
   // d var / dx = 2 (x - mean) / (N - correction); d std = d var / (2 std)
   return record(out, op === 'var' ? 'VarBackward' : 'StdBackward', [x], (g) => {
@@ -259,7 +262,7 @@ export function prod(x: Tensor, dim?: number | number[] | null, keepdim = false)
   checkInput('prod', x);
   const src = x.dtype === 'bool' ? x.to('int32') : x;
   const dims = reducedDims('prod', x, dim);
-  const p = plan(src, dims, keepdim);
+  const p = plan(src, dims, keepdim, 'prod');
   const out = runPlan(R.prod, p, src.dtype);
   // d prod / dx_i is the product of the others: out / x_i without zeros; with one zero in a
   // group, only that zero's gradient is non-zero (the product of the rest); with two, none.
@@ -277,7 +280,7 @@ function extremeOver(op: 'amax' | 'amin', x: Tensor, dim: number | number[] | nu
   checkInput(op, x);
   if (x.dtype === 'bool') return extremeOver(op, x.to('int32'), dim, keepdim).to('bool');
   const dims = reducedDims(op, x, dim);
-  const p = plan(x, dims, keepdim);
+  const p = plan(x, dims, keepdim, op);
   checkNonEmpty(op, x, p);
   const out = run(op === 'amax' ? R.max : R.min, p, x.dtype);
   // shared evenly among the elements of a group that reach the extreme, as PyTorch's amax
@@ -294,6 +297,7 @@ export const amin = (x: Tensor, dim?: number | number[] | null, keepdim = false)
 
 /** `{ min, max }` over all elements or one dim (PyTorch's aminmax). */
 export function aminmax(x: Tensor, options: { dim?: number | null; keepdim?: boolean } = {}): { min: Tensor; max: Tensor } {
+  options = checkOptions('aminmax', options, ['dim', 'keepdim']);
   return { min: amin(x, options.dim ?? null, options.keepdim ?? false), max: amax(x, options.dim ?? null, options.keepdim ?? false) };
 }
 
@@ -306,7 +310,7 @@ export function countNonzero(x: Tensor, dim?: number | number[] | null): Tensor 
 function truthReduce(op: 'all' | 'any', x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean): Tensor {
   checkInput(op, x);
   const dims = reducedDims(op, x, dim);
-  const p = plan(x, dims, keepdim);
+  const p = plan(x, dims, keepdim, op);
   const count = sum(x.dtype === 'bool' ? x : x.ne(0), dims, keepdim);
   return op === 'all' ? count.eq(p.r) : count.gt(0);
 }

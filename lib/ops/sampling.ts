@@ -3,6 +3,7 @@
  * weights (torch.multinomial, a language model's sampling step), permutations (randperm),
  * normal samples with tensor means and stds (torch.normal) and coin flips (torch.bernoulli).
  */
+import { checkOptions, checkFlag } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, describe, formatShape } from '../tensor/shape.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
@@ -17,6 +18,8 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
  * the row has non-zero weights.
  */
 export function multinomial(input: Tensor, numSamples: number, replacement = false, options: { generator?: Generator } = {}): Tensor {
+  options = checkOptions('multinomial', options, ['generator']);
+  replacement = checkFlag('multinomial', 'replacement', replacement);
   if (!(input instanceof Tensor)) throw new TypeError(`multinomial: expected input to be a Tensor, but received ${describe(input)}`);
   if (!isFloating(input.dtype)) throw new TypeError(`multinomial: expected input to be floating point, but got ${input.dtype}`);
   if (input.dim() !== 1 && input.dim() !== 2) throw new RangeError(`multinomial: expected a 1-D or 2-D tensor of weights, but got ${formatShape(input.shape)}`);
@@ -65,6 +68,7 @@ export function multinomial(input: Tensor, numSamples: number, replacement = fal
  * seeded generator. Throws for a negative or non-integer n.
  */
 export function randperm(n: number, options: { dtype?: DType; generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
+  options = checkOptions('randperm', options, ['dtype', 'generator', 'requiresGrad']);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, but got ${describe(n)}`);
   const g = options.generator ?? defaultGenerator;
   const p = new Float64Array(n);
@@ -89,7 +93,7 @@ export function normal(mean: Tensor | number, std: Tensor | number, size?: numbe
     size = undefined;
   }
   if (size === null) size = undefined;
-  options ??= {};
+  options = checkOptions('normal', options, ['generator', 'dtype']);
   for (const [name, v] of [['mean', mean], ['std', std]] as const) {
     if (!(v instanceof Tensor) && typeof v !== 'number') throw new TypeError(`normal: expected ${name} to be a Tensor or a number, but received ${describe(v)}`);
     if (v instanceof Tensor && !isFloating(v.dtype)) throw new TypeError(`normal: expected ${name} to be floating point, but got ${v.dtype}`);
@@ -117,6 +121,7 @@ export function normal(mean: Tensor | number, std: Tensor | number, size?: numbe
  * p's shape and dtype. Throws when a probability is outside [0, 1].
  */
 export function bernoulli(p: Tensor, options: { generator?: Generator } = {}): Tensor {
+  options = checkOptions('bernoulli', options, ['generator']);
   if (!(p instanceof Tensor)) throw new TypeError(`bernoulli: expected input to be a Tensor of probabilities, but received ${describe(p)}`);
   if (!isFloating(p.dtype)) throw new TypeError(`bernoulli: expected input to be floating point, but got ${p.dtype}`);
   const g = options.generator ?? defaultGenerator;

@@ -4,6 +4,7 @@
  * rot90, diff. Each is a
  * composition of views and copying ops, so its gradient comes from theirs.
  */
+import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { arange } from '../tensor/create.js';
@@ -234,6 +235,7 @@ export function trace(x: Tensor): Tensor {
  * indexing 'xy', the first two swapped (numpy's meshgrid). Views, not copies.
  */
 export function meshgrid(tensors: Tensor[], options: { indexing?: 'ij' | 'xy' } = {}): Tensor[] {
+  options = checkOptions('meshgrid', options, ['indexing']);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('meshgrid: expected a non-empty array of 1-D tensors');
   tensors.forEach((t, i) => {
     checkTensor('meshgrid', t);

@@ -3,7 +3,7 @@
  * `order` kernel; unique, searchsorted, bucketize, isin, bincount and histc over the sorted or flat data.
  * Results with indices are PyTorch's named tuples, `{ values, indices }`.
  */
-import { checkOptions } from '../options.js';
+import { checkFlag, checkOptions } from '../options.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -86,7 +86,9 @@ export interface TopkOptions {
 
 /** The k largest (or smallest) elements along dim (default -1), in order: `{ values, indices }`. */
 export function topk(x: Tensor, k: number, dim: number | TopkOptions = -1, largest = true, sorted = true): ValuesIndices {
-  if (typeof dim === 'object' && dim !== null) ({ dim = -1, largest = true, sorted = true } = dim);
+  if (typeof dim === 'object' && dim !== null) ({ dim = -1, largest = true, sorted = true } = checkOptions('topk', dim, ['dim', 'largest', 'sorted']));
+  largest = checkFlag('topk', 'largest', largest);
+  checkFlag('topk', 'sorted', sorted);
   void sorted;  // always sorted: the kernel orders the k it selects
   const d = orderDim('topk', x, dim as number);
   const n = x.dim() === 0 ? 1 : x.shape[d];
@@ -96,8 +98,8 @@ export function topk(x: Tensor, k: number, dim: number | TopkOptions = -1, large
   return runOrder('topk', 'topk', x, d, k, k, largest);
 }
 
-function keepOrSqueeze(r: ValuesIndices, d: number, keepdim: boolean, x: Tensor): ValuesIndices {
-  if (keepdim || x.dim() === 0) return r;
+function keepOrSqueeze(op: string, r: ValuesIndices, d: number, keepdim: boolean, x: Tensor): ValuesIndices {
+  if (checkFlag(op, 'keepdim', keepdim) || x.dim() === 0) return r;
   return { values: squeeze(r.values, d), indices: squeeze(r.indices, d) };
 }
 
@@ -108,7 +110,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n) {
     throw new RangeError(`kthvalue: k (${String(k)}) must be between 1 and the size of dimension ${d} (${n})`);
   }
-  return keepOrSqueeze(runOrder('kthvalue', 'kthvalue', x, d, 1, k, false), d, keepdim, x);
+  return keepOrSqueeze('kthvalue', runOrder('kthvalue', 'kthvalue', x, d, 1, k, false), d, keepdim, x);
 }
 
 /**
@@ -137,7 +139,7 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   }
   const d = orderDim('median', x, dim);
   if (x.dim() > 0 && x.shape[d] === 0) throw new RangeError(`median: expected reduction dim ${d} to have non-zero size`);
-  return keepOrSqueeze(runOrder('median', 'median', x, d, 1, 0, false), d, keepdim, x);
+  return keepOrSqueeze('median', runOrder('median', 'median', x, d, 1, 0, false), d, keepdim, x);
 }
 
 /**
@@ -162,7 +164,7 @@ export function nanmedian(x: Tensor, dim?: number, keepdim = false): Tensor | Va
   const counts = xv.detach().isnan().logicalNot().sum(d, true);
   const k = tensor(Int32Array.from(counts.toTypedArray(), (c) => Math.max(0, Math.floor((Number(c) - 1) / 2))), { dtype: 'int32' }).reshape([...counts.shape]);
   const indices = gather(order, d, k);
-  return keepOrSqueeze({ values: gather(xv, d, indices), indices }, d, keepdim, x);
+  return keepOrSqueeze('nanmedian', { values: gather(xv, d, indices), indices }, d, keepdim, x);
 }
 
 /**
@@ -207,7 +209,7 @@ export function mode(x: Tensor, dim = -1, keepdim = false): ValuesIndices {
   }
   if (isFloating(x.dtype)) record(values, 'ModeBackward', [xv], (g) => [scatterToIndices(g, indices, xv, d)]);
   const r = x.dim() === 0 ? { values: reshape(values, []), indices: reshape(indices, []) } : { values, indices };
-  return keepOrSqueeze(r, d, keepdim, x);
+  return keepOrSqueeze('mode', r, d, keepdim, x);
 }
 
 /** Options of unique (PyTorch's keywords). */
@@ -257,6 +259,7 @@ export function unique(x: Tensor, options: UniqueOptions = {}): Tensor | Tensor[
  * `side: 'right'`). A 1-D sequence serves every value; an N-D one matches values row by row.
  */
 export function searchsorted(sortedSequence: Tensor, values: Tensor | number, options: { right?: boolean; side?: 'left' | 'right' } = {}): Tensor {
+  options = checkOptions('searchsorted', options, ['right', 'side']);
   checkTensor('searchsorted', sortedSequence);
   const right = options.right ?? options.side === 'right';
   const vals = values instanceof Tensor ? values : tensor(values);
@@ -290,6 +293,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
  * minlength); with weights, their sums instead of counts.
  */
 export function bincount(x: Tensor, options: { weights?: Tensor | null; minlength?: number } = {}): Tensor {
+  options = checkOptions('bincount', options, ['weights', 'minlength']);
   checkTensor('bincount', x);
   if (x.dim() !== 1 || (x.dtype !== 'int32' && x.dtype !== 'bool')) throw new TypeError(`bincount: expected a 1-D int32 tensor, but got a ${x.dtype} tensor of shape ${formatShape(x.shape)}`);
   const data = x.toTypedArray();
@@ -344,6 +348,7 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
 
 /** For each value of input, the bucket of the 1-D sorted `boundaries` it falls in (PyTorch's bucketize). */
 export function bucketize(input: Tensor | number, boundaries: Tensor, options: { right?: boolean } = {}): Tensor {
+  options = checkOptions('bucketize', options, ['right']);
   checkTensor('bucketize', boundaries);
   if (boundaries.dim() !== 1) throw new RangeError(`bucketize: boundaries must be 1-D, but got ${formatShape(boundaries.shape)}`);
   return searchsorted(boundaries, input, { right: options.right ?? false });

@@ -2,6 +2,7 @@
  * Unary elementwise ops, each with its gradient beside it. Transcendental ops promote
  * integer inputs to float32, as PyTorch does; gradients use the fused native formulas.
  */
+import { checkOptions } from '../options.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
@@ -150,6 +151,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  options = checkOptions('gelu', options, ['approximate']);
   checkTensor('gelu', x);
   const approximate = options.approximate ?? 'none';
   if (approximate === 'tanh') {

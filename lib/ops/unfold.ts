@@ -3,6 +3,7 @@
  * sliding blocks [N, C*kH*kW, L]. They are each other's adjoint, so each one's gradient is
  * the other; convolutions are built on them plus a batched GEMM (lib/ops/conv.ts).
  */
+import { checkOptions } from '../options.js';
 import { native, type FloatStorage } from '../native.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
@@ -95,6 +96,7 @@ function checkBatch(op: string, x: Tensor, what: string): Tensor {
  * number of block positions. Throws RangeError when the kernel does not fit the padded input.
  */
 export function unfold(input: Tensor, kernelSize: Pair, options: WindowOptions = {}): Tensor {
+  options = checkOptions('unfold', options, ['dilation', 'padding', 'stride']);
   const x = checkBatch('unfold', input, '4-D [N, C, H, W] (or 3-D [C, H, W]) input');
   const win = windowOf('unfold', kernelSize, options);
   const [, c, h, w] = x.shape;
@@ -109,6 +111,7 @@ export function unfold(input: Tensor, kernelSize: Pair, options: WindowOptions =
  * multiple of kH*kW or L is not the number of block positions of outputSize.
  */
 export function fold(input: Tensor, outputSize: Pair, kernelSize: Pair, options: WindowOptions = {}): Tensor {
+  options = checkOptions('fold', options, ['dilation', 'padding', 'stride']);
   checkFloat('fold', 'input', input);
   const x = input.dim() === 2 ? input.unsqueeze(0) : input;
   if (x.dim() !== 3) throw new RangeError(`fold: expected a 3-D [N, C*kH*kW, L] (or 2-D) input, but got shape ${formatShape(input.shape)}`);

@@ -133,9 +133,9 @@ function strongWolfe(obj: ObjFunc, x: Tensor[], t: number, d: Tensor, f: number,
 export class LBFGS extends Optimizer<Full> {
   /** Defaults: lr 1, maxIter 20, maxEval maxIter * 5/4, toleranceGrad 1e-7, toleranceChange 1e-9, historySize 100. */
   constructor(params: ParamsInput<Full>, options: LBFGSOptions = {}) {
-    const maxIter = options.maxIter ?? 20;
+    const maxIter = options?.maxIter ?? 20;
     super(params, {
-      lr: 1, maxIter, maxEval: options.maxEval ?? Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9,
+      lr: 1, maxIter, maxEval: options?.maxEval ?? Math.floor((maxIter * 5) / 4), toleranceGrad: 1e-7, toleranceChange: 1e-9,
       historySize: 100, lineSearchFn: null,
     } as Full, options);
     if (this.paramGroups.length !== 1) throw new RangeError("LBFGS doesn't support per-parameter options (parameter groups)");

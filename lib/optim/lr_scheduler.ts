@@ -4,6 +4,7 @@
  * every parameter group; getLastLr() reads them; stateDict()/loadStateDict() resume a run.
  */
 import { describe } from '../tensor/shape.js';
+import { checkOptions } from '../options.js';
 import type { Optimizer, ParamGroup } from './optimizer.js';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
@@ -25,7 +26,11 @@ export abstract class LRScheduler {
   protected lastLr: number[] = [];
   protected stepCount = 0;
 
+  /** Throws TypeError for something that is not an optimizer, or when constructed as the bare base class. */
   constructor(optimizer: AnyOptimizer) {
+    if (typeof (this as unknown as { computeLr?: unknown }).computeLr !== 'function') {
+      throw new TypeError('LRScheduler is a base class: subclass it and implement computeLr() (the learning rates for this.lastEpoch)');
+    }
     this.optimizer = checkOptimizer(this.constructor.name, optimizer);
     for (const g of this.groups) if (g.initialLr === undefined) g.initialLr = g.lr;
     this.baseLrs = this.groups.map((g) => g.initialLr as number);
@@ -103,7 +108,8 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    this.stepSize = positive('StepLR', 'stepSize', options?.stepSize);
+    options = checkOptions('StepLR', options, ['stepSize', 'gamma']);
+    this.stepSize = positive('StepLR', 'stepSize', options.stepSize);
     this.gamma = options.gamma ?? 0.1;
     this.initialStep();
   }
@@ -119,7 +125,8 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: { milestones: number[]; gamma?: number }) {
     super(optimizer);
-    if (!Array.isArray(options?.milestones)) throw new TypeError('MultiStepLR: milestones must be an array of epochs');
+    options = checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
+    if (!Array.isArray(options.milestones)) throw new TypeError('MultiStepLR: milestones must be an array of epochs');
     this.milestones = options.milestones.slice().sort((a, b) => a - b);
     this.gamma = options.gamma ?? 0.1;
     this.initialStep();
@@ -136,7 +143,8 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
     super(optimizer);
-    this.gamma = positive('ExponentialLR', 'gamma', options?.gamma);
+    options = checkOptions('ExponentialLR', options, ['gamma']);
+    this.gamma = positive('ExponentialLR', 'gamma', options.gamma);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -151,7 +159,8 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
-    this.tMax = positive('CosineAnnealingLR', 'tMax', options?.tMax);
+    options = checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
+    this.tMax = positive('CosineAnnealingLR', 'tMax', options.tMax);
     this.etaMin = options.etaMin ?? 0;
     this.initialStep();
   }
@@ -177,6 +186,7 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
+    options = checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
     this.startFactor = options.startFactor ?? 1 / 3;
     this.endFactor = options.endFactor ?? 1;
     this.totalIters = options.totalIters ?? 5;
@@ -225,8 +235,9 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: OneCycleOptions) {
     const opt = checkOptimizer('OneCycleLR', optimizer);
+    options = checkOptions('OneCycleLR', options, ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase']);
     const groups = opt.paramGroups as Group[];
-    const maxLrs = Array.isArray(options?.maxLr) ? options.maxLr : groups.map(() => options?.maxLr as number);
+    const maxLrs = Array.isArray(options.maxLr) ? options.maxLr : groups.map(() => options.maxLr as number);
     if (maxLrs.length !== groups.length || maxLrs.some((v) => typeof v !== 'number')) {
       throw new RangeError(`OneCycleLR: expected maxLr to be a number or ${groups.length} numbers`);
     }
@@ -335,6 +346,7 @@ export class ReduceLROnPlateau {
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     this.optimizer = checkOptimizer('ReduceLROnPlateau', optimizer);
+    options = checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     this.mode = options.mode ?? 'min';
     if (this.mode !== 'min' && this.mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode ${String(this.mode)} is unknown`);
     this.factor = options.factor ?? 0.1;
@@ -410,7 +422,8 @@ export class LambdaLR extends LRScheduler {
   private readonly lambdas: ((epoch: number) => number)[];
   constructor(optimizer: AnyOptimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] }) {
     super(optimizer);
-    this.lambdas = lambdasFor('LambdaLR', this.groups.length, options?.lrLambda);
+    options = checkOptions('LambdaLR', options, ['lrLambda']);
+    this.lambdas = lambdasFor('LambdaLR', this.groups.length, options.lrLambda);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -428,7 +441,8 @@ export class MultiplicativeLR extends LRScheduler {
   private readonly lambdas: ((epoch: number) => number)[];
   constructor(optimizer: AnyOptimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] }) {
     super(optimizer);
-    this.lambdas = lambdasFor('MultiplicativeLR', this.groups.length, options?.lrLambda);
+    options = checkOptions('MultiplicativeLR', options, ['lrLambda']);
+    this.lambdas = lambdasFor('MultiplicativeLR', this.groups.length, options.lrLambda);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -447,6 +461,7 @@ export class ConstantLR extends LRScheduler {
   readonly totalIters: number;
   constructor(optimizer: AnyOptimizer, options: { factor?: number; totalIters?: number } = {}) {
     super(optimizer);
+    options = checkOptions('ConstantLR', options, ['factor', 'totalIters']);
     this.factor = options.factor ?? 1 / 3;
     if (!(this.factor >= 0 && this.factor <= 1)) throw new RangeError(`ConstantLR: factor must be between 0 and 1, but got ${this.factor}`);
     this.totalIters = options.totalIters ?? 5;
@@ -465,6 +480,7 @@ export class PolynomialLR extends LRScheduler {
   readonly power: number;
   constructor(optimizer: AnyOptimizer, options: { totalIters?: number; power?: number } = {}) {
     super(optimizer);
+    options = checkOptions('PolynomialLR', options, ['totalIters', 'power']);
     this.totalIters = options.totalIters ?? 5;
     this.power = options.power ?? 1;
     positive('PolynomialLR', 'totalIters', this.totalIters);
@@ -490,7 +506,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   tCur = 0;
   constructor(optimizer: AnyOptimizer, options: { t0: number; tMult?: number; etaMin?: number }) {
     super(optimizer);
-    this.t0 = options?.t0;
+    options = checkOptions('CosineAnnealingWarmRestarts', options, ['t0', 'tMult', 'etaMin']);
+    this.t0 = options.t0;
     if (!Number.isInteger(this.t0) || this.t0 <= 0) throw new RangeError(`CosineAnnealingWarmRestarts: t0 must be a positive integer, but got ${String(this.t0)}`);
     this.tMult = options.tMult ?? 1;
     if (!Number.isInteger(this.tMult) || this.tMult < 1) throw new RangeError(`CosineAnnealingWarmRestarts: tMult must be an integer >= 1, but got ${this.tMult}`);
@@ -564,6 +581,7 @@ export class CyclicLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
     const opt = checkOptimizer('CyclicLR', optimizer);
+    options = checkOptions('CyclicLR', options, ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum']);
     const n = opt.paramGroups.length;
     const perGroup = (name: string, v: number | number[] | undefined, fallback: number): number[] => {
       const list = Array.isArray(v) ? v : new Array(n).fill(v ?? fallback);
@@ -571,8 +589,8 @@ export class CyclicLR extends LRScheduler {
       return list as number[];
     };
     // the cycle starts from baseLr: groups begin there (PyTorch sets it before the base init)
-    const baseLrs = perGroup('baseLr', options?.baseLr, NaN);
-    if (baseLrs.some((v) => !(v >= 0))) throw new RangeError(`CyclicLR: baseLr must be given and non-negative, but got ${String(options?.baseLr)}`);
+    const baseLrs = perGroup('baseLr', options.baseLr, NaN);
+    if (baseLrs.some((v) => !(v >= 0))) throw new RangeError(`CyclicLR: baseLr must be given and non-negative, but got ${String(options.baseLr)}`);
     opt.paramGroups.forEach((g, i) => {
       (g as Group).lr = baseLrs[i];
       (g as Group).initialLr = baseLrs[i];

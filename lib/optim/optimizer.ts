@@ -30,6 +30,18 @@ export function require(ok: boolean, what: string, value: unknown): void {
   if (!ok) throw new RangeError(`Invalid ${what}: ${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`);
 }
 
+/**
+ * The elements of what an optimizer is given as params, as an array; throws TypeError for a
+ * single Tensor (PyTorch refuses it too: iterating it would give its rows) or a non-iterable.
+ */
+function tensorsOf(owner: string, what: string, v: unknown): unknown[] {
+  if (v instanceof Tensor) throw new TypeError(`${owner}: ${what} should be an iterable of Tensors or of parameter groups, but received a single Tensor; wrap it in an array`);
+  if (typeof v !== 'object' || v === null || typeof (v as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${owner}: ${what} should be an iterable of Tensors or of parameter groups, but received ${describe(v)}`);
+  }
+  return Array.from(v as Iterable<unknown>);
+}
+
 /** Checks the hyper-parameters the Adam family shares, with PyTorch's messages; throws RangeError. */
 /** The options every Adam-family optimizer takes (PyTorch's names in camelCase). */
 export interface AdamLikeOptions {
@@ -69,13 +81,10 @@ export abstract class Optimizer<O extends { lr: number }> {
    * names (a snake_case or misspelt key throws instead of silently keeping the default).
    */
   constructor(params: ParamsInput<O>, defaults: O, options?: object) {
-    if (options !== undefined) {
-      checkOptions(this.constructor.name, options, [...new Set([...Object.keys(defaults), 'lr'])]);
-      defaults = { ...defaults, ...options } as O;
-    }
+    defaults = { ...defaults, ...checkOptions(this.constructor.name, options, [...new Set([...Object.keys(defaults), 'lr'])]) } as O;
     this.defaults = defaults;
     this.validate(defaults);
-    const list = Array.from(params as Iterable<unknown>);
+    const list = tensorsOf(this.constructor.name, 'params', params);
     if (list.length === 0) throw new RangeError(`${this.constructor.name}: got an empty parameter list`);
     const grouped = list.every((g) => typeof g === 'object' && g !== null && !(g instanceof Tensor) && 'params' in g);
     if (grouped) for (const g of list as (Partial<O> & { params: Iterable<Tensor> })[]) this.addParamGroup(g);
@@ -93,17 +102,18 @@ export abstract class Optimizer<O extends { lr: number }> {
     if (typeof group !== 'object' || group === null || !('params' in group)) {
       throw new TypeError(`addParamGroup: expected { params, ...options }, but received ${describe(group)}`);
     }
-    const params = Array.from(group.params);
-    params.forEach((p, i) => {
+    const params = tensorsOf(this.constructor.name, "a parameter group's params", group.params);
+    const tensors = params.map((p, i) => {
       if (!(p instanceof Tensor)) throw new TypeError(`${this.constructor.name}: params[${i}] is ${describe(p)}, not a Tensor`);
       if (!isFloating(p.dtype)) throw new TypeError(`${this.constructor.name}: params[${i}] is ${p.dtype}; only floating-point tensors can be optimized`);
       if (!p.isLeaf) throw new TypeError(`${this.constructor.name}: can't optimize a non-leaf Tensor (params[${i}])`);
       if (!p.isContiguous()) throw new TypeError(`${this.constructor.name}: params[${i}] is not contiguous; pass a contiguous tensor`);
+      return p;
     });
     if (new Set(params).size !== params.length) throw new RangeError(`${this.constructor.name}: a parameter group lists the same parameter more than once`);
     const existing = new Set(this.paramGroups.flatMap((g) => g.params));
-    if (params.some((p) => existing.has(p))) throw new RangeError('some parameters appear in more than one parameter group');
-    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    if (tensors.some((p) => existing.has(p))) throw new RangeError('some parameters appear in more than one parameter group');
+    const full = { ...this.defaults, ...group, params: tensors } as ParamGroup<O>;
     this.validate(full);
     this.paramGroups.push(full);
   }

@@ -2,6 +2,7 @@
  * Creating tensors: from data (numbers, nested arrays, typed arrays), constant fills,
  * ranges, identity matrices and random draws from a seedable generator.
  */
+import { checkOptions } from '../options.js';
 import type { FloatStorage, Storage } from '../native.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { dtypeOfStorage, elementOf, fitsInt32, isDType, isFloating, uninitStorage, zeroStorage, type DType } from './dtype.js';
@@ -20,7 +21,9 @@ export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-function checkDType(op: string, dtype: unknown): void {
+/** The options' keys (dtype, requiresGrad and `extra`) and dtype; throws TypeError naming op. */
+function checkDType(op: string, options: TensorOptions | null | undefined, extra: readonly string[] = []): void {
+  const dtype = checkOptions(op, options, ['dtype', 'requiresGrad', ...extra]).dtype;
   if (dtype !== undefined && !isDType(dtype)) {
     throw new TypeError(`${op}: unknown dtype ${String(dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
   }
@@ -78,7 +81,7 @@ function storageFrom(op: string, dtype: DType, values: ArrayLike<number | boolea
  * Throws on ragged arrays, non-numeric entries and shapes that don't match the data.
  */
 export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptions & { shape?: number[] } = {}): Tensor {
-  checkDType('tensor', options.dtype);
+  checkDType('tensor', options, ['shape']);
   if (ArrayBuffer.isView(data)) {
     if (data instanceof DataView) throw new TypeError('tensor: expected a typed array, but received a DataView');
     const arr = data as unknown as ArrayLike<number>;
@@ -108,7 +111,7 @@ function shapeArg(op: string, shape: unknown): number[] {
 
 /** A tensor of the given shape filled with 0. */
 export function zeros(shape: Shape | number, options?: TensorOptions): Tensor {
-  checkDType('zeros', options?.dtype);
+  checkDType('zeros', options);
   const s = shapeArg('zeros', shape);
   const dtype = options?.dtype ?? 'float32';
   return finish('zeros', Tensor.fromStorage(zeroStorage(dtype, numelOf(s), 'zeros'), s, dtype), options);
@@ -121,7 +124,7 @@ export function ones(shape: Shape | number, options?: TensorOptions): Tensor {
 
 /** A tensor of the given shape filled with `value` (float32 unless dtype says otherwise). */
 export function full(shape: Shape | number, value: number | boolean, options?: TensorOptions): Tensor {
-  checkDType('full', options?.dtype);
+  checkDType('full', options);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: expected value to be a number, but received ${describe(value)}`);
   const s = shapeArg('full', shape);
   const dtype = options?.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
@@ -131,7 +134,7 @@ export function full(shape: Shape | number, value: number | boolean, options?: T
 
 /** A tensor of the given shape whose contents are unspecified (fast; fill it before reading). */
 export function empty(shape: Shape | number, options?: TensorOptions): Tensor {
-  checkDType('empty', options?.dtype);
+  checkDType('empty', options);
   const s = shapeArg('empty', shape);
   const dtype = options?.dtype ?? 'float32';
   return finish('empty', Tensor.fromStorage(uninitStorage(dtype, numelOf(s), 'empty'), s, dtype), options);
@@ -147,15 +150,15 @@ export const randnLike = (x: Tensor, o?: RandomOptions): Tensor => randn(x.shape
 /** Uniform integers in [low, high) with x's shape and dtype (PyTorch's randint_like(x, low, high)). */
 export const randintLike = (x: Tensor, low: number, high: number, o?: RandomOptions): Tensor => randint(low, high, x.shape, { ...o, dtype: o?.dtype ?? x.dtype });
 
-function floatDType(op: string, options?: TensorOptions): DType {
-  checkDType(op, options?.dtype);
+function floatDType(op: string, options?: TensorOptions, extra: readonly string[] = []): DType {
+  checkDType(op, options, extra);
   const dtype = options?.dtype ?? 'float32';
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating-point dtype, but got ${dtype}`);
   return dtype;
 }
 
 function randomTensor(op: string, shape: Shape | number, options: RandomOptions | undefined, fill: (g: Generator, storage: FloatStorage, n: number) => void): Tensor {
-  const dtype = floatDType(op, options);
+  const dtype = floatDType(op, options, ['generator']);
   const s = shapeArg(op, shape);
   const g = options?.generator ?? defaultGenerator;
   const n = numelOf(s);
@@ -183,7 +186,7 @@ export function randint(low: number, high: number, shape: Shape | number, option
   }
   if (high <= low) throw new RangeError(`randint: expected low < high, but got low=${low} and high=${high}`);
   if (high - low > 4294967296) throw new RangeError('randint: the range high - low must be at most 2^32');
-  checkDType('randint', options?.dtype);
+  checkDType('randint', options, ['generator']);
   const dtype = options?.dtype ?? 'int32';
   const s = shapeArg('randint', shape);
   const g = options?.generator ?? defaultGenerator;
@@ -213,7 +216,7 @@ export function arange(start: number, endOrOptions?: number | TensorOptions, ste
   }
   if (step === 0) throw new RangeError('arange: step must be nonzero');
   if ((end - start) / step < 0) throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
-  checkDType('arange', options?.dtype);
+  checkDType('arange', options);
   const dtype = options?.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.ceil((end - start) / step);
   const storage = zeroStorage(dtype, n, 'arange');
@@ -236,7 +239,7 @@ export function linspace(start: number, end: number, steps: number, options?: Te
 /** An n x m matrix with ones on the diagonal (m defaults to n). */
 export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
   const [rows, cols] = checkShape('eye', [n, m], 'sizes');
-  checkDType('eye', options?.dtype);
+  checkDType('eye', options);
   const dtype = options?.dtype ?? 'float32';
   const storage = zeroStorage(dtype, rows * cols, 'eye');
   for (let i = 0; i < Math.min(rows, cols); i++) storage[i * cols + i] = 1;

@@ -1,4 +1,5 @@
 /** Gradient clipping (PyTorch's torch.nn.utils.clip_grad_norm_ / clip_grad_value_). */
+import { checkOptions } from '../../options.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { describe } from '../../tensor/shape.js';
 import { noGrad } from '../../autograd/grad_mode.js';
@@ -17,10 +18,12 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
  * Infinity for the max) is at most maxNorm; returns the total norm before clipping, as a 0-d
  * tensor. With errorIfNonfinite, a NaN or infinite total norm throws instead of clipping.
  */
-export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, normType: number | { normType?: number; errorIfNonfinite?: boolean } = 2, options: { errorIfNonfinite?: boolean } = {}): Tensor {
-  if (typeof normType === 'object') {
-    options = normType;
+export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, normType: number | { normType?: number; errorIfNonfinite?: boolean; foreach?: boolean } = 2, options: { errorIfNonfinite?: boolean; foreach?: boolean } = {}): Tensor {
+  if (typeof normType === 'object' && normType !== null) {
+    options = checkOptions('clipGradNorm_', normType, ['normType', 'errorIfNonfinite', 'foreach']);
     normType = normType.normType ?? 2;
+  } else {
+    options = checkOptions('clipGradNorm_', options, ['errorIfNonfinite', 'foreach']);
   }
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new TypeError(`clipGradNorm_: expected maxNorm to be a number, but received ${describe(maxNorm)}`);
   const p = normType;

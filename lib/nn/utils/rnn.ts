@@ -2,6 +2,7 @@
  * `kd.nn.utils.rnn`: batching variable-length sequences (PyTorch's pad_sequence,
  * pack_padded_sequence, pad_packed_sequence, pack_sequence, unpack_sequence).
  */
+import { checkOptions } from '../../options.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { describe, formatShape } from '../../tensor/shape.js';
 import { pad } from '../../ops/pad.js';
@@ -14,6 +15,7 @@ import { full, tensor } from '../../tensor/create.js';
  * flow back to each sequence. Throws for an empty list or mismatched trailing shapes.
  */
 export function padSequence(sequences: Tensor[], options: { batchFirst?: boolean; paddingValue?: number } = {}): Tensor {
+  options = checkOptions('padSequence', options, ['batchFirst', 'paddingValue']);
   if (!Array.isArray(sequences) || sequences.length === 0) throw new RangeError(`padSequence: expected a non-empty array of tensors, but received ${describe(sequences)}`);
   sequences.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`padSequence: sequences[${i}] is ${describe(t)}, not a Tensor`);
@@ -84,6 +86,7 @@ function packedRows(batchSizes: number[], order: number[], batch: number): Int32
  * lengths that are not positive, exceed T, or (enforceSorted) are not sorted.
  */
 export function packPaddedSequence(input: Tensor, lengths: Tensor | number[], options: { batchFirst?: boolean; enforceSorted?: boolean } = {}): PackedSequence {
+  options = checkOptions('packPaddedSequence', options, ['batchFirst', 'enforceSorted']);
   const op = 'packPaddedSequence';
   if (!(input instanceof Tensor) || input.dim() < 2) throw new RangeError(`${op}: expected input [T, B, *] (or [B, T, *] with batchFirst), but received ${input instanceof Tensor ? formatShape(input.shape) : describe(input)}`);
   const x = options.batchFirst ? input.transpose(0, 1) : input;
@@ -117,6 +120,7 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | number[], op
  * longest sequence.
  */
 export function padPackedSequence(sequence: PackedSequence, options: { batchFirst?: boolean; paddingValue?: number; totalLength?: number | null } = {}): [Tensor, Tensor] {
+  options = checkOptions('padPackedSequence', options, ['batchFirst', 'paddingValue', 'totalLength']);
   const op = 'padPackedSequence';
   if (!(sequence instanceof PackedSequence)) throw new TypeError(`${op}: expected a PackedSequence, but received ${describe(sequence)}`);
   const bs = sequence.steps;
@@ -140,6 +144,7 @@ export function padPackedSequence(sequence: PackedSequence, options: { batchFirs
 
 /** padSequence then packPaddedSequence: packs a list of [L_i, *] sequences (enforceSorted true by default, as PyTorch). */
 export function packSequence(sequences: Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
+  options = checkOptions('packSequence', options, ['enforceSorted']);
   const lengths = Array.isArray(sequences) ? sequences.map((s) => (s instanceof Tensor ? s.shape[0] : NaN)) : [];
   return packPaddedSequence(padSequence(sequences), lengths, { enforceSorted: options.enforceSorted });
 }
