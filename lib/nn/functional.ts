@@ -1,4 +1,5 @@
 /** nn.functional: the stateless forms of layers and losses (PyTorch's torch.nn.functional). */
+import { checkFlag } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape.js';
 import { mul } from '../ops/binary.js';
@@ -66,7 +67,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 /** Zeroes whole channels of x with a mask of maskShape (broadcast over the rest), scaled by 1 / (1 - p). */
 function maskedDropout(op: string, x: Tensor, p: number, training: boolean, maskShape: readonly number[]): Tensor {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: probability has to be between 0 and 1, but got ${String(p)}`);
-  if (!training || p === 0) return x;
+  if (!checkFlag(op, 'training', training) || p === 0) return x;
   if (p === 1) return mul(x, 0);
   // the mask holds 0 or 1 / (1 - p) (what rand(...).ge(p) times the scale gives, in one pass)
   const mask = emptyTensor([...maskShape], x.dtype === 'float64' ? 'float64' : 'float32', op);

@@ -3,7 +3,7 @@
  * are those ops'): local response normalisation, channel shuffle, power-average pooling,
  * adaptive max pooling in 1-D, randomized leaky ReLU, alpha dropout and Gumbel-softmax.
  */
-import { checkOptions } from '../options.js';
+import { checkOptions, checkFlag } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { defaultGenerator } from '../tensor/random.js';
@@ -90,7 +90,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number, options: { retu
 export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false): Tensor {
   checkFloat('rrelu', 'input', x);
   if (!(lower <= upper)) throw new RangeError(`rrelu: expected lower <= upper, but got lower=${lower}, upper=${upper}`);
-  const slope = training ? add(mul(rand(x.shape, { dtype: x.dtype }), upper - lower), lower) : (lower + upper) / 2;
+  const slope = checkFlag('rrelu', 'training', training) ? add(mul(rand(x.shape, { dtype: x.dtype }), upper - lower), lower) : (lower + upper) / 2;
   // at x = 0 the gradient is the slope's, as PyTorch's (x > 0 ? g : slope g)
   return where(x.gt(0), x, mul(x, slope));
 }
@@ -104,7 +104,7 @@ const SELU_ALPHA_PRIME = -1.7580993408473766;  // -scale · alpha of SELU: where
 export function alphaDropout(x: Tensor, p = 0.5, training = false): Tensor {
   checkFloat('alphaDropout', 'input', x);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`alphaDropout: probability has to be between 0 and 1, but got ${String(p)}`);
-  if (!training || p === 0) return x;
+  if (!checkFlag('alphaDropout', 'training', training) || p === 0) return x;
   if (p === 1) return mul(x, 0);
   const keep = rand(x.shape, { dtype: x.dtype }).ge(p);
   const a = 1 / Math.sqrt((1 - p) * (1 + p * SELU_ALPHA_PRIME * SELU_ALPHA_PRIME));

@@ -5,7 +5,7 @@
  * otherwise the out-of-place op runs and its result is written back, taking over self's place
  * on the tape, so each op's forward and gradient stay defined once, in its own file.
  */
-import { checkOptions } from '../options.js';
+import { checkOptions, checkFlag } from '../options.js';
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { elementOf, isFloating } from '../tensor/dtype.js';
@@ -126,6 +126,7 @@ export function bernoulli_<T extends Tensor>(self: T, p: number | Tensor = 0.5, 
 export function fillDiagonal_<T extends Tensor>(self: T, value: number, wrap = false): T {
   unary.checkTensor('fillDiagonal_', self);
   checkInPlace('fillDiagonal_', self);
+  wrap = checkFlag('fillDiagonal_', 'wrap', wrap);
   if (self.dim() < 2) throw new RangeError(`fillDiagonal_: dimensions must be larger than 1, but got shape [${self.shape.join(', ')}]`);
   if (self.dim() > 2 && self.shape.some((n) => n !== self.shape[0])) throw new RangeError(`fillDiagonal_: all dimensions of input must be of equal length, but got [${self.shape.join(', ')}]`);
   if (typeof value !== 'number') throw new TypeError(`fillDiagonal_: expected value to be a number, but received ${describe(value)}`);

@@ -61,7 +61,8 @@ export interface SortOptions {
  * their order (stable), NaN sorts above every number. Returns `{ values, indices }`.
  */
 export function sort(x: Tensor, dim: number | SortOptions = -1, descending = false): ValuesIndices {
-  if (typeof dim === 'object' && dim !== null) ({ dim = -1, descending = false } = dim);
+  if (typeof dim === 'object' && dim !== null) ({ dim = -1, descending = false } = checkOptions('sort', dim, ['dim', 'descending', 'stable']));
+  descending = checkFlag('sort', 'descending', descending);
   if (x instanceof Tensor && x.dtype === 'bool') {
     // PyTorch sorts bools (False first); through int32, back to bool
     const r = sort(x.to('int32'), dim, descending);

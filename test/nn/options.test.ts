@@ -110,6 +110,12 @@ describe('functional forms, creation functions and schedulers check their option
     expect(() => x.median(1, {} as never)).toThrow(/median: expected keepdim/);
     expect(() => x.topk(1, 1, {} as never)).toThrow(/topk: expected largest/);
     expect(() => kd.multinomial(kd.ones([3]), 2, { replacement: true } as never)).toThrow(/multinomial: expected replacement/);
+    // F.dropout(x, 0.5, { training: false }) used to drop: PyTorch's training is positional here
+    expect(() => nn.functional.dropout(x, 0.5, { training: false } as never)).toThrow(/dropout: expected training to be true or false/);
+    expect(() => nn.functional.alphaDropout(x, 0.5, 'no' as never)).toThrow(/alphaDropout: expected training/);
+    expect(() => x.sort(1, {} as never)).toThrow(/sort: expected descending/);
+    expect(() => x.sort({ dim: 1, descnding: true } as never)).toThrow(/sort: unknown option 'descnding'/);
+    expect(nn.functional.dropout(x, 0.5, false)).toBe(x);
     expect(x.sum(1, true).shape).toEqual([2, 1]);
     expect(x.sum(1).shape).toEqual([2]);
   });
