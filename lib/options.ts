@@ -38,3 +38,9 @@ export function checkFlag(owner: string, name: string, value: unknown, fallback 
   throw new TypeError(`${owner}: expected ${name} to be true or false, but received ${describe(value)}` +
     (typeof value === 'object' && value !== null ? ` (kindling takes ${name} positionally, as PyTorch does: e.g. x.sum(dim, true))` : ''));
 }
+
+/** A number argument: throws a TypeError naming owner and name for anything else, which arithmetic would turn into NaN or a silently coerced value. */
+export function checkNumber(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number') throw new TypeError(`${owner}: expected ${name} to be a number, but received ${describe(value)}`);
+  return value;
+}

@@ -2,7 +2,7 @@
  * nn.init: in-place initialisers with PyTorch's formulas, drawing from kindling's seeded
  * generator. Each fills the tensor under noGrad and returns it.
  */
-import { checkOptions } from '../options.js';
+import { checkOptions, checkNumber } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -43,12 +43,16 @@ export function calculateFans(t: Tensor): { fanIn: number; fanOut: number } {
 
 export function uniform_(t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
   target('uniform_', t);
+  checkNumber('uniform_', 'a', a);
+  checkNumber('uniform_', 'b', b);
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, but got a=${a}, b=${b}`);
   return noGrad(() => fillUniform_(t, a, b, { generator }));
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
   target('normal_', t);
+  checkNumber('normal_', 'mean', mean);
+  checkNumber('normal_', 'std', std);
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, but got ${std}`);
   return noGrad(() => fillNormal_(t, mean, std, { generator }));
 }
@@ -64,12 +68,14 @@ export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 export function xavierUniform_(t: Tensor, gain = 1, generator?: Generator): Tensor {
   const { fanIn, fanOut } = calculateFans(target('xavierUniform_', t));
+  checkNumber('xavierUniform_', 'gain', gain);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -a, a, generator);
 }
 
 export function xavierNormal_(t: Tensor, gain = 1, generator?: Generator): Tensor {
   const { fanIn, fanOut } = calculateFans(target('xavierNormal_', t));
+  checkNumber('xavierNormal_', 'gain', gain);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);
 }
 

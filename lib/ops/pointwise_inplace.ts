@@ -5,7 +5,7 @@
  * otherwise the out-of-place op runs and its result is written back, taking over self's place
  * on the tape, so each op's forward and gradient stay defined once, in its own file.
  */
-import { checkOptions, checkFlag } from '../options.js';
+import { checkOptions, checkFlag, checkNumber } from '../options.js';
 import { native } from '../native.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { elementOf, isFloating } from '../tensor/dtype.js';
@@ -92,6 +92,8 @@ function fillDrawn<T extends Tensor>(self: T, draw: () => number): T {
 export function uniform_<T extends Tensor>(self: T, from = 0, to = 1, options: { generator?: Generator } = {}): T {
   options = checkOptions('uniform_', options, ['generator']);
   const g = randomTarget('uniform_', self, options.generator);
+  checkNumber('uniform_', 'from', from);
+  checkNumber('uniform_', 'to', to);
   if (!(from <= to)) throw new RangeError(`uniform_: expected from <= to, but got from=${from}, to=${to}`);
   return fillDrawn(self, () => from + (to - from) * g.nextFloat64());
 }
@@ -100,6 +102,8 @@ export function uniform_<T extends Tensor>(self: T, from = 0, to = 1, options: {
 export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, options: { generator?: Generator } = {}): T {
   options = checkOptions('normal_', options, ['generator']);
   const g = randomTarget('normal_', self, options.generator);
+  checkNumber('normal_', 'mean', mean);
+  checkNumber('normal_', 'std', std);
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, but got ${std}`);
   return fillDrawn(self, () => mean + std * g.nextNormal());
 }

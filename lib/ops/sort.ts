@@ -3,7 +3,7 @@
  * `order` kernel; unique, searchsorted, bucketize, isin, bincount and histc over the sorted or flat data.
  * Results with indices are PyTorch's named tuples, `{ values, indices }`.
  */
-import { checkFlag, checkOptions } from '../options.js';
+import { checkFlag, checkOptions, checkNumber } from '../options.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -321,6 +321,8 @@ export function histc(x: Tensor, bins = 100, min = 0, max = 0): Tensor {
   checkTensor('histc', x);
   if (!isFloating(x.dtype)) throw new TypeError(`histc: expected a floating-point tensor, but got ${x.dtype}`);
   if (!Number.isInteger(bins) || bins <= 0) throw new RangeError(`histc: bins must be a positive integer, but got ${bins}`);
+  checkNumber('histc', 'min', min);
+  checkNumber('histc', 'max', max);
   const data = x.detach().toTypedArray();
   let lo = min;
   let hi = max;

@@ -97,6 +97,14 @@ export abstract class LRScheduler {
   }
 }
 
+/** options[key] when it is a number, `fallback` when absent; throws TypeError naming owner and key otherwise. */
+function numberOption<O extends object>(owner: string, options: O, key: keyof O & string, fallback: number): number {
+  const v = options[key] as unknown;
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${owner}: expected ${key} to be a number, but received ${describe(v)}`);
+  return v;
+}
+
 function positive(name: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !(v > 0)) throw new RangeError(`${name}: ${what} must be a positive number, but got ${String(v)}`);
   return v;
@@ -110,7 +118,7 @@ export class StepLR extends LRScheduler {
     super(optimizer);
     options = checkOptions('StepLR', options, ['stepSize', 'gamma']);
     this.stepSize = positive('StepLR', 'stepSize', options.stepSize);
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = numberOption('StepLR', options, 'gamma', 0.1);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -128,7 +136,7 @@ export class MultiStepLR extends LRScheduler {
     options = checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
     if (!Array.isArray(options.milestones)) throw new TypeError('MultiStepLR: milestones must be an array of epochs');
     this.milestones = options.milestones.slice().sort((a, b) => a - b);
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = numberOption('MultiStepLR', options, 'gamma', 0.1);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -161,7 +169,7 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     options = checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     this.tMax = positive('CosineAnnealingLR', 'tMax', options.tMax);
-    this.etaMin = options.etaMin ?? 0;
+    this.etaMin = numberOption('CosineAnnealingLR', options, 'etaMin', 0);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -187,9 +195,9 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
     options = checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
-    this.startFactor = options.startFactor ?? 1 / 3;
-    this.endFactor = options.endFactor ?? 1;
-    this.totalIters = options.totalIters ?? 5;
+    this.startFactor = numberOption('LinearLR', options, 'startFactor', 1 / 3);
+    this.endFactor = numberOption('LinearLR', options, 'endFactor', 1);
+    this.totalIters = numberOption('LinearLR', options, 'totalIters', 5);
     if (!(this.startFactor > 0 && this.startFactor <= 1)) throw new RangeError('LinearLR: startFactor must be greater than 0 and at most 1');
     if (!(this.endFactor >= 0 && this.endFactor <= 1)) throw new RangeError('LinearLR: endFactor must be between 0 and 1');
     this.initialStep();
@@ -241,8 +249,8 @@ export class OneCycleLR extends LRScheduler {
     if (maxLrs.length !== groups.length || maxLrs.some((v) => typeof v !== 'number')) {
       throw new RangeError(`OneCycleLR: expected maxLr to be a number or ${groups.length} numbers`);
     }
-    const div = options.divFactor ?? 25;
-    const finalDiv = options.finalDivFactor ?? 1e4;
+    const div = numberOption('OneCycleLR', options, 'divFactor', 25);
+    const finalDiv = numberOption('OneCycleLR', options, 'finalDivFactor', 1e4);
     groups.forEach((g, i) => {
       g.initialLr = maxLrs[i] / div;
       g.lr = g.initialLr;
@@ -256,7 +264,7 @@ export class OneCycleLR extends LRScheduler {
       total = positive('OneCycleLR', 'epochs', options.epochs) * positive('OneCycleLR', 'stepsPerEpoch', options.stepsPerEpoch);
     } else throw new RangeError('OneCycleLR: you must define either totalSteps or (epochs and stepsPerEpoch)');
     this.totalSteps = total;
-    const pct = options.pctStart ?? 0.3;
+    const pct = numberOption('OneCycleLR', options, 'pctStart', 0.3);
     if (!(pct >= 0 && pct <= 1)) throw new RangeError(`OneCycleLR: expected pctStart in [0, 1], but got ${pct}`);
     this.phases = options.threePhase
       ? [
@@ -349,18 +357,18 @@ export class ReduceLROnPlateau {
     options = checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     this.mode = options.mode ?? 'min';
     if (this.mode !== 'min' && this.mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode ${String(this.mode)} is unknown`);
-    this.factor = options.factor ?? 0.1;
+    this.factor = numberOption('ReduceLROnPlateau', options, 'factor', 0.1);
     if (!(this.factor < 1)) throw new RangeError('ReduceLROnPlateau: factor should be < 1.0');
-    this.patience = options.patience ?? 10;
-    this.threshold = options.threshold ?? 1e-4;
+    this.patience = numberOption('ReduceLROnPlateau', options, 'patience', 10);
+    this.threshold = numberOption('ReduceLROnPlateau', options, 'threshold', 1e-4);
     this.thresholdMode = options.thresholdMode ?? 'rel';
     if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') throw new RangeError(`ReduceLROnPlateau: thresholdMode ${String(this.thresholdMode)} is unknown`);
-    this.cooldown = options.cooldown ?? 0;
+    this.cooldown = numberOption('ReduceLROnPlateau', options, 'cooldown', 0);
     const groups = this.optimizer.paramGroups;
     const minLr = options.minLr ?? 0;
     this.minLrs = Array.isArray(minLr) ? minLr.slice() : groups.map(() => minLr);
     if (this.minLrs.length !== groups.length) throw new RangeError(`ReduceLROnPlateau: expected ${groups.length} minLr values, got ${this.minLrs.length}`);
-    this.eps = options.eps ?? 1e-8;
+    this.eps = numberOption('ReduceLROnPlateau', options, 'eps', 1e-8);
     this.best = this.mode === 'min' ? Infinity : -Infinity;
     this.lastLr = groups.map((g) => g.lr);
   }
@@ -462,9 +470,9 @@ export class ConstantLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { factor?: number; totalIters?: number } = {}) {
     super(optimizer);
     options = checkOptions('ConstantLR', options, ['factor', 'totalIters']);
-    this.factor = options.factor ?? 1 / 3;
+    this.factor = numberOption('ConstantLR', options, 'factor', 1 / 3);
     if (!(this.factor >= 0 && this.factor <= 1)) throw new RangeError(`ConstantLR: factor must be between 0 and 1, but got ${this.factor}`);
-    this.totalIters = options.totalIters ?? 5;
+    this.totalIters = numberOption('ConstantLR', options, 'totalIters', 5);
     this.initialStep();
   }
   protected computeLr(): number[] {
@@ -481,8 +489,8 @@ export class PolynomialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { totalIters?: number; power?: number } = {}) {
     super(optimizer);
     options = checkOptions('PolynomialLR', options, ['totalIters', 'power']);
-    this.totalIters = options.totalIters ?? 5;
-    this.power = options.power ?? 1;
+    this.totalIters = numberOption('PolynomialLR', options, 'totalIters', 5);
+    this.power = numberOption('PolynomialLR', options, 'power', 1);
     positive('PolynomialLR', 'totalIters', this.totalIters);
     this.initialStep();
   }
@@ -509,9 +517,9 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     options = checkOptions('CosineAnnealingWarmRestarts', options, ['t0', 'tMult', 'etaMin']);
     this.t0 = options.t0;
     if (!Number.isInteger(this.t0) || this.t0 <= 0) throw new RangeError(`CosineAnnealingWarmRestarts: t0 must be a positive integer, but got ${String(this.t0)}`);
-    this.tMult = options.tMult ?? 1;
+    this.tMult = numberOption('CosineAnnealingWarmRestarts', options, 'tMult', 1);
     if (!Number.isInteger(this.tMult) || this.tMult < 1) throw new RangeError(`CosineAnnealingWarmRestarts: tMult must be an integer >= 1, but got ${this.tMult}`);
-    this.etaMin = options.etaMin ?? 0;
+    this.etaMin = numberOption('CosineAnnealingWarmRestarts', options, 'etaMin', 0);
     this.tI = this.t0;
     this.tCur = 0;
     this.initialStep();
@@ -597,15 +605,15 @@ export class CyclicLR extends LRScheduler {
     });
     super(opt);
     this.maxLrs = perGroup('maxLr', options.maxLr, NaN);
-    const up = options.stepSizeUp ?? 2000;
-    const down = options.stepSizeDown ?? up;
+    const up = numberOption('CyclicLR', options, 'stepSizeUp', 2000);
+    const down = numberOption('CyclicLR', options, 'stepSizeDown', up);
     positive('CyclicLR', 'stepSizeUp', up);
     positive('CyclicLR', 'stepSizeDown', down);
     this.totalSize = up + down;
     this.stepRatio = up / this.totalSize;
     this.mode = options.mode ?? 'triangular';
     if (!['triangular', 'triangular2', 'exp_range'].includes(this.mode)) throw new RangeError(`CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range', but got ${String(this.mode)}`);
-    this.gamma = options.gamma ?? 1;
+    this.gamma = numberOption('CyclicLR', options, 'gamma', 1);
     this.customScale = options.scaleFn ?? null;
     this.scaleMode = this.customScale ? options.scaleMode ?? 'cycle' : this.mode === 'exp_range' ? 'iterations' : 'cycle';
     this.cycleMomentum = options.cycleMomentum ?? true;

@@ -2,7 +2,7 @@
  * Creating tensors: from data (numbers, nested arrays, typed arrays), constant fills,
  * ranges, identity matrices and random draws from a seedable generator.
  */
-import { checkOptions } from '../options.js';
+import { checkOptions, checkNumber } from '../options.js';
 import type { FloatStorage, Storage } from '../native.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { dtypeOfStorage, elementOf, fitsInt32, isDType, isFloating, uninitStorage, zeroStorage, type DType } from './dtype.js';
@@ -226,6 +226,8 @@ export function arange(start: number, endOrOptions?: number | TensorOptions, ste
 
 /** `steps` evenly spaced values from start to end inclusive (float32 by default). */
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'end', end);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, but got ${steps}`);
   const dtype = floatDType('linspace', options);
   const storage = zeroStorage(dtype, steps, 'linspace');

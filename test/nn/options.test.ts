@@ -184,3 +184,19 @@ describe('null options (PyTorch None) mean the defaults, and bad constructor arg
     expect(() => new (optim.lrScheduler.LRScheduler as unknown as new (o: unknown) => unknown)(new optim.SGD(param(), { lr: 1 }))).toThrow(/LRScheduler is a base class/);
   });
 });
+
+describe('number arguments refuse what arithmetic would coerce', () => {
+  it('names the function and the argument', () => {
+    const x = kd.randn([3, 4]);
+    expect(() => kd.histc(x, 4, [] as never, 2)).toThrow(/histc: expected min to be a number, but received/);
+    expect(() => kd.linspace(0, '2' as never, 3)).toThrow(/linspace: expected end to be a number/);
+    expect(() => x.uniform_(0, '2' as never)).toThrow(/uniform_: expected to to be a number/);
+    expect(() => x.normal_(0, true as never)).toThrow(/normal_: expected std to be a number/);
+    expect(() => nn.init.xavierUniform_(x, '2' as never)).toThrow(/xavierUniform_: expected gain to be a number/);
+    expect(() => nn.init.uniform_(x, [] as never)).toThrow(/uniform_: expected a to be a number/);
+    const opt = new optim.SGD([kd.zeros([1]).requiresGrad_()], { lr: 1 });
+    expect(() => new optim.lrScheduler.StepLR(opt, { stepSize: 1, gamma: '0.5' as never })).toThrow(/StepLR: expected gamma to be a number/);
+    expect(() => new optim.lrScheduler.CyclicLR(opt, { baseLr: 0.1, maxLr: 1, stepSizeUp: [] as never })).toThrow(/CyclicLR: expected stepSizeUp to be a number/);
+    expect(new optim.lrScheduler.StepLR(opt, { stepSize: 1, gamma: null as never }).gamma).toBe(0.1);
+  });
+});
