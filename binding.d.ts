@@ -233,7 +233,9 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'mini
   | 'reluBackward' | 'sigmoidBackward' | 'tanhBackward' | 'clampBackward' | 'leakyReluBackward' | 'geluBackward'
   | 'powScalarBackward' | 'sqrtBackward' | 'absBackward' | 'atan2' | 'remainder' | 'fmod' | 'hypot'
   /** a + p1 * b (add_ and sub_ with alpha) */
-  | 'addScaled';
+  | 'addScaled'
+  /** int32 and bool only */
+  | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor';
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin' | 'var' | 'std' | 'prod' | 'logsumexp'
   /** the sum of squares, for 2-norms */
   | 'sumSquares';

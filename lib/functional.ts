@@ -20,7 +20,7 @@ export { sum, mean, argmax, argmin, std, variance as var, prod, amax, amin, amin
 export {
   sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log1p, log2, log10, erf, erfinv,
   floor, ceil, round, trunc, frac, sign, reciprocal, rsqrt, square, atan2, remainder, fmod, hypot, logaddexp, lerp, addcmul, addcdiv,
-  clamp, clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot, bitwiseNot,
+  clamp, clampMin, clampMax, isnan, isinf, isfinite, isposinf, isneginf, nanToNum, logicalAnd, logicalOr, logicalXor, logicalNot, bitwiseNot, bitwiseAnd, bitwiseOr, bitwiseXor,
   allclose, isclose, equal, erfc, logit, xlogy, fmax, fmin, copysign, signbit, floorDivide, divide as div,
 } from './ops/math.js';
 export { nansum, nanmean } from './ops/nan_reduce.js';

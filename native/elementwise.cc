@@ -45,18 +45,22 @@ enum Binary {
   B_POW_SCALAR_BWD, B_SQRT_BWD, B_ABS_BWD,
   B_ATAN2, B_REMAINDER, B_FMOD, B_HYPOT,
   B_ADD_SCALED,  // a + p1 * b: add_/sub_ with alpha in one pass
+  // bitwise and, or, xor: int32 and bool only (the entry refuses floating-point inputs)
+  B_BITAND, B_BITOR, B_BITXOR,
   B_COUNT
 };
 const char* kBinaryNames[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
                               "eq", "ne", "lt", "le", "gt", "ge",
                               "reluBackward", "sigmoidBackward", "tanhBackward", "clampBackward",
                               "leakyReluBackward", "geluBackward", "powScalarBackward", "sqrtBackward",
-                              "absBackward", "atan2", "remainder", "fmod", "hypot", "addScaled"};
+                              "absBackward", "atan2", "remainder", "fmod", "hypot", "addScaled",
+                              "bitwiseAnd", "bitwiseOr", "bitwiseXor"};
 
 static_assert(sizeof(kUnaryNames) / sizeof(kUnaryNames[0]) == U_COUNT, "unary names");
 static_assert(sizeof(kBinaryNames) / sizeof(kBinaryNames[0]) == B_COUNT, "binary names");
 
 bool IsComparison(int op) { return op >= B_EQ && op <= B_GE; }
+bool IsBitwise(int op) { return op >= B_BITAND && op <= B_BITXOR; }
 bool IsPredicate(int op) { return op >= U_ISNAN && op <= U_ISFINITE; }
 bool IsTranscendental(int op) {
   return op == U_EXP || op == U_LOG || op == U_TANH || op == U_SIGMOID || op == U_GELU || op == U_LOG1P ||
@@ -457,6 +461,9 @@ void RunBinaryInt(Napi::Env env, int op, const Strided<3>& s, void* out, const i
     case B_LE: return Map2(s, ob, a, b, g, [](I x, I y) { return uint8_t(x <= y); });
     case B_GT: return Map2(s, ob, a, b, g, [](I x, I y) { return uint8_t(x > y); });
     case B_GE: return Map2(s, ob, a, b, g, [](I x, I y) { return uint8_t(x >= y); });
+    case B_BITAND: return Map2(s, o, a, b, g, [](I x, I y) { return static_cast<I>(x & y); });
+    case B_BITOR: return Map2(s, o, a, b, g, [](I x, I y) { return static_cast<I>(x | y); });
+    case B_BITXOR: return Map2(s, o, a, b, g, [](I x, I y) { return static_cast<I>(x ^ y); });
   }
   ThrowType(env, "binary", std::string("op '") + kBinaryNames[op] + "' needs floating-point inputs, received Int32Array");
 }
@@ -471,6 +478,9 @@ void RunBinaryBool(Napi::Env env, int op, const Strided<3>& s, void* out, const 
     case B_MAXIMUM: return Map2(s, o, a, b, g, [](B x, B y) { return B(x || y); });  // logical or
     case B_MINIMUM: return Map2(s, o, a, b, g, [](B x, B y) { return B(x && y); });  // logical and
     case B_MUL: return Map2(s, o, a, b, g, [](B x, B y) { return B(x && y); });
+    case B_BITAND: return Map2(s, o, a, b, g, [](B x, B y) { return B(x && y); });
+    case B_BITOR: return Map2(s, o, a, b, g, [](B x, B y) { return B(x || y); });
+    case B_BITXOR: return Map2(s, o, a, b, g, [](B x, B y) { return B((x != 0) != (y != 0)); });
   }
   ThrowType(env, "binary", std::string("op '") + kBinaryNames[op] + "' is not defined for Uint8Array (bool) inputs");
 }
@@ -568,6 +578,9 @@ Napi::Value BinaryFn(const Napi::CallbackInfo& info) {
   if (a.scalar && b.scalar) ThrowType(env, fn, "arguments 'a' and 'b' cannot both be numbers");
   const DType t = a.scalar ? b.buf.dtype : a.buf.dtype;
   if (!a.scalar && !b.scalar) SameDType(env, fn, a.buf, "a", b.buf, "b");
+  if (IsBitwise(op) && (t == DType::F32 || t == DType::F64)) {
+    ThrowType(env, fn, std::string("op '") + kBinaryNames[op] + "' needs Int32Array or Uint8Array (bool) inputs, received " + DTypeName(t));
+  }
   if (IsComparison(op)) {
     if (out.dtype != DType::Bool) ThrowType(env, fn, std::string("comparison output 'out' must be a Uint8Array, received ") + DTypeName(out.dtype));
   } else if (out.dtype != t) {

@@ -159,6 +159,23 @@ export function bitwiseNot(x: Tensor): Tensor {
   throw new TypeError(`bitwiseNot: expected a bool or int32 tensor, but got ${x.dtype} (for a mask, compare first: x.gt(0).bitwiseNot())`);
 }
 
+/** a op b bit by bit for bool and int32 operands (a number operand takes the tensor's integer type). */
+function bitwise(name: string, code: number, a: TensorLike, b: TensorLike): Tensor {
+  const p = prepare(name, a, b);
+  if (p.dtype !== 'int32' && p.dtype !== 'bool') {
+    const types = [a, b].map((v) => (v instanceof Tensor ? v.dtype : Number.isInteger(v) ? 'an integer' : 'a non-integer number')).join(' and ');
+    throw new TypeError(`${name}: expected bool or int32 operands (or integers), but got ${types}; PyTorch defines bitwise ops for integers and bools only`);
+  }
+  return runBinary(code, p);
+}
+
+/** PyTorch's bitwise_and (`a & b`): AND of bool masks, or of int32 bits. Throws TypeError for floating-point operands. */
+export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => bitwise('bitwiseAnd', native.binaryOps.bitwiseAnd, a, b);
+/** PyTorch's bitwise_or (`a | b`): OR of bool masks, or of int32 bits. Throws TypeError for floating-point operands. */
+export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => bitwise('bitwiseOr', native.binaryOps.bitwiseOr, a, b);
+/** PyTorch's bitwise_xor (`a ^ b`): XOR of bool masks, or of int32 bits. Throws TypeError for floating-point operands. */
+export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => bitwise('bitwiseXor', native.binaryOps.bitwiseXor, a, b);
+
 /** Options of nanToNum (PyTorch's keyword arguments). */
 export interface NanToNumOptions {
   nan?: number;

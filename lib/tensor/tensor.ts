@@ -389,6 +389,9 @@ export class Tensor {
   logicalNot(): Tensor { return math.logicalNot(this); }
   /** `~x`: not of a bool mask, or two's-complement not of an int32 tensor. */
   bitwiseNot(): Tensor { return math.bitwiseNot(this); }
+  bitwiseAnd(other: TensorLike): Tensor { return math.bitwiseAnd(this, other); }
+  bitwiseOr(other: TensorLike): Tensor { return math.bitwiseOr(this, other); }
+  bitwiseXor(other: TensorLike): Tensor { return math.bitwiseXor(this, other); }
   /** |this - other| <= atol + rtol |other| everywhere. */
   allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean { return math.allclose(this, other, options); }
   isclose(other: TensorLike, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor { return math.isclose(this, other, options); }

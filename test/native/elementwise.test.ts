@@ -202,6 +202,23 @@ describe('binary kernels with broadcasting', () => {
     expect(() => native.binary(native.binaryOps.div, out, a, 0, lay)).toThrow(/floating-point/);
   });
 
+  it('bitwise ops take int32 and bool, and refuse floating-point buffers before touching memory', () => {
+    const a = new Int32Array([12, -3, -2147483648]);
+    const out = new Int32Array(3);
+    const lay = layout([3], [{ buf: out, offset: 0, strides: [1] }, { buf: a, offset: 0, strides: [1] }, null]);
+    native.binary(native.binaryOps.bitwiseXor, out, a, 5, lay);
+    expect(Array.from(out)).toEqual([12 ^ 5, -3 ^ 5, -2147483648 ^ 5]);
+    const m = new Uint8Array([1, 0, 1]);
+    const mo = new Uint8Array(3);
+    native.binary(native.binaryOps.bitwiseOr, mo, m, new Uint8Array([0, 0, 1]), layout([3], [{ buf: mo, offset: 0, strides: [1] }, { buf: m, offset: 0, strides: [1] }, { buf: m, offset: 0, strides: [1] }]));
+    expect(Array.from(mo)).toEqual([1, 0, 1]);
+    const f = new Float32Array([1, 2, 3]);
+    const fo = new Float32Array(3).fill(7);
+    const flay = layout([3], [{ buf: fo, offset: 0, strides: [1] }, { buf: f, offset: 0, strides: [1] }, null]);
+    expect(() => native.binary(native.binaryOps.bitwiseAnd, fo, f, 1, flay)).toThrow(/'bitwiseAnd' needs Int32Array or Uint8Array \(bool\) inputs, received Float32Array/);
+    expect(Array.from(fo)).toEqual([7, 7, 7]);
+  });
+
   it('works in place (out is a)', () => {
     const a = randomArray(Float64Array, 100, 3);
     const before = a.slice();

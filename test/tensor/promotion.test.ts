@@ -88,3 +88,35 @@ describe('bitwiseNot', () => {
     expect(() => kd.tensor([1.5]).bitwiseNot()).toThrow(/bitwiseNot: expected a bool or int32 tensor, but got float32/);
   });
 });
+
+describe('bitwiseAnd, bitwiseOr, bitwiseXor', () => {
+  it("are PyTorch's &, |, ^: on bool masks, on int32 bits (negatives in two's complement), with bool promoted to int32", () => {
+    const m = kd.tensor([true, false, true, false]);
+    const n = kd.tensor([true, true, false, false]);
+    expect(m.bitwiseAnd(n).tolist()).toEqual([true, false, false, false]);
+    expect(m.bitwiseOr(n).tolist()).toEqual([true, true, true, false]);
+    expect(m.bitwiseXor(n).tolist()).toEqual([false, true, true, false]);
+    const v = [5, -3, 2 ** 31 - 1, -(2 ** 31), 0, 12];
+    const w = [3, 6, -1, 1, 7, -12];
+    const a = kd.tensor(v, { dtype: 'int32' });
+    const b = kd.tensor(w, { dtype: 'int32' });
+    expect(a.bitwiseAnd(b).tolist()).toEqual(v.map((x, i) => x & w[i]));
+    expect(a.bitwiseOr(b).tolist()).toEqual(v.map((x, i) => x | w[i]));
+    expect(kd.bitwiseXor(a, b).tolist()).toEqual(v.map((x, i) => x ^ w[i]));
+    expect(a.bitwiseAnd(6).tolist()).toEqual(v.map((x) => x & 6));
+    // broadcasting and a transposed view against its copy
+    const big = kd.arange(0, 12, 1, { dtype: 'int32' }).reshape([3, 4]);
+    expect(big.t().bitwiseXor(kd.tensor([1, 2, 3], { dtype: 'int32' })).tolist()).toEqual(big.t().clone().bitwiseXor(kd.tensor([1, 2, 3], { dtype: 'int32' })).tolist());
+    const mixed = m.bitwiseOr(kd.tensor([2, 2, 2, 2], { dtype: 'int32' }));
+    expect(mixed.dtype).toBe('int32');
+    expect(mixed.tolist()).toEqual([3, 2, 3, 2]);
+  });
+
+  it('refuse floating-point operands and non-integers, naming the op', () => {
+    const a = kd.tensor([1, 2], { dtype: 'int32' });
+    expect(() => kd.ones([2]).bitwiseAnd(kd.ones([2]))).toThrow(/bitwiseAnd: expected bool or int32 operands \(or integers\), but got float32 and float32/);
+    expect(() => a.bitwiseOr(1.5)).toThrow(/bitwiseOr: expected bool or int32 operands.*a non-integer number/);
+    expect(() => a.bitwiseXor(kd.ones([2]))).toThrow(/bitwiseXor: expected bool or int32 operands/);
+    expect(() => a.bitwiseAnd(kd.ones([3], { dtype: 'int32' }))).toThrow(/bitwiseAnd: shapes \[2\] and \[3\] are not broadcastable/);
+  });
+});
