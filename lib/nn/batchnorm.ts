@@ -3,6 +3,7 @@
  * keys: weight, bias, running_mean, running_var, num_batches_tracked (int32 here, int64 in
  * PyTorch; kd.load reads PyTorch's int64 as int32).
  */
+import { checkFloat } from '../ops/loss.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
@@ -57,6 +58,7 @@ abstract class BatchNormBase extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkFloat(this.constructor.name, 'input', x);
     this.checkInput(x);
     if (x.shape[1] !== this.numFeatures) {
       throw new RangeError(`${this.constructor.name}: expected input with ${this.numFeatures} channels (dim 1), but got shape ${formatShape(x.shape)}`);

@@ -4,6 +4,7 @@
  * running statistics; with trackRunningStats, eval mode uses them (keys running_mean,
  * running_var, num_batches_tracked, as PyTorch).
  */
+import { checkFloat } from '../ops/loss.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
@@ -45,6 +46,7 @@ abstract class InstanceNormBase extends Module {
 
   forward(x: Tensor): Tensor {
     const name = this.constructor.name;
+    checkFloat(name, 'input', x);
     const batched = this.spatialDims + 2;
     if (x.dim() !== batched && x.dim() !== batched - 1) {
       throw new RangeError(`${name}: expected ${batched - 1}-D (unbatched) or ${batched}-D input, but got shape ${formatShape(x.shape)}`);

@@ -1,4 +1,5 @@
 /** LayerNorm and GroupNorm (PyTorch's nn/modules/normalization.py), state-dict keys as PyTorch's. */
+import { checkFloat } from '../ops/loss.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
@@ -57,6 +58,7 @@ export class GroupNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkFloat('GroupNorm', 'input', x);
     if (x.dim() >= 2 && x.shape[1] !== this.numChannels) {
       throw new RangeError(`GroupNorm: expected input with ${this.numChannels} channels (dim 1), but got shape [${x.shape.join(', ')}]`);
     }

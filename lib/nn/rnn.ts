@@ -139,6 +139,7 @@ abstract class RNNBase extends Module {
     const state = (s: Tensor | null, what: string, width: number): Tensor => {
       const stateShape = [this.numLayers * dirs, batch, width];
       if (s === null) return zeros(stateShape, { dtype: x.dtype });
+      checkFloat(name, what, s);
       const t = unbatched && s.dim() === 2 ? s.unsqueeze(1) : s;
       if (t.dim() !== 3 || t.shape.some((v, i) => v !== stateShape[i])) {
         throw new RangeError(`${name}: expected ${what} of shape ${formatShape(unbatched ? [stateShape[0], stateShape[2]] : stateShape)}, but got ${formatShape(s.shape)}`);
@@ -280,6 +281,7 @@ abstract class CellBase extends Module {
     const shape = [xb.shape[0], this.hiddenSize];
     const state = (s: Tensor | null, what: string): Tensor => {
       if (s === null) return zeros(shape, { dtype: x.dtype });
+      checkFloat(name, what, s);
       const t = x.dim() === 1 && s.dim() === 1 ? s.unsqueeze(0) : s;
       if (t.dim() !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
         throw new RangeError(`${name}: expected ${what} of shape ${formatShape(x.dim() === 1 ? [this.hiddenSize] : shape)}, but got ${formatShape(s.shape)}`);

@@ -4,6 +4,7 @@
  * linear1, linear2, norm1..3, dropout, dropout1..3; layers.0, …; encoder.norm, decoder.norm),
  * post-norm by default or normFirst.
  */
+import { checkFloat } from '../ops/loss.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
@@ -94,6 +95,7 @@ export class TransformerEncoderLayer extends Module {
 
   forward(src: Tensor, options: EncoderCallOptions = {}): Tensor {
     options = checkOptions(this.constructor.name, options, ['srcMask', 'srcKeyPaddingMask', 'isCausal']);
+    checkFloat(this.constructor.name, 'src', src);
     let x = src;
     if (this.normFirst) {
       x = x.add(this.selfAttention(this.norm1(x), options));
@@ -132,6 +134,7 @@ export class TransformerEncoder extends Module {
 
   forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean } = {}): Tensor {
     options = checkOptions(this.constructor.name, options, ['mask', 'srcKeyPaddingMask', 'isCausal']);
+    checkFloat(this.constructor.name, 'src', src);
     let x = src;
     for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal });
     return this.norm ? this.norm<Tensor>(x) : x;
@@ -212,6 +215,8 @@ export class TransformerDecoderLayer extends Module {
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
     options = checkOptions(this.constructor.name, options, ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal']);
+    checkFloat(this.constructor.name, 'tgt', tgt);
+    checkFloat(this.constructor.name, 'memory', memory);
     let x = tgt;
     if (this.normFirst) {
       x = x.add(this.selfAttention(this.norm1(x), options));
@@ -246,6 +251,8 @@ export class TransformerDecoder extends Module {
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
     options = checkOptions(this.constructor.name, options, ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal']);
+    checkFloat(this.constructor.name, 'tgt', tgt);
+    checkFloat(this.constructor.name, 'memory', memory);
     let x = tgt;
     for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, options);
     return this.norm ? this.norm<Tensor>(x) : x;
@@ -309,6 +316,8 @@ export class Transformer extends Module {
 
   forward(src: Tensor, tgt: Tensor, options: TransformerCallOptions = {}): Tensor {
     options = checkOptions('Transformer', options, ['srcMask', 'tgtMask', 'memoryMask', 'srcKeyPaddingMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'srcIsCausal', 'tgtIsCausal', 'memoryIsCausal']);
+    checkFloat('Transformer', 'src', src);
+    checkFloat('Transformer', 'tgt', tgt);
     const b = this.batchFirst ? 0 : 1;
     if (src.dim() === 3 && tgt.dim() === 3 && src.shape[b] !== tgt.shape[b]) {
       throw new RangeError(`Transformer: the batch size of src ${formatShape(src.shape)} and tgt ${formatShape(tgt.shape)} must be equal`);

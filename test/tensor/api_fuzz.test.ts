@@ -80,3 +80,64 @@ describe('random calls through the public API', () => {
     });
   }
 });
+
+// Modules called with random inputs: wrong ranks, dtypes, views, empty tensors, missing or
+// non-tensor arguments, in train and eval mode.
+function runModules(seed: number, n: number): { calls: number; internal: string[] } {
+  let s = seed >>> 0;
+  const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+  const nn = kd.nn;
+  function tensor(): Tensor {
+    const shape: number[] = pick([[], [0], [4], [2, 4], [3, 4, 5], [2, 4, 6, 6], [1, 4, 5, 5, 5], [2, 0, 4], [2, 4, 0, 3], [5, 3, 4]]);
+    const dtype = pick(['float32', 'float32', 'float64', 'int32', 'bool'] as const);
+    let t = kd.randn(shape, { dtype: dtype === 'float64' ? 'float64' : 'float32' });
+    if (dtype === 'int32') t = t.abs().mul(3).int();
+    if (dtype === 'bool') t = t.gt(0);
+    if (rnd() < 0.3 && t.dim() >= 2) t = t.transpose(0, 1);
+    if (rnd() < 0.2 && t.dim() >= 1 && t.shape[0] > 1) t = t.narrow(0, 1, t.shape[0] - 1);
+    return t;
+  }
+  const arg = (): unknown => pick<() => unknown>([tensor, tensor, tensor, () => null, () => undefined, () => 3, () => [tensor(), tensor()], () => ({})])();
+  const makers: (() => kd.nn.Module)[] = [
+    () => new nn.Linear(4, 3), () => new nn.Conv1d(4, 2, 3), () => new nn.Conv2d(4, 2, 3, { padding: 1, paddingMode: pick(['zeros', 'reflect', 'circular', 'replicate'] as const) }),
+    () => new nn.Conv3d(4, 2, 2), () => new nn.ConvTranspose1d(4, 2, 3), () => new nn.ConvTranspose2d(4, 2, 3, { stride: 2 }), () => new nn.BatchNorm1d(4), () => new nn.BatchNorm2d(4),
+    () => new nn.BatchNorm3d(4), () => new nn.LayerNorm([4]), () => new nn.GroupNorm(2, 4), () => new nn.InstanceNorm1d(4), () => new nn.InstanceNorm2d(4, { affine: true }),
+    () => new nn.LocalResponseNorm(2), () => new nn.MaxPool1d(2), () => new nn.MaxPool2d(2, { returnIndices: true }), () => new nn.MaxPool3d(2), () => new nn.AvgPool1d(2),
+    () => new nn.AvgPool2d(2, { ceilMode: true }), () => new nn.AvgPool3d(2), () => new nn.AdaptiveAvgPool1d(2), () => new nn.AdaptiveAvgPool2d([2, 3]), () => new nn.AdaptiveMaxPool1d(2),
+    () => new nn.AdaptiveMaxPool2d(2), () => new nn.LPPool1d(2, 2), () => new nn.LPPool2d(2, 2), () => new nn.Embedding(10, 4), () => new nn.EmbeddingBag(10, 4), () => new nn.RNN(4, 3),
+    () => new nn.LSTM(4, 3, { batchFirst: true }), () => new nn.GRU(4, 3, { bidirectional: true }), () => new nn.RNNCell(4, 3), () => new nn.LSTMCell(4, 3), () => new nn.GRUCell(4, 3),
+    () => new nn.MultiheadAttention(4, 2), () => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }), () => new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }),
+    () => new nn.Dropout(0.5), () => new nn.Dropout2d(0.5), () => new nn.AlphaDropout(0.5), () => new nn.Flatten(), () => new nn.Unflatten(1, [2, 2]), () => new nn.PixelShuffle(2),
+    () => new nn.PixelUnshuffle(2), () => new nn.ChannelShuffle(2), () => new nn.Upsample({ scaleFactor: 2 }), () => new nn.UpsamplingBilinear2d({ scaleFactor: 2 }), () => new nn.ZeroPad2d(1),
+    () => new nn.ReflectionPad1d(1), () => new nn.ReplicationPad2d([1, 0, 2, 1]), () => new nn.CircularPad1d(2), () => new nn.Bilinear(4, 4, 3), () => new nn.PReLU(), () => new nn.Softmax(1),
+    () => new nn.GLU(), () => new nn.CosineSimilarity(), () => new nn.PairwiseDistance(), () => new nn.CrossEntropyLoss(), () => new nn.NLLLoss(), () => new nn.BCELoss(),
+  ];
+  let calls = 0;
+  const internal: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = pick(makers)();
+    if (rnd() < 0.3) m.eval();
+    const args = Array.from({ length: Math.floor(rnd() * 3) + 1 }, arg);
+    calls++;
+    try {
+      const r = (m as unknown as (...a: unknown[]) => unknown)(...args);
+      const outs = Array.isArray(r) ? r.flat(2) : [r];
+      for (const o of outs) if (o instanceof kd.Tensor && o.requiresGrad && rnd() < 0.3) { o.sum().backward(); break; }
+    } catch (e) {
+      if (!(e instanceof Error)) internal.push(`${m.constructor.name} threw a non-Error: ${String(e)}`);
+      else if (INTERNAL.test(e.message)) internal.push(`${m.constructor.name}: ${e.message.split('\n')[0]} @ ${(e.stack ?? '').split('\n')[1]?.trim()}`);
+    }
+  }
+  return { calls, internal };
+}
+
+describe('random calls of nn modules', () => {
+  for (const seed of [7, 11]) {
+    it(`seed ${seed}: every call works or throws an Error that explains it`, () => {
+      const { calls, internal } = runModules(seed, 2000);
+      expect(calls).toBe(2000);
+      expect(internal).toEqual([]);
+    });
+  }
+});
