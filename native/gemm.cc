@@ -121,7 +121,12 @@ void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, doub
     // Up to about 200^3, OpenBLAS's second thread gains nothing once its threads have gone
     // cold between products (as in a training step, where other kernels run in between), and
     // costs up to 40%: an RNN step's 20x800x200 takes 0.10 ms on two threads, 0.07 on one.
-    const bool oneThread = threads > 1 && work < kSingleThreadWork;
+    // Larger products with a narrow C (one side at most 256) also run faster as two halves on
+    // the pool, one OpenBLAS thread each, than on OpenBLAS's two threads (measured on 2 cores:
+    // the word LM's 700x200x10000 162 -> 175 GFLOP/s, 10000x200x700 154 -> 176, 9216x128x64
+    // 101 -> 176); square ones do not gain, and more threads than 2 were not measured.
+    const bool narrow = threads == 2 && std::min(p.m, p.n) <= 256;
+    const bool oneThread = threads > 1 && (work < kSingleThreadWork || narrow);
     if (oneThread) SetBlasThreads(1);
     if (oneThread && work >= kSplitWork) {
       for (int64_t bi = 0; bi < p.batch; bi++) split(bi);
