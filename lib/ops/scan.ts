@@ -94,7 +94,11 @@ function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number): Tensor {
 
 function cumExtreme(op: 'cummax' | 'cummin', x: Tensor, dim: number): { values: Tensor; indices: Tensor } {
   const d = scanDim(op, x, dim);
-  if (x.dtype === 'bool') throw new TypeError(`${op}: not defined for bool tensors`);
+  if (x.dtype === 'bool') {
+    // as PyTorch: through int32 (no gradient for bools), values back to bool
+    const r = cumExtreme(op, x.to('int32'), dim);
+    return { values: r.values.to('bool'), indices: r.indices };
+  }
   const { values, indices } = runScan(op, x, d, x.dtype);
   record(values, op === 'cummax' ? 'CummaxBackward' : 'CumminBackward', [x], (g) => [
     x.dim() === 0 ? g : scatterToIndices(g, indices!, x, d),

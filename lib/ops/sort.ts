@@ -173,6 +173,11 @@ export function nanmedian(x: Tensor, dim?: number, keepdim = false): Tensor | Va
  * `{ values, indices }`. Among equally frequent values, the smallest.
  */
 export function mode(x: Tensor, dim = -1, keepdim = false): ValuesIndices {
+  if (x instanceof Tensor && x.dtype === 'bool') {
+    // PyTorch's mode takes bools (the other order statistics do not): through int32
+    const r = mode(x.to('int32'), dim, keepdim);
+    return { values: r.values.to('bool'), indices: r.indices };
+  }
   const d = orderDim('mode', x, dim);
   const xv = x.dim() === 0 ? reshape(x, [1]) : x;
   const sorted = sort(xv.detach(), d);

@@ -120,3 +120,24 @@ describe('bitwiseAnd, bitwiseOr, bitwiseXor', () => {
     expect(() => a.bitwiseAnd(kd.ones([3], { dtype: 'int32' }))).toThrow(/bitwiseAnd: shapes \[2\] and \[3\] are not broadcastable/);
   });
 });
+
+describe('bool inputs to the order statistics PyTorch defines for them', () => {
+  it('cummax, cummin and mode take bool masks (values bool, indices as PyTorch: the latest of ties)', () => {
+    // expected values printed by PyTorch 1.13
+    const m = kd.tensor([[true, false, true], [false, false, true]]);
+    const mx = m.cummax(1);
+    expect(mx.values.tolist()).toEqual([[true, true, true], [false, false, true]]);
+    expect(mx.indices.tolist()).toEqual([[0, 0, 2], [0, 1, 2]]);
+    const mn = m.cummin(1);
+    expect(mn.values.tolist()).toEqual([[true, false, false], [false, false, false]]);
+    expect(mn.indices.tolist()).toEqual([[0, 1, 1], [0, 1, 1]]);
+    const md = m.mode(1);
+    expect(md.values.dtype).toBe('bool');
+    expect(md.values.tolist()).toEqual([true, false]);
+    expect(md.indices.tolist()).toEqual([2, 1]);
+    expect(kd.tensor(true).mode(0).indices.item()).toBe(0);
+    // the others stay refused, as in PyTorch
+    expect(() => m.median(1)).toThrow(/median: not defined for bool tensors/);
+    expect(() => m.topk(1, 1)).toThrow(/topk: not defined for bool tensors/);
+  });
+});
