@@ -48,7 +48,8 @@ export interface Binding {
    * c = alpha * op(a) · op(b) + beta * c, per batch. layout: [transA, transB, m, n, k, lda, ldb, ldc,
    * aOffset, bOffset, cOffset, nbatch, batchShape..., aBatchStrides..., bBatchStrides..., cBatchStrides...].
    */
-  gemm(a: FloatStorage, b: FloatStorage, c: FloatStorage, layout: Float64Array, alpha: number, beta: number): void;
+  /** Int32Array operands too (wrapping int32 arithmetic, integer alpha and beta). */
+  gemm(a: FloatStorage | Int32Array, b: FloatStorage | Int32Array, c: FloatStorage | Int32Array, layout: Float64Array, alpha: number, beta: number): void;
 
   /**
    * Reduces the middle axis of a contiguous [outer, R, inner] block into [outer, inner].

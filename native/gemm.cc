@@ -3,6 +3,8 @@
 // accumulation, and batches addressed by per-operand batch strides (0 broadcasts an operand).
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "blas.h"
 #include "kernels.h"
@@ -21,6 +23,8 @@ struct GemmPlan {
 };
 
 constexpr int64_t kMaxBlasDim = 2147483647;  // cblas takes int
+
+bool IsInt32Value(double v) { return v >= -2147483648.0 && v <= 2147483647.0 && v == std::trunc(v); }
 
 // Checks one operand: its batch strides plus an R x C matrix with leading dimension ld.
 void CheckMatrix(Napi::Env env, const char* name, const Buf& b, const GemmPlan& p, const int64_t* bstr, int64_t off,
@@ -137,20 +141,62 @@ void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, doub
   }
 }
 
+// Integer products (PyTorch's int32 matmul) have no BLAS: C = alpha A B + beta C in uint32,
+// i.e. two's-complement wrap-around like PyTorch's int32 arithmetic, rows of every batch entry
+// spread over the pool. The j loop runs along contiguous B rows when B is not transposed.
+void RunIntGemm(const GemmPlan& p, const int32_t* A, const int32_t* B, int32_t* C, int32_t alpha, int32_t beta) {
+  using U = uint32_t;
+  const int64_t rowWork = std::max<int64_t>(1, p.n * std::max<int64_t>(p.k, 1));
+  ParallelFor(p.batch * p.m, std::max<int64_t>(1, 65536 / rowWork), [&](int64_t r0, int64_t r1) {
+    std::vector<U> acc(static_cast<size_t>(p.n));
+    for (int64_t rr = r0; rr < r1; rr++) {
+      const int64_t bi = rr / p.m, r = rr % p.m;
+      int64_t ao = p.aOff, bo = p.bOff, co = p.cOff;
+      int64_t rem = bi;
+      for (int d = p.nb - 1; d >= 0; d--) {
+        const int64_t i = rem % p.batchShape[d];
+        rem /= p.batchShape[d];
+        ao += i * p.aStr[d];
+        bo += i * p.bStr[d];
+        co += i * p.cStr[d];
+      }
+      std::fill(acc.begin(), acc.end(), U(0));
+      for (int64_t kk = 0; kk < p.k; kk++) {
+        const U av = U(A[ao + (p.transA ? kk * p.lda + r : r * p.lda + kk)]);
+        if (p.transB) {
+          for (int64_t j = 0; j < p.n; j++) acc[j] += av * U(B[bo + j * p.ldb + kk]);
+        } else {
+          const int32_t* brow = B + bo + kk * p.ldb;
+          for (int64_t j = 0; j < p.n; j++) acc[j] += av * U(brow[j]);
+        }
+      }
+      int32_t* c = C + co + r * p.ldc;
+      for (int64_t j = 0; j < p.n; j++) {
+        const U prev = beta == 0 ? U(0) : U(beta) * U(c[j]);
+        c[j] = static_cast<int32_t>(U(alpha) * acc[j] + prev);
+      }
+    }
+  });
+}
+
 // gemm(a, b, c, layout, alpha, beta)
 // layout: [transA, transB, m, n, k, lda, ldb, ldc, aOff, bOff, cOff, nbatch,
 //          batchShape..., aBatchStrides..., bBatchStrides..., cBatchStrides...]
 Napi::Value GemmFn(const Napi::CallbackInfo& info) {
   const char* fn = "gemm";
   Napi::Env env = info.Env();
-  Buf a = GetFloatBuf(info, 0, fn, "a");
-  Buf b = GetFloatBuf(info, 1, fn, "b");
-  Buf c = GetFloatBuf(info, 2, fn, "c");
+  Buf a = GetBuf(info, 0, fn, "a");
+  if (a.dtype == DType::Bool) ThrowType(env, fn, "argument 'a' must be a Float32Array, Float64Array or Int32Array, received Uint8Array");
+  Buf b = GetBuf(info, 1, fn, "b");
+  Buf c = GetBuf(info, 2, fn, "c");
   SameDType(env, fn, a, "a", b, "b");
   SameDType(env, fn, a, "a", c, "c");
   IntList l = GetIntList(info, 3, fn, "layout");
   double alpha = GetNumber(info, 4, fn, "alpha");
   double beta = GetNumber(info, 5, fn, "beta");
+  if (a.dtype == DType::I32 && !(IsInt32Value(alpha) && IsInt32Value(beta))) {
+    ThrowRange(env, fn, "alpha and beta must be int32 integers for Int32Array operands");
+  }
   GemmPlan p;
   p.transA = l.Next("transA", 0, 1) != 0;
   p.transB = l.Next("transB", 0, 1) != 0;
@@ -195,7 +241,9 @@ Napi::Value GemmFn(const Napi::CallbackInfo& info) {
     Span(p, p.bStr, p.bOff, bRows, bCols, p.ldb, &first, &count);
     if (Overlaps(c, cFirst, cCount, b, first, count)) ThrowRange(env, fn, "output 'c' overlaps input 'b'");
   }
-  if (c.dtype == DType::F32) {
+  if (c.dtype == DType::I32) {
+    RunIntGemm(p, a.as<int32_t>(), b.as<int32_t>(), c.as<int32_t>(), static_cast<int32_t>(alpha), static_cast<int32_t>(beta));
+  } else if (c.dtype == DType::F32) {
     RunGemm<float>(p, a.as<float>(), b.as<float>(), c.as<float>(), alpha, beta);
   } else {
     RunGemm<double>(p, a.as<double>(), b.as<double>(), c.as<double>(), alpha, beta);

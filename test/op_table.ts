@@ -147,6 +147,7 @@ export const OPS: OpRow[] = [
   { name: 'matmul', inputs: [f(3, 4), f(4, 5)], fn: (a, b) => a.matmul(b) },
   { name: 'matmul vector', inputs: [f(3, 4), f(4)], fn: (a, b) => a.matmul(b) },
   { name: 'matmul dot', inputs: [f(4), f(4)], fn: (a, b) => a.matmul(b) },
+  { name: 'matmul int32', inputs: [idx(9, 2, 3, 4), idx(9, 4, 5)], fn: (a, b) => a.matmul(b) },
   { name: 'matmul batched', inputs: [f(2, 3, 4), f(2, 4, 5)], fn: (a, b) => a.matmul(b) },
   { name: 'matmul broadcast batch', inputs: [f(2, 3, 4), f(4, 2)], fn: (a, b) => a.matmul(b) },
   { name: 'linear', inputs: [f(3, 4), f(5, 4), f(5)], fn: (x, w, b) => F.linear(x, w, b) },

@@ -2,6 +2,7 @@
  * Products beyond matmul, each mapped onto it (and so onto one GEMM or a batch of them):
  * mm, bmm, dot, outer, addmm, baddbmm, kron, cross, cdist, tensordot, and einsum for any equation.
  */
+import { isFloating } from '../tensor/dtype.js';
 import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim, sameShape } from '../tensor/shape.js';
@@ -51,18 +52,21 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
   options = checkOptions('addmm', options, ['beta', 'alpha']);
   checkTensor('addmm', input);
-  const p = mm(mat1, mat2);
-  return scaledSum(input, p, options);
+  return scaledSum('addmm', input, mm(mat1, mat2), options);
 }
 
 /** beta * input + alpha * (batch1 · batch2), batched. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
   options = checkOptions('baddbmm', options, ['beta', 'alpha']);
   checkTensor('baddbmm', input);
-  return scaledSum(input, bmm(batch1, batch2), options);
+  return scaledSum('baddbmm', input, bmm(batch1, batch2), options);
 }
 
-function scaledSum(input: Tensor, product: Tensor, { beta = 1, alpha = 1 }: { beta?: number; alpha?: number }): Tensor {
+function scaledSum(op: string, input: Tensor, product: Tensor, { beta = 1, alpha = 1 }: { beta?: number; alpha?: number }): Tensor {
+  if (!isFloating(product.dtype) && !(Number.isInteger(alpha) && Number.isInteger(beta))) {
+    // PyTorch refuses rather than promote: the result would no longer be the operands' integer type
+    throw new TypeError(`${op}: for integer tensors, alpha and beta must be integers, but got alpha=${alpha}, beta=${beta}`);
+  }
   const p = alpha === 1 ? product : mul(product, alpha);
   if (beta === 0) return add(p, mul(input, 0)).add(0);  // beta 0 ignores input's values (NaN included), keeps its broadcast
   return add(beta === 1 ? input : mul(input, beta), p);

@@ -4,7 +4,6 @@
  */
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
-import { isFloating } from '../tensor/dtype.js';
 import { broadcastShapes, describe, formatShape } from '../tensor/shape.js';
 import { emptyTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
@@ -51,9 +50,9 @@ function runGemm(out: Tensor, a: Tensor, b: Tensor, beta: number, batch: readonl
     return batch.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : x.strides[i - lead]));
   };
   native.gemm(
-    A.t.storage as Float32Array,
-    B.t.storage as Float32Array,
-    out.storage as Float32Array,
+    A.t.storage as Float32Array | Int32Array,
+    B.t.storage as Float32Array | Int32Array,
+    out.storage as Float32Array | Int32Array,
     layoutOf(
       A.trans ? 1 : 0, B.trans ? 1 : 0, m, n, k, A.ld, B.ld, Math.max(1, n),
       A.t.offset, B.t.offset, out.offset, nb, ...batch, ...batchStrides(A.t), ...batchStrides(B.t), ...out.strides.slice(0, nb),
@@ -85,7 +84,7 @@ function checkOperands(a: unknown, b: unknown): asserts a is Tensor {
   for (const [name, v] of [['input', a], ['other', b]] as const) {
     if (!(v instanceof Tensor)) throw new TypeError(`matmul: expected ${name} to be a Tensor, but received ${describe(v)}`);
     if (v.dim() === 0) throw new RangeError(`matmul: both arguments need at least 1 dimension, but ${name} is 0-d`);
-    if (!isFloating(v.dtype)) throw new TypeError(`matmul: expected floating-point tensors, but ${name} is ${v.dtype}; convert with .float()`);
+    if (v.dtype === 'bool') throw new TypeError(`matmul: not defined for bool tensors (as in PyTorch), but ${name} is bool; convert with .int() or .float()`);
   }
   const x = a as Tensor;
   const y = b as Tensor;

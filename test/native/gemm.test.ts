@@ -155,9 +155,23 @@ describe('gemm', () => {
       expect(() => native.gemm(A, B, C, lay(), 1, 0)).not.toThrow();
     });
 
-    it('rejects mixed or integer types', () => {
+    it('rejects mixed types, bool buffers, and non-integer scales for Int32Array operands', () => {
       expect(() => native.gemm(A, new Float64Array(6), C, lay(), 1, 0)).toThrow(/same type/);
-      expect(() => native.gemm(new Int32Array(6) as unknown as Float32Array, B, C, lay(), 1, 0)).toThrow(/Float32Array or Float64Array/);
+      expect(() => native.gemm(new Int32Array(6), B, C, lay(), 1, 0)).toThrow(/same type/);
+      expect(() => native.gemm(new Uint8Array(6) as unknown as Int32Array, new Uint8Array(6) as unknown as Int32Array, new Uint8Array(4) as unknown as Int32Array, lay(), 1, 0)).toThrow(/Float32Array, Float64Array or Int32Array/);
+      const I = new Int32Array(6), O = new Int32Array(4).fill(9);
+      expect(() => native.gemm(I, I, O, lay(), 1.5, 0)).toThrow(/alpha and beta must be int32 integers/);
+      expect(() => native.gemm(I, I, O, lay(), 1, NaN)).toThrow(/alpha and beta must be int32 integers/);
+      expect(Array.from(O)).toEqual([9, 9, 9, 9]);
+    });
+
+    it('multiplies Int32Array operands with wrap-around, alpha and beta', () => {
+      const I = new Int32Array([1, 2, 3, 4, 5, 6]);  // [2, 3]
+      const J = new Int32Array([2147483647, 1, 1, 1, 1, 1]);  // [3, 2]
+      const O = new Int32Array([1, 1, 1, 1]);
+      native.gemm(I, J, O, lay(), 2, -1);
+      const ref = (r: number, c: number) => [0, 1, 2].reduce((s, k) => s + I[r * 3 + k] * J[k * 2 + c], 0);
+      expect(Array.from(O)).toEqual([0, 1, 2, 3].map((i) => ((2 * ref(i >> 1, i & 1) - 1) | 0)));
     });
 
     it('rejects short buffers, small leading dimensions and negative sizes', () => {

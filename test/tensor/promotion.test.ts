@@ -141,3 +141,32 @@ describe('bool inputs to the order statistics PyTorch defines for them', () => {
     expect(() => m.topk(1, 1)).toThrow(/topk: not defined for bool tensors/);
   });
 });
+
+describe('int32 matrix products', () => {
+  it("match PyTorch's int32 matmul, wrapping like its int32 arithmetic, on views and batches", () => {
+    const a = kd.tensor([[1, 2], [3, 4]], { dtype: 'int32' });
+    // expected values printed by PyTorch 1.13
+    expect(a.matmul(a).tolist()).toEqual([[7, 10], [15, 22]]);
+    expect(a.mm(a.t()).tolist()).toEqual([[5, 11], [11, 25]]);
+    expect(kd.dot(a.flatten(), a.flatten()).item()).toBe(30);
+    const big = kd.tensor([[2147483647, 3], [-2147483648, 5]], { dtype: 'int32' });
+    expect(big.matmul(big).tolist()).toEqual([[-2147483647, -2147483636], [0, -2147483623]]);
+    expect(kd.addmm(a, a, a, { beta: 2, alpha: 3 }).tolist()).toEqual([[23, 34], [51, 74]]);
+    expect(kd.einsum('ij,jk->ik', a, a).dtype).toBe('int32');
+    // transposed and batched views against their copies, against a float64 product of small values
+    const x = kd.randint(-50, 50, [3, 5, 4]);
+    const y = kd.randint(-50, 50, [4, 6]);
+    const viaFloat = x.double().matmul(y.double()).int();
+    expect(x.matmul(y).tolist()).toEqual(viaFloat.tolist());
+    expect(x.transpose(1, 2).contiguous().transpose(1, 2).matmul(y.t().contiguous().t()).tolist()).toEqual(viaFloat.tolist());
+    expect(kd.bmm(x, y.unsqueeze(0).expand([3, 4, 6])).tolist()).toEqual(viaFloat.tolist());
+    expect(kd.zeros([2, 0], { dtype: 'int32' }).matmul(kd.zeros([0, 3], { dtype: 'int32' })).tolist()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('refuse bool, mixed dtypes and non-integer scales, as PyTorch', () => {
+    const a = kd.tensor([[1, 2], [3, 4]], { dtype: 'int32' });
+    expect(() => a.bool().matmul(a.bool())).toThrow(/matmul: not defined for bool tensors/);
+    expect(() => a.float().matmul(a)).toThrow(/matmul: expected both tensors to have the same dtype, but got float32 and int32/);
+    expect(() => kd.addmm(a, a, a, { alpha: 1.5 })).toThrow(/addmm: for integer tensors, alpha and beta must be integers/);
+  });
+});
