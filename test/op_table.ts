@@ -434,6 +434,7 @@ export const OPS: OpRow[] = [
   { name: 'pad constant', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [1, 2, 0, 1], { value: 0.5 }) },
   { name: 'pad constant crop', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [-1, 2, 1, -2]) },
   { name: 'pad reflect', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [3, 2, 2, 1], { mode: 'reflect' }) },
+  { name: 'pad reflect cropping', inputs: [f(2, 3, 5)], fn: (x) => F.pad(x, [-2, 3, 1, -1], { mode: 'reflect' }) },
   { name: 'pad replicate', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [2, 3, 1, 2], { mode: 'replicate' }) },
   { name: 'pad circular', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [4, 1, 3, 0], { mode: 'circular' }) },
   { name: 'pad replicate crop', inputs: [f(2, 3, 4)], fn: (x) => F.pad(x, [2, -1, -1, 2], { mode: 'replicate' }) },

@@ -32,10 +32,28 @@ function sourceIndices(mode: Exclude<PadMode, 'constant'>, n: number, left: numb
 }
 
 /**
+ * Reflect padding of one dim, where (as in PyTorch) a negative amount crops the reflected
+ * result: the output covers positions -left .. size + right of the input, each reflected into it.
+ */
+function reflectPad(y: Tensor, dim: number, left: number, right: number, inputShape: readonly number[]): Tensor {
+  const size = y.shape[dim];
+  const [l, r] = [Math.max(0, left), Math.max(0, right)];
+  if (l >= size || r >= size) {
+    throw new RangeError(`pad: reflect padding (${left}, ${right}) must be smaller than the size ${size} of dim ${dim} of input ${formatShape(inputShape)}`);
+  }
+  const n = size + left + right;
+  // PyTorch refuses an empty result here (constant padding may crop to nothing)
+  if (n <= 0) throw new RangeError(`pad: reflect padding dim ${dim} of size ${size} by (${left}, ${right}) leaves ${n === 0 ? 'an empty' : 'a negative'} size`);
+  const all = sourceIndices('reflect', size, l, r);
+  const keep = all.subarray(Math.max(0, -left), Math.max(0, -left) + n);
+  return indexSelect(y, dim, asIndexTensor('pad', keep));
+}
+
+/**
  * Pads x: pad = [left, right] for the last dim, then [top, bottom] for the one before, and so
- * on; a negative amount crops (except in 'reflect' mode). Throws RangeError for an odd-length or
- * over-long pad, an unknown mode, negative reflect amounts, cropping past the dim's size, reflect
- * padding not smaller than the dim, or circular padding larger than it.
+ * on; a negative amount crops. Throws RangeError for an odd-length or over-long pad, an unknown
+ * mode, cropping past the dim's size, reflect padding not smaller than the dim, or circular
+ * padding larger than it.
  */
 export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
   options = checkOptions('pad', options, ['mode', 'value']);
@@ -57,9 +75,12 @@ export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; val
     const [left, right] = [padding[2 * k], padding[2 * k + 1]];
     if (left === 0 && right === 0) continue;
     const size = y.shape[dim];
-    // a negative amount crops (every mode but reflect, as PyTorch); the padding then extends
-    // what is left, so circular padding wraps around the cropped dim
-    if ((left < 0 || right < 0) && mode === 'reflect') throw new RangeError(`pad: reflect padding must be non-negative, but got (${left}, ${right}) for dim ${dim}`);
+    if (mode === 'reflect') {
+      y = reflectPad(y, dim, left, right, x.shape);
+      continue;
+    }
+    // a negative amount crops, and the padding then extends what is left (as PyTorch), so
+    // circular padding wraps around the cropped dim
     const start = Math.max(0, -left), end = size - Math.max(0, -right);
     if (end < start) {
       throw new RangeError(`pad: cropping dim ${dim} of size ${size} by (${left}, ${right}) leaves a negative size`);
@@ -72,9 +93,6 @@ export function pad(x: Tensor, padding: number[], options: { mode?: PadMode; val
       const block = (k: number) => fullTensor(y.shape.map((s, i) => (i === dim ? k : s)), options.value ?? 0, y.dtype);
       y = cat([...(l > 0 ? [block(l)] : []), y, ...(r > 0 ? [block(r)] : [])], dim);
       continue;
-    }
-    if (mode === 'reflect' && (l >= n || r >= n)) {
-      throw new RangeError(`pad: reflect padding (${l}, ${r}) must be smaller than the size ${n} of dim ${dim} of input ${formatShape(x.shape)}`);
     }
     if (mode === 'circular' && (l > n || r > n)) {
       throw new RangeError(`pad: circular padding (${l}, ${r}) must not exceed the size ${n} of dim ${dim} of input ${formatShape(x.shape)}${n < size ? ' after cropping' : ''}`);

@@ -101,7 +101,16 @@ describe('cropping pads and adaptive max pooling indices', () => {
     expect(kd.nn.functional.pad(x, [2, -1], { mode: 'replicate' }).reshape([-1]).tolist()).toEqual([0, 0, 0, 1, 2, 3]);
     // circular padding wraps around what the crop left
     expect(kd.nn.functional.pad(x, [-2, 2], { mode: 'circular' }).reshape([-1]).tolist()).toEqual([2, 3, 4, 2, 3]);
-    expect(() => kd.nn.functional.pad(x, [-1, 1], { mode: 'reflect' })).toThrow(/reflect padding must be non-negative/);
+    // reflect crops what it reflected, over the whole input (PyTorch 1.13's values)
+    const four = kd.arange(4, { dtype: 'float32' }).reshape([1, 1, 4]);
+    const reflect = (p: number[]) => kd.nn.functional.pad(four, p, { mode: 'reflect' }).reshape([-1]).tolist();
+    expect(reflect([-2, 2])).toEqual([2, 3, 2, 1]);
+    expect(reflect([-1, 3])).toEqual([1, 2, 3, 2, 1, 0]);
+    expect(reflect([2, -1])).toEqual([2, 1, 0, 1, 2]);
+    expect(reflect([-3, 2])).toEqual([3, 2, 1]);
+    const grid = kd.arange(24, { dtype: 'float32' }).reshape([1, 2, 3, 4]);
+    expect(kd.nn.functional.pad(grid, [-1, -1, 1, 0], { mode: 'reflect' }).tolist()).toEqual([[[[5, 6], [1, 2], [5, 6], [9, 10]], [[17, 18], [13, 14], [17, 18], [21, 22]]]]);
+    expect(() => kd.nn.functional.pad(four, [-5, 1], { mode: 'reflect' })).toThrow(/leaves an empty size/);
     expect(() => kd.nn.functional.pad(x, [-4, -2], { mode: 'replicate' })).toThrow(/cropping dim 2 of size 5 by \(-4, -2\) leaves a negative size/);
     expect(() => kd.nn.functional.pad(x, [-3, 3], { mode: 'circular' })).toThrow(/circular padding \(0, 3\) must not exceed the size 2 of dim 2 .* after cropping/);
   });
