@@ -17,7 +17,7 @@ import { matmul } from './matmul.js';
 import { floor, fmod, round } from './math.js';
 import { expand, reshape, select, unsqueeze } from './views.js';
 
-export type GridSampleMode = 'bilinear' | 'nearest';
+export type GridSampleMode = 'bilinear' | 'nearest' | 'bicubic';
 export type GridSamplePadding = 'zeros' | 'border' | 'reflection';
 
 export interface GridSampleOptions {
@@ -73,6 +73,51 @@ function reflect(coord: Tensor, twiceLow: number, twiceHigh: number): Tensor {
   return where(even, add(extra, low), add(sub(span, extra), low));
 }
 
+// PyTorch's bicubic convolution weights for taps at offsets -1, 0, 1, 2 from floor(x), t = x - floor(x)
+const CUBIC_A = -0.75;
+function cubicWeights(t: Tensor): Tensor[] {
+  const far = (d: Tensor) => sub(mul(add(mul(sub(mul(d, CUBIC_A), 5 * CUBIC_A), d), 8 * CUBIC_A), d), 4 * CUBIC_A);  // 1 < d < 2
+  const near = (d: Tensor) => add(mul(mul(sub(mul(d, CUBIC_A + 2), CUBIC_A + 3), d), d), 1);  // d <= 1
+  const u = sub(1, t);
+  return [far(add(t, 1)), near(t), near(u), far(add(u, 1))];
+}
+
+/**
+ * Bicubic sampling as PyTorch's grid_sample: the 4 x 4 taps around the unnormalised point,
+ * each tap's integer coordinate moved inside by the padding mode (zeros: an outside tap is 0),
+ * weighted by cubic convolution in x, then in y. Gradients reach the grid through the weights.
+ */
+function bicubic(flat: Tensor, [n, c, h, w]: number[], points: number, gx: Tensor, gy: Tensor, padding: GridSamplePadding, align: boolean): Tensor {
+  const ux = unnormalize(gx, w, align);
+  const uy = unnormalize(gy, h, align);
+  const x0 = floor(ux.detach());
+  const y0 = floor(uy.detach());
+  const wx = cubicWeights(unsqueeze(sub(ux, x0), 1));
+  const wy = cubicWeights(unsqueeze(sub(uy, y0), 1));
+  const bounded = (v: Tensor, size: number): Tensor => {
+    if (padding === 'zeros') return v;
+    const r = padding === 'reflection' ? (align ? reflect(v, 0, 2 * (size - 1)) : reflect(v, -1, 2 * size - 1)) : v;
+    return r.clamp(0, size - 1);
+  };
+  const tap = (x: Tensor, y: Tensor): Tensor => {
+    const inside = x.ge(0).logicalAnd(x.le(w - 1)).logicalAnd(y.ge(0)).logicalAnd(y.le(h - 1));
+    const at = add(mul(y.clamp(0, h - 1), w), x.clamp(0, w - 1)).int();
+    return where(unsqueeze(inside, 1), gather(flat, 2, expand(unsqueeze(at, 1), [n, c, points])), 0);
+  };
+  let out: Tensor | null = null;
+  for (let j = 0; j < 4; j++) {
+    const y = bounded(add(y0, j - 1), h);
+    let row: Tensor | null = null;
+    for (let i = 0; i < 4; i++) {
+      const term = mul(tap(bounded(add(x0, i - 1), w), y), wx[i]);
+      row = row === null ? term : add(row, term);
+    }
+    const term = mul(row!, wy[j]);
+    out = out === null ? term : add(out, term);
+  }
+  return out!;
+}
+
 function sourceCoord(coord: Tensor, size: number, padding: GridSamplePadding, alignCorners: boolean): Tensor {
   let c = unnormalize(coord, size, alignCorners);
   if (padding === 'reflection') c = alignCorners ? reflect(c, 0, 2 * (size - 1)) : reflect(c, -1, 2 * size - 1);
@@ -92,7 +137,7 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
   const mode = options.mode ?? 'bilinear';
   const padding = options.paddingMode ?? 'zeros';
   const align = options.alignCorners ?? false;
-  if (mode !== 'bilinear' && mode !== 'nearest') throw new RangeError(`gridSample: mode must be 'bilinear' or 'nearest', but got ${describe(mode)}`);
+  if (mode !== 'bilinear' && mode !== 'nearest' && mode !== 'bicubic') throw new RangeError(`gridSample: mode must be 'bilinear', 'nearest' or 'bicubic', but got ${describe(mode)}`);
   if (padding !== 'zeros' && padding !== 'border' && padding !== 'reflection') {
     throw new RangeError(`gridSample: paddingMode must be 'zeros', 'border' or 'reflection', but got ${describe(padding)}`);
   }
@@ -104,6 +149,11 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
   const [n, c, h, w] = input.shape;
   const [, ho, wo] = grid.shape;
   const flat = reshape(input, [n, c, h * w]);
+  if (mode === 'bicubic') {
+    const gx = reshape(select(grid, 3, 0), [n, ho * wo]);
+    const gy = reshape(select(grid, 3, 1), [n, ho * wo]);
+    return reshape(bicubic(flat, [n, c, h, w], ho * wo, gx, gy, padding, align), [n, c, ho, wo]);
+  }
   const ix = sourceCoord(reshape(select(grid, 3, 0), [n, ho * wo]), w, padding, align);
   const iy = sourceCoord(reshape(select(grid, 3, 1), [n, ho * wo]), h, padding, align);
   // one corner: its value where (x, y) is inside the input, else 0 (zeros padding)

@@ -1,5 +1,8 @@
 // The tensor surface beyond ops2.json against PyTorch 1.13 (test/fixtures/surface_more.json,
 // from make_surface_more.py), plus what fixtures can't show: views, errors, modules.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as kd from '../../lib/index.js';
 import type { Tensor } from '../../lib/index.js';
@@ -178,7 +181,29 @@ describe('spatial transformer sampling', () => {
     expect(() => F.affineGrid(kd.ones([2, 3, 3]), [2, 1, 4, 4])).toThrow(/affineGrid: expected theta of shape \[2, 2, 3\]/);
     expect(() => F.gridSample(kd.ones([1, 1, 4]), kd.ones([1, 2, 2, 2]))).toThrow(/gridSample: only 4-D input/);
     expect(() => F.gridSample(kd.ones([1, 1, 4, 4]), kd.ones([2, 2, 2, 2]))).toThrow(/gridSample: expected grid of shape \[1, Ho, Wo, 2\]/);
-    expect(() => F.gridSample(kd.ones([1, 1, 4, 4]), kd.ones([1, 2, 2, 2]), { mode: 'bicubic' as 'nearest' })).toThrow(/gridSample: mode must be 'bilinear' or 'nearest'/);
+    expect(() => F.gridSample(kd.ones([1, 1, 4, 4]), kd.ones([1, 2, 2, 2]), { mode: 'area' as 'nearest' })).toThrow(/gridSample: mode must be 'bilinear', 'nearest' or 'bicubic'/);
+  });
+
+  // grid_sample_bicubic.json (make_grid_sample_bicubic.py): PyTorch 1.13, float64, every padding mode
+  it("bicubic matches PyTorch's values and input and grid gradients, in every padding mode", () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    type Case = { paddingMode: 'zeros' | 'border' | 'reflection'; alignCorners: boolean; input: number[]; grid: number[]; output: number[]; upstream: number[]; gradInput: number[]; gradGrid: number[] };
+    const { cases } = JSON.parse(readFileSync(join(here, '../fixtures/grid_sample_bicubic.json'), 'utf8')) as { cases: Case[] };
+    expect(cases.length).toBe(18);
+    const t = (v: unknown) => kd.tensor(v as number[], { dtype: 'float64' });
+    const close = (a: Tensor, b: unknown) => expect(a.sub(t(b)).abs().max().item()).toBeLessThan(1e-12);
+    for (const c of cases) {
+      const x = t(c.input).requiresGrad_();
+      const g = t(c.grid).requiresGrad_();
+      const y = F.gridSample(x, g, { mode: 'bicubic', paddingMode: c.paddingMode, alignCorners: c.alignCorners });
+      close(y, c.output);
+      const [gx, gg] = kd.autograd.grad(y, [x, g], t(c.upstream));
+      close(gx, c.gradInput);
+      close(gg, c.gradGrid);
+      // a transposed view of the input samples like its copy
+      const xv = t(c.input).transpose(2, 3).contiguous().transpose(2, 3);
+      close(F.gridSample(xv, t(c.grid), { mode: 'bicubic', paddingMode: c.paddingMode, alignCorners: c.alignCorners }), c.output);
+    }
   });
 });
 
