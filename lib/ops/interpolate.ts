@@ -116,13 +116,19 @@ export function interpolate(input: Tensor, sizeOrOptions: number | number[] | In
     outSize = spatial.map((n, i) => Math.floor(n * sf[i]));
     scales = options.recomputeScaleFactor || mode === 'area' ? outSize.map(() => null) : sf;
   }
-  if (outSize.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new RangeError(`interpolate: output size ${formatShape(outSize)} from input ${formatShape(input.shape)} must be positive integers`);
+  // area is adaptive average pooling, which PyTorch lets shrink a dim to nothing
+  const least = mode === 'area' ? 0 : 1;
+  if (outSize.some((s) => !Number.isInteger(s) || s < least)) {
+    throw new RangeError(`interpolate: output size ${formatShape(outSize)} from input ${formatShape(input.shape)} must be ${least === 0 ? 'non-negative' : 'positive'} integers`);
   }
   let x = input;
   for (let d = 0; d < dims; d++) {
     const n = spatial[d], out = outSize[d];
     if (n === out && scales[d] === null && mode !== 'area') continue;
+    if (out === 0) {
+      x = x.narrow(2 + d, 0, 0);  // an empty view, so the input still gets its (zero) gradient
+      continue;
+    }
     const m = tensor(samplingMatrix(mode, n, out, scales[d], alignCorners ?? false), { dtype: 'float64' }).reshape([out, n]).to(input.dtype);
     // the last dim is x @ mᵀ and the one before m @ x (GEMM transpose flags, x as it is);
     // only trilinear's depth dim is moved last and back

@@ -71,7 +71,16 @@ describe('interpolate and Upsample', () => {
     expect(() => F.interpolate(x, { size: [3, 3, 3] })).toThrow(/size should be a number or 2 numbers for input of shape \[1, 2, 4, 4\]/);
     expect(() => F.interpolate(x, { size: 3, mode: 'linear' })).toThrow(/mode 'linear' needs a 3-D input, but got \[1, 2, 4, 4\]/);
     expect(() => F.interpolate(x, { size: 3, alignCorners: true })).toThrow(/alignCorners can only be set with the linear and bicubic modes/);
-    expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/output size \[0, 0\]/);
+    expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/output size \[0, 0\] from input \[1, 2, 4, 4\] must be positive integers/);
+    // area mode is adaptive average pooling, which PyTorch lets empty a dim (shapes from PyTorch 1.13)
+    const xg = kd.randn([1, 2, 3, 4], { requiresGrad: true });
+    const empty = F.interpolate(xg, { size: [0, 2], mode: 'area' });
+    expect(empty.shape).toEqual([1, 2, 0, 2]);
+    empty.sum().backward();
+    expect(xg.grad!.abs().sum().item()).toBe(0);
+    expect(F.interpolate(kd.randn([1, 2, 3]), { size: 0, mode: 'area' }).shape).toEqual([1, 2, 0]);
+    expect(() => F.interpolate(x, { size: [0, 2], mode: 'area', scaleFactor: undefined })).not.toThrow();
+    expect(() => F.interpolate(x, { size: [-1, 2], mode: 'area' })).toThrow(/must be non-negative integers/);
     expect(() => F.interpolate(x, { scaleFactor: -1 })).toThrow(/scaleFactor must be positive/);
     expect(() => F.interpolate(x, { size: 3, mode: 'lanczos' as 'nearest' })).toThrow(/mode must be one of/);
     expect(() => F.interpolate(kd.ones([1, 1, 4]), { size: 3, mode: 'bicubic' })).toThrow(/mode 'bicubic' needs a 4-D input/);

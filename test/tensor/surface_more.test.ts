@@ -198,8 +198,8 @@ describe('spatial transformer sampling', () => {
       const y = F.gridSample(x, g, { mode: 'bicubic', paddingMode: c.paddingMode, alignCorners: c.alignCorners });
       close(y, c.output);
       const [gx, gg] = kd.autograd.grad(y, [x, g], t(c.upstream));
-      close(gx, c.gradInput);
-      close(gg, c.gradGrid);
+      close(gx!, c.gradInput);
+      close(gg!, c.gradGrid);
       // a transposed view of the input samples like its copy
       const xv = t(c.input).transpose(2, 3).contiguous().transpose(2, 3);
       close(F.gridSample(xv, t(c.grid), { mode: 'bicubic', paddingMode: c.paddingMode, alignCorners: c.alignCorners }), c.output);
