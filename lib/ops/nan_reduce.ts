@@ -5,11 +5,11 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
-import { normalizeDim } from '../tensor/shape.js';
+import { keptShape } from '../tensor/shape.js';
 import { checkTensor } from './unary.js';
 import { where } from './indexing.js';
 import { div, mul } from './binary.js';
-import { sum } from './reduce.js';
+import { reducedDims, sum } from './reduce.js';
 import { record } from '../autograd/record.js';
 
 /** The sum over dims (all when omitted) treating NaN as 0. */
@@ -18,8 +18,7 @@ export function nansum(x: Tensor, dim?: number | number[] | null, keepdim = fals
   if (!isFloating(x.dtype)) return sum(x, dim, keepdim);
   const present = x.isnan().logicalNot();
   const out = sum(where(present, x.detach(), 0), dim, keepdim);
-  const dims = dim === undefined || dim === null ? x.shape.map((_, i) => i) : (Array.isArray(dim) ? dim : [dim]).map((d) => normalizeDim('nansum', d, x.dim()));
-  const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const kept = keptShape(x.shape, reducedDims('nansum', x, dim));
   return record(out, 'NansumBackward', [x], (g) => [mul(g.reshape(kept).expand([...x.shape]), present)], [x]);
 }
 

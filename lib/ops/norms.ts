@@ -1,7 +1,7 @@
 /** logsumexp and vector norms over all elements or some dims, with their gradients. */
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
-import { broadcastShapes, describe, normalizeDim } from '../tensor/shape.js';
+import { broadcastShapes, describe, keptShape, normalizeDim } from '../tensor/shape.js';
 import { checkFlag, checkOptions } from '../options.js';
 import { record } from '../autograd/record.js';
 import { checkTensor, exp, sqrt } from './unary.js';
@@ -18,10 +18,6 @@ function dimsOf(op: string, x: Tensor, dim: number | number[] | null | undefined
   return list.map((d) => normalizeDim(op, d, x.dim()));
 }
 
-/** The shape x has after reducing dims with keepdim. */
-function keptShape(x: Tensor, dims: number[]): number[] {
-  return x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-}
 
 /**
  * log(sum(exp(x))) over dim(s), computed stably (the max is taken out first; rows of -Infinity
@@ -34,7 +30,7 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): T
   const dims = dimsOf('logsumexp', xf, dim);
   const kept = reduceDims(native.reduceOps.logsumexp, xf, dims, true);
   const out = checkFlag('logsumexp', 'keepdim', keepdim) ? kept : kept.reshape(xf.shape.filter((_, i) => !dims.includes(i)));
-  return record(out, 'LogsumexpBackward', [xf], (g) => [mul(g.reshape(keptShape(xf, dims)), exp(sub(xf.detach(), kept)))], [xf]);
+  return record(out, 'LogsumexpBackward', [xf], (g) => [mul(g.reshape(keptShape(xf.shape, dims)), exp(sub(xf.detach(), kept)))], [xf]);
 }
 
 /** The p-norm's p: a number, Infinity/-Infinity, or 'fro' (2 over the flattened dims). */
@@ -54,7 +50,7 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
   checkFlag('norm', 'keepdim', keepdim);
   if (order === Infinity) return amax(x.abs(), dims, keepdim);
   if (order === -Infinity) return amin(x.abs(), dims, keepdim);
-  const outShape = keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i));
+  const outShape = keepdim ? keptShape(x.shape, dims) : x.shape.filter((_, i) => !dims.includes(i));
   if (order === 0) {
     // a count: piecewise constant, so its gradient is zero (PyTorch's output still requires grad)
     const count = countNonzero(x.detach(), dims).to(x.dtype).reshape(outShape);
@@ -66,7 +62,7 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
     // one pass summing squares in double, without a squared copy of x
     const kept = sqrt(reduceDims(native.reduceOps.sumSquares, v, dims, true));
     const out = keepdim ? kept : kept.reshape(x.shape.filter((_, i) => !dims.includes(i)));
-    return record(out, 'NormBackward', [x], (g) => [where(kept.eq(0), 0, div(mul(v, g.reshape(keptShape(x, dims))), kept))], [x]);
+    return record(out, 'NormBackward', [x], (g) => [where(kept.eq(0), 0, div(mul(v, g.reshape(keptShape(x.shape, dims))), kept))], [x]);
   }
   // Any other p, with PyTorch's gradient g sign(x) |x|^(p-1) / norm^(p-1): 0 where the norm is 0,
   // and for p < 1 also 0 at x = 0 (the chain rule through pow and abs would give NaN there).
@@ -76,7 +72,7 @@ export function norm(x: Tensor, p: NormOrder | null = 2, dim?: number | number[]
   return record(out, 'NormBackward', [x], (g) => {
     let scaled = mul(v.sign(), pow(v.abs(), order - 1));
     if (order < 1) scaled = where(v.eq(0), 0, scaled);
-    const gk = g.reshape(keptShape(x, dims));
+    const gk = g.reshape(keptShape(x.shape, dims));
     const scale = order < 1 ? mul(gk, pow(kept, 1 - order)) : where(kept.eq(0), 0, div(gk, pow(kept, order - 1)));
     return [mul(scaled, scale)];
   }, [x]);

@@ -6,7 +6,7 @@
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
-import { describe, normalizeDim } from '../tensor/shape.js';
+import { describe, keptShape, normalizeDim } from '../tensor/shape.js';
 import { copyInto, emptyTensor, zerosTensor } from './alloc.js';
 import { layoutOf } from './layout.js';
 import { record } from '../autograd/record.js';
@@ -34,7 +34,8 @@ interface Plan {
 }
 
 /** Normalised, sorted, distinct dims; null or undefined means all dims. */
-function reducedDims(op: string, x: Tensor, dim: number | number[] | null | undefined): number[] {
+/** The dims a reduction over `dim` (all when absent or []) covers, normalised and sorted; throws for repeats. */
+export function reducedDims(op: string, x: Tensor, dim: number | number[] | null | undefined): number[] {
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
   const list = Array.isArray(dim) ? dim : [dim];
   if (list.length === 0) return x.shape.map((_, i) => i);
@@ -50,8 +51,8 @@ function reducedDims(op: string, x: Tensor, dim: number | number[] | null | unde
 function plan(x: Tensor, dims: number[], keepdim: boolean, op = 'reduction'): Plan {
   checkFlag(op, 'keepdim', keepdim);
   const nd = x.dim();
-  const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+  const kept = keptShape(x.shape, dims);
+  const outShape = keepdim ? kept : x.shape.filter((_, i) => !dims.includes(i));
   if (nd === 0) return { source: x, outer: 1, r: 1, inner: 1, keptShape: [], outShape: [], x, dims };
   const adjacent = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
   let source = x;
@@ -68,7 +69,7 @@ function plan(x: Tensor, dims: number[], keepdim: boolean, op = 'reduction'): Pl
     for (let i = a; i < b; i++) p *= source.shape[i];
     return p;
   };
-  return { source, outer: prod(0, first), r: prod(first, last + 1), inner: prod(last + 1, nd), keptShape, outShape, x, dims };
+  return { source, outer: prod(0, first), r: prod(first, last + 1), inner: prod(last + 1, nd), keptShape: kept, outShape, x, dims };
 }
 
 /** The plan's input as the kernel reads it: contiguous, [outer, r, inner]. */

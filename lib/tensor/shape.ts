@@ -44,6 +44,11 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
+/** A shape with the given (normalised) dims reduced to 1, as a keepdim reduction leaves it. */
+export function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
+  return shape.map((s, i) => (dims.includes(i) ? 1 : s));
+}
+
 /** Wraps a possibly negative dim into [0, ndim), or throws a RangeError naming the op. */
 export function normalizeDim(op: string, dim: number, ndim: number): number {
   const lo = -Math.max(ndim, 1);
