@@ -10,7 +10,8 @@ describe('shape errors name the op and the shapes', () => {
     expect(() => kd.zeros([3]).matmul(kd.zeros([4]))).toThrow('matmul: shapes [3] and [4] cannot be multiplied (3 != 4)');
     expect(() => kd.zeros([2, 3, 4]).matmul(kd.zeros([3, 4, 5]))).toThrow(/matmul: shapes \[2\] and \[3\] are not broadcastable/);
     expect(() => kd.tensor(1).matmul(kd.zeros([1]))).toThrow(/at least 1 dimension/);
-    expect(() => kd.zeros([2, 2], { dtype: 'int32' }).matmul(kd.zeros([2, 2], { dtype: 'int32' }))).toThrow(/floating-point/);
+    expect(() => kd.zeros([2, 2], { dtype: 'bool' }).matmul(kd.zeros([2, 2], { dtype: 'bool' }))).toThrow(/matmul: not defined for bool tensors/);
+    expect(() => kd.zeros([2, 2], { dtype: 'int32' }).matmul(kd.zeros([2, 2]))).toThrow(/same dtype/);
     expect(() => kd.zeros([2, 2]).matmul(kd.zeros([2, 2], { dtype: 'float64' }))).toThrow(/same dtype/);
     expect(() => kd.zeros([2, 2]).matmul([[1]] as never)).toThrow(/expected other to be a Tensor/);
   });
