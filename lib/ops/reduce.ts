@@ -3,6 +3,7 @@
  * argmax/argmin, var and std, each with its gradient. The native kernel reduces the middle
  * axis of [outer, R, inner]; reduced dims that are not adjacent are first permuted to the end.
  */
+import { castForOp, type DTypeOption } from './dtype_option.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
@@ -129,8 +130,9 @@ function checkInput(op: string, x: unknown): asserts x is Tensor {
 }
 
 /** Sum over all elements or the given dims. Bool and int32 sum to int32. */
-export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor {
   checkInput('sum', x);
+  if (options !== undefined) x = castForOp('sum', x, options);
   const src = x.dtype === 'bool' ? x.to('int32') : x;
   const p = plan(src, reducedDims('sum', x, dim), keepdim, 'sum');
   const out = run(R.sum, p, src.dtype);
@@ -138,8 +140,9 @@ export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false):
 }
 
 /** Mean over all elements or the given dims (floating-point inputs only). */
-export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor {
   checkInput('mean', x);
+  if (options !== undefined) x = castForOp('mean', x, options);
   if (!isFloating(x.dtype)) {
     throw new TypeError(`mean: could not infer output dtype. Input dtype must be floating point, but got ${x.dtype}; convert with .float()`);
   }
@@ -259,8 +262,9 @@ export const variance = (x: Tensor, dim?: number | number[] | null, options?: Va
 export const std = (x: Tensor, dim?: number | number[] | null, options?: VarOptions) => spread('std', x, dim, options);
 
 /** Product over all elements or the given dims. Bool and int32 give int32 (wrapping on overflow). */
-export function prod(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+export function prod(x: Tensor, dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor {
   checkInput('prod', x);
+  if (options !== undefined) x = castForOp('prod', x, options);
   const src = x.dtype === 'bool' ? x.to('int32') : x;
   const dims = reducedDims('prod', x, dim);
   const p = plan(src, dims, keepdim, 'prod');

@@ -1,4 +1,5 @@
 /** Cumulative ops along a dim: cumsum, cumprod, cummax, cummin and logcumsumexp, with their gradients. */
+import { castForOp, type DTypeOption } from './dtype_option.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
@@ -35,7 +36,8 @@ function scanDim(op: string, x: Tensor, dim: number): number {
 const sumType = (x: Tensor): DType => (x.dtype === 'bool' ? 'int32' : x.dtype);
 
 /** Running sums along dim. Gradient: the reversed running sum of g. */
-export function cumsum(x: Tensor, dim: number): Tensor {
+export function cumsum(x: Tensor, dim: number, options?: DTypeOption): Tensor {
+  if (options !== undefined) x = castForOp('cumsum', x, options);
   const d = scanDim('cumsum', x, dim);
   const { values } = runScan('cumsum', x, d, sumType(x));
   return record(values, 'CumsumBackward', [x], (g) => [x.dim() === 0 ? g : flip(cumsum(flip(g, [d]), d), [d])]);
@@ -45,7 +47,8 @@ export function cumsum(x: Tensor, dim: number): Tensor {
  * Running products along dim. Gradient: sum over j >= i of g_j * prod_{k <= j, k != i} x_k,
  * exact with zeros (a lane's first zero gets the products that skip it; later positions 0).
  */
-export function cumprod(x: Tensor, dim: number): Tensor {
+export function cumprod(x: Tensor, dim: number, options?: DTypeOption): Tensor {
+  if (options !== undefined) x = castForOp('cumprod', x, options);
   const d = scanDim('cumprod', x, dim);
   const { values } = runScan('cumprod', x, d, sumType(x));
   if (!isFloating(values.dtype)) return values;

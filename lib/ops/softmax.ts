@@ -1,4 +1,5 @@
 /** Softmax and log-softmax along one dim, forward and backward as fused native passes. */
+import { castForOp, type DTypeOption } from './dtype_option.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -34,11 +35,11 @@ function softmaxAlong(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Ten
 }
 
 /** exp(x) / sum(exp(x)) along dim, computed stably. */
-export function softmax(x: Tensor, dim: number): Tensor {
-  return softmaxAlong('softmax', x, dim);
+export function softmax(x: Tensor, dim: number, options?: DTypeOption): Tensor {
+  return softmaxAlong('softmax', options === undefined ? x : castForOp('softmax', x, options, true), dim);
 }
 
 /** x - logsumexp(x) along dim, computed stably. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return softmaxAlong('logSoftmax', x, dim);
+export function logSoftmax(x: Tensor, dim: number, options?: DTypeOption): Tensor {
+  return softmaxAlong('logSoftmax', options === undefined ? x : castForOp('logSoftmax', x, options, true), dim);
 }

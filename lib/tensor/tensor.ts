@@ -3,6 +3,7 @@
  * autograd fields. Views share storage and a version counter. Every op method here is a
  * one-line forward to lib/ops, where the op and its gradient are defined together.
  */
+import type { DTypeOption } from '../ops/dtype_option.js';
 import { checkOptions } from '../options.js';
 import { inspect } from 'node:util';
 import type { Storage } from '../native.js';
@@ -368,8 +369,8 @@ export class Tensor {
   /** where(condition, this, other), as PyTorch's x.where(condition, y). */
   where(condition: Tensor, other: TensorLike): Tensor { return where(condition, this, other); }
   logcumsumexp(dim: number): Tensor { return scan.logcumsumexp(this, dim); }
-  nansum(dim?: number | number[] | null, keepdim = false): Tensor { return nanReduce.nansum(this, dim, keepdim); }
-  nanmean(dim?: number | number[] | null, keepdim = false): Tensor { return nanReduce.nanmean(this, dim, keepdim); }
+  nansum(dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor { return nanReduce.nansum(this, dim, keepdim, options); }
+  nanmean(dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor { return nanReduce.nanmean(this, dim, keepdim, options); }
   isin(testElements: Tensor | number, options?: { invert?: boolean }): Tensor { return sorting.isin(this, testElements, options); }
   argwhere(): Tensor { return scatter.argwhere(this); }
   /** 0/1 samples with this tensor's probabilities (PyTorch's x.bernoulli()). */
@@ -417,8 +418,9 @@ export class Tensor {
 
   // ---- reductions ----------------------------------------------------------------------
 
-  sum(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.sum(this, dim, keepdim); }
-  mean(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.mean(this, dim, keepdim); }
+  /** Sum over dims (all when omitted); `{ dtype }` as a last argument casts first (PyTorch's dtype=). */
+  sum(dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor { return reduce.sum(this, dim, keepdim, options); }
+  mean(dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor { return reduce.mean(this, dim, keepdim, options); }
   /** The largest element, or with a dim: `{ values, indices }` along it. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
@@ -437,7 +439,7 @@ export class Tensor {
   var(dim?: number | number[] | null, options?: reduce.VarOptions | boolean, keepdim?: boolean): Tensor { return reduce.variance(this, dim, varOptions(options, keepdim)); }
   /** Standard deviation: `std(dim, unbiased, keepdim)` positionally, or `std(dim, { correction, keepdim })`. */
   std(dim?: number | number[] | null, options?: reduce.VarOptions | boolean, keepdim?: boolean): Tensor { return reduce.std(this, dim, varOptions(options, keepdim)); }
-  prod(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.prod(this, dim, keepdim); }
+  prod(dim?: number | number[] | null, keepdim = false, options?: DTypeOption): Tensor { return reduce.prod(this, dim, keepdim, options); }
   amax(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.amax(this, dim, keepdim); }
   amin(dim?: number | number[] | null, keepdim = false): Tensor { return reduce.amin(this, dim, keepdim); }
   aminmax(options?: { dim?: number | null; keepdim?: boolean }): { min: Tensor; max: Tensor } { return reduce.aminmax(this, options); }
@@ -449,8 +451,8 @@ export class Tensor {
   norm(p: norms.NormOrder | null = 2, dim?: number | number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
   /** The p-norm of this - other (they broadcast) over all elements. */
   dist(other: Tensor, p: norms.NormOrder = 2): Tensor { return norms.dist(this, other, p); }
-  cumsum(dim: number): Tensor { return scan.cumsum(this, dim); }
-  cumprod(dim: number): Tensor { return scan.cumprod(this, dim); }
+  cumsum(dim: number, options?: DTypeOption): Tensor { return scan.cumsum(this, dim, options); }
+  cumprod(dim: number, options?: DTypeOption): Tensor { return scan.cumprod(this, dim, options); }
   cummax(dim: number): { values: Tensor; indices: Tensor } { return scan.cummax(this, dim); }
   cummin(dim: number): { values: Tensor; indices: Tensor } { return scan.cummin(this, dim); }
   /** Sorted along dim (stable): `{ values, indices }`. */
@@ -477,8 +479,8 @@ export class Tensor {
   nonzero(options?: { asTuple?: boolean }): Tensor | Tensor[] { return scatter.nonzero(this, options); }
   bincount(options?: { weights?: Tensor | null; minlength?: number }): Tensor { return sorting.bincount(this, options); }
   histc(bins = 100, min = 0, max = 0): Tensor { return sorting.histc(this, bins, min, max); }
-  softmax(dim: number): Tensor { return softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
+  softmax(dim: number, options?: DTypeOption): Tensor { return softmax(this, dim, options); }
+  logSoftmax(dim: number, options?: DTypeOption): Tensor { return logSoftmax(this, dim, options); }
 
   // ---- views and indexing ----------------------------------------------------------------
 

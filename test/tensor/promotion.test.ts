@@ -170,3 +170,31 @@ describe('int32 matrix products', () => {
     expect(() => kd.addmm(a, a, a, { alpha: 1.5 })).toThrow(/addmm: for integer tensors, alpha and beta must be integers/);
   });
 });
+
+describe("PyTorch's keyword dtype= of reductions, scans and softmax", () => {
+  it('casts the input first, as a trailing { dtype } (values from PyTorch 1.13)', () => {
+    const i = kd.tensor([2147483647, 1, 2], { dtype: 'int32' });
+    const s = i.sum(null, false, { dtype: 'float64' });
+    expect(s.dtype).toBe('float64');
+    expect(s.item()).toBe(2147483650);
+    expect(kd.sum(i, 0, false, { dtype: 'float64' }).item()).toBe(2147483650);
+    expect(i.cumsum(0, { dtype: 'float64' }).tolist()).toEqual([2147483647, 2147483648, 2147483650]);
+    expect(i.mean(null, false, { dtype: 'float32' }).item()).toBeCloseTo(715827904, -1);
+    expect(i.prod(0, false, { dtype: 'float64' }).item()).toBe(2147483647 * 2);
+    expect(kd.tensor([NaN, 1, 2]).nansum(null, false, { dtype: 'float64' }).dtype).toBe('float64');
+    const x = kd.randn([2, 3], { requiresGrad: true });
+    const y = kd.nn.functional.softmax(x, 1, { dtype: 'float64' });
+    expect(y.dtype).toBe('float64');
+    expect(y.sum(1).sub(1).abs().max().item()).toBeLessThan(1e-12);
+    y.mul(kd.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' })).sum().backward();
+    expect(x.grad!.dtype).toBe('float32');  // the gradient is cast back to the input's type
+    expect(x.logSoftmax(1, { dtype: 'float64' }).dtype).toBe('float64');
+  });
+
+  it('refuses unknown keys and dtypes, and non-float dtypes for softmax', () => {
+    const i = kd.tensor([1, 2], { dtype: 'int32' });
+    expect(() => i.sum(0, false, { dtpe: 'float64' } as never)).toThrow(/sum: unknown option 'dtpe'/);
+    expect(() => i.cumsum(0, { dtype: 'float16' } as never)).toThrow(/cumsum: unknown dtype/);
+    expect(() => kd.randn([2, 3]).logSoftmax(1, { dtype: 'int32' })).toThrow(/logSoftmax: dtype must be floating point, but got int32/);
+  });
+});
