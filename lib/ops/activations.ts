@@ -3,6 +3,7 @@
  * hardtanh, relu6, hardswish, hardsigmoid, logsigmoid, softsign — compositions of ops with
  * their gradients recorded where the composed one would be wrong at a kink or unstable.
  */
+import { checkNumber } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { softmax } from './softmax.js';
@@ -16,6 +17,8 @@ import { log1p, expm1 } from './math.js';
 /** log(1 + exp(beta x)) / beta, linear above threshold (beta x > threshold), as PyTorch. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkTensor('softplus', x);
+  checkNumber('softplus', 'beta', beta);
+  checkNumber('softplus', 'threshold', threshold);
   const v = floatInput(x).detach();
   const bx = mul(v, beta);
   const out = where(bx.gt(threshold), v, div(log1p(exp(bx)), beta));
@@ -25,6 +28,7 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 /** x for x > 0, alpha (exp(x) - 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkTensor('elu', x);
+  checkNumber('elu', 'alpha', alpha);
   const v = floatInput(x).detach();
   const neg = mul(expm1(v), alpha);
   const out = where(v.gt(0), v, neg);
@@ -40,6 +44,7 @@ export const selu = (x: Tensor): Tensor => mul(elu(x, SELU_ALPHA), SELU_SCALE);
 /** max(0, x) + min(0, alpha (exp(x / alpha) - 1)). */
 export function celu(x: Tensor, alpha = 1): Tensor {
   checkTensor('celu', x);
+  checkNumber('celu', 'alpha', alpha);
   if (alpha === 0) throw new RangeError('celu: alpha cannot be 0');
   return mul(elu(div(x, alpha), 1), alpha);
 }
@@ -67,6 +72,8 @@ export function logsigmoid(x: Tensor): Tensor {
 /** x clamped to [minVal, maxVal]; gradient 1 strictly inside, 0 at and beyond the bounds (PyTorch's). */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   checkTensor('hardtanh', x);
+  checkNumber('hardtanh', 'minVal', minVal);
+  checkNumber('hardtanh', 'maxVal', maxVal);
   if (!(minVal <= maxVal)) throw new RangeError(`hardtanh: minVal (${minVal}) must be at most maxVal (${maxVal})`);
   const v = x.detach();
   const out = v.clamp(minVal, maxVal);
@@ -121,6 +128,8 @@ export function glu(x: Tensor, dim = -1): Tensor {
 /** x where x > threshold, else value. */
 export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
   checkTensor('threshold', x);
+  checkNumber('threshold', 'threshold', thresholdValue);
+  checkNumber('threshold', 'value', value);
   return where(x.gt(thresholdValue), x, value);
 }
 

@@ -3,7 +3,7 @@
  * are those ops'): local response normalisation, channel shuffle, power-average pooling,
  * adaptive max pooling in 1-D, randomized leaky ReLU, alpha dropout and Gumbel-softmax.
  */
-import { checkOptions, checkFlag } from '../options.js';
+import { checkOptions, checkFlag, checkNumber } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, normalizeDim } from '../tensor/shape.js';
 import { defaultGenerator } from '../tensor/random.js';
@@ -89,6 +89,8 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number, options: { retu
  */
 export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false): Tensor {
   checkFloat('rrelu', 'input', x);
+  checkNumber('rrelu', 'lower', lower);
+  checkNumber('rrelu', 'upper', upper);
   if (!(lower <= upper)) throw new RangeError(`rrelu: expected lower <= upper, but got lower=${lower}, upper=${upper}`);
   const slope = checkFlag('rrelu', 'training', training) ? add(mul(rand(x.shape, { dtype: x.dtype }), upper - lower), lower) : (lower + upper) / 2;
   // at x = 0 the gradient is the slope's, as PyTorch's (x > 0 ? g : slope g)

@@ -2,7 +2,7 @@
  * Unary elementwise ops, each with its gradient beside it. Transcendental ops promote
  * integer inputs to float32, as PyTorch does; gradients use the fused native formulas.
  */
-import { checkOptions } from '../options.js';
+import { checkOptions, checkNumber } from '../options.js';
 import { native } from '../native.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloating, type DType } from '../tensor/dtype.js';
@@ -143,6 +143,7 @@ export function clampBounds(x: Tensor, min?: number | null, max?: number | null)
 /** max(0, x) + negativeSlope * min(0, x). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor('leakyRelu', x);
+  checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return pointwiseOp('LeakyReluBackward', floatInput(x), U.leakyRelu, B.leakyReluBackward, 'input', negativeSlope);
 }
 

@@ -198,5 +198,14 @@ describe('number arguments refuse what arithmetic would coerce', () => {
     expect(() => new optim.lrScheduler.StepLR(opt, { stepSize: 1, gamma: '0.5' as never })).toThrow(/StepLR: expected gamma to be a number/);
     expect(() => new optim.lrScheduler.CyclicLR(opt, { baseLr: 0.1, maxLr: 1, stepSizeUp: [] as never })).toThrow(/CyclicLR: expected stepSizeUp to be a number/);
     expect(new optim.lrScheduler.StepLR(opt, { stepSize: 1, gamma: null as never }).gamma).toBe(0.1);
+    // activations' parameters name the activation (they used to fail inside mul or the addon)
+    const F = nn.functional;
+    expect(() => F.elu(x, {} as never)).toThrow(/elu: expected alpha to be a number/);
+    expect(() => F.leakyRelu(x, '0.1' as never)).toThrow(/leakyRelu: expected negativeSlope to be a number/);
+    expect(() => F.softplus(x, 1, [] as never)).toThrow(/softplus: expected threshold to be a number/);
+    expect(() => F.hardtanh(x, {} as never)).toThrow(/hardtanh: expected minVal to be a number/);
+    expect(() => F.threshold(x, 0.5, null as never)).toThrow(/threshold: expected value to be a number/);
+    expect(() => F.rrelu(x, '0.1' as never)).toThrow(/rrelu: expected lower to be a number/);
+    expect(() => F.localResponseNorm(kd.randn([1, 3, 4]), 2, {} as never)).toThrow(/localResponseNorm: expected alpha to be a number/);
   });
 });
