@@ -75,7 +75,7 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
 
   /** Throws for a non-dataset, a bad batch size, or options PyTorch also refuses together. */
   constructor(dataset: DataSource<T>, options: DataLoaderOptions<T, B> = {}) {
-    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'generator', 'sampler', 'batchSampler', 'collateFn', 'collate', 'numWorkers', 'prefetchFactor', 'timeout']);
+    options = checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'generator', 'sampler', 'batchSampler', 'collateFn', 'collate', 'numWorkers', 'prefetchFactor', 'timeout']);
     if (Array.isArray(dataset)) this.dataset = arrayDataset(dataset);
     else if (isMapStyle<T>(dataset) || dataset instanceof IterableDataset) this.dataset = dataset as Dataset<T> | IterableDataset<T>;
     else throw new TypeError(`DataLoader: expected a dataset (length and get(i)), an array of samples or an IterableDataset, but received ${describe(dataset)}`);
@@ -87,6 +87,13 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     this.dropLast = options.dropLast ?? false;
     this.generator = options.generator ?? defaultGenerator;
     this.collateFn = options.collateFn ?? options.collate ?? null;
+    if (this.collateFn !== null && typeof this.collateFn !== 'function') throw new TypeError(`DataLoader: expected collateFn to be a function, but received ${describe(this.collateFn)}`);
+    for (const key of ['sampler', 'batchSampler'] as const) {
+      const v: unknown = options[key];
+      if (v !== undefined && v !== null && (typeof v !== 'object' || typeof (v as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')) {
+        throw new TypeError(`DataLoader: expected ${key} to be an iterable of ${key === 'sampler' ? 'indices' : 'index arrays'} (a sampler or an array), but received ${describe(v)}`);
+      }
+    }
     this.numWorkers = options.numWorkers ?? 0;
     if (!Number.isInteger(this.numWorkers) || this.numWorkers < 0) throw new RangeError(`DataLoader: numWorkers should be a non-negative integer, but got ${String(options.numWorkers)}`);
     this.prefetchFactor = options.prefetchFactor ?? 2;

@@ -62,6 +62,13 @@ export class ConcatDataset<T> extends Dataset<T> {
 }
 
 /** Throws a RangeError unless i is an integer index into a dataset of n items. */
+/** Throws a TypeError naming `name` unless d is a map-style dataset (a number length and get(i)). */
+function checkDataset(name: string, d: unknown): void {
+  if (typeof d !== 'object' || d === null || typeof (d as { get?: unknown }).get !== 'function' || typeof (d as { length?: unknown }).length !== 'number') {
+    throw new TypeError(`${name}: expected a dataset (length and get(i)), but received ${describe(d)}`);
+  }
+}
+
 export function checkIndex(name: string, i: number, n: number): void {
   if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`${name}: index ${i} is out of range for a dataset of ${n} items`);
 }
@@ -108,6 +115,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
 export class Subset<T> extends Dataset<T> {
   constructor(readonly dataset: Dataset<T>, readonly indices: Int32Array) {
     super();
+    checkDataset('Subset', dataset);
+    if (!(indices instanceof Int32Array) && !Array.isArray(indices)) throw new TypeError(`Subset: expected indices to be an array or an Int32Array, but received ${describe(indices)}`);
     for (const i of indices) checkIndex('Subset', i, dataset.length);
   }
 
@@ -149,6 +158,7 @@ export function randperm(n: number, generator: Generator = defaultGenerator): In
  * sum to its length, or fractions that sum to 1, remainders going round-robin as PyTorch).
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], generator: Generator = defaultGenerator): Subset<T>[] {
+  checkDataset('randomSplit', dataset);
   const n = dataset.length;
   if (!Array.isArray(lengths) || lengths.length === 0) throw new TypeError('randomSplit: lengths must be a non-empty array');
   let counts = lengths.slice();

@@ -64,6 +64,18 @@ describe('TensorDataset and DataLoader', () => {
     expect(() => new data.DataLoader({} as never)).toThrow(/expected a dataset/);
   });
 
+  it('refuses samplers, batch samplers and collate functions of the wrong kind, and takes null options as defaults', () => {
+    expect(() => new data.DataLoader(ds, { sampler: 3 as never })).toThrow(/DataLoader: expected sampler to be an iterable of indices/);
+    expect(() => new data.DataLoader(ds, { sampler: '12' as never })).toThrow(/expected sampler to be an iterable/);
+    expect(() => new data.DataLoader(ds, { batchSampler: {} as never })).toThrow(/expected batchSampler to be an iterable of index arrays/);
+    expect(() => new data.DataLoader(ds, { collateFn: 2 as never })).toThrow(/DataLoader: expected collateFn to be a function/);
+    expect(new data.DataLoader(ds, null as never).length).toBe(10);
+    expect([...new data.DataLoader(ds, { sampler: [3, 1], batchSize: 2 })]).toHaveLength(1);
+    expect(() => data.randomSplit(null as never, [5, 5])).toThrow(/randomSplit: expected a dataset/);
+    expect(() => new data.Subset(ds, null as never)).toThrow(/Subset: expected indices to be an array or an Int32Array/);
+    expect(new data.Subset(ds, [1, 2] as never).length).toBe(2);
+  });
+
   it('randomSplit partitions by counts or fractions', () => {
     const [a, b] = data.randomSplit(ds, [7, 3], new kd.Generator(1));
     expect(a.length + b.length).toBe(10);
