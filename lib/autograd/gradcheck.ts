@@ -4,6 +4,7 @@
  */
 import { checkOptions } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/shape.js';
 import { noGrad } from './grad_mode.js';
 import { zeroStorage } from '../tensor/dtype.js';
 
@@ -25,6 +26,8 @@ export interface GradcheckOptions {
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): boolean {
   options = checkOptions('gradcheck', options, ['eps', 'atol', 'rtol', 'raiseException']);
+  if (typeof fn !== 'function') throw new TypeError(`gradcheck: expected fn to be a function, but received ${describe(fn)}`);
+  if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Tensor)) throw new TypeError(`gradcheck: expected inputs to be an array of Tensors, but received ${describe(inputs)}`);
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;

@@ -1,5 +1,6 @@
 /** The Bernoulli distribution (PyTorch's torch.distributions.Bernoulli). */
-import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../options.js';
+import { Tensor } from '../tensor/tensor.js';
 import { binaryCrossEntropyWithLogits } from '../ops/loss.js';
 import { bernoulli } from '../ops/sampling.js';
 import { Distribution, param, sampleShapeOf } from './distribution.js';
@@ -9,7 +10,11 @@ export class Bernoulli extends Distribution {
   readonly logits: Tensor;
 
   /** From `{ probs }` in [0, 1] or `{ logits }` (log-odds). Throws when both or neither are given. */
-  constructor(options: { probs?: Tensor | number; logits?: Tensor | number }) {
+  /** PyTorch's positional probs (`new Bernoulli(p)`) or `{ probs }` / `{ logits }`; throws TypeError for neither or both. */
+  constructor(probsOrOptions: Tensor | number | { probs?: Tensor | number; logits?: Tensor | number }) {
+    const options = probsOrOptions instanceof Tensor || typeof probsOrOptions === 'number'
+      ? { probs: probsOrOptions }
+      : checkOptions('Bernoulli', probsOrOptions, ['probs', 'logits']);
     if ((options.probs === undefined) === (options.logits === undefined)) throw new TypeError('Bernoulli: pass exactly one of { probs } or { logits }');
     const raw = param('Bernoulli', options.probs !== undefined ? 'probs' : 'logits', options.probs ?? options.logits);
     super(raw.shape.slice());

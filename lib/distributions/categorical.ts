@@ -1,5 +1,6 @@
 /** The categorical distribution over the last dim (PyTorch's torch.distributions.Categorical). */
-import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../options.js';
+import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { fullTensor } from '../ops/alloc.js';
 import { multinomial } from '../ops/sampling.js';
@@ -19,7 +20,9 @@ export class Categorical extends Distribution {
    * From `{ probs }` (non-negative, normalised here) or `{ logits }` (unnormalised
    * log-probabilities), categories along the last dim. Throws when both or neither are given.
    */
-  constructor(options: { probs?: Tensor; logits?: Tensor }) {
+  /** PyTorch's positional probs (`new Categorical(p)`) or `{ probs }` / `{ logits }`; throws TypeError for neither or both. */
+  constructor(probsOrOptions: Tensor | { probs?: Tensor; logits?: Tensor }) {
+    const options = probsOrOptions instanceof Tensor ? { probs: probsOrOptions } : checkOptions('Categorical', probsOrOptions, ['probs', 'logits']);
     if ((options.probs === undefined) === (options.logits === undefined)) throw new TypeError('Categorical: pass exactly one of { probs } or { logits }');
     const raw = param('Categorical', options.probs ? 'probs' : 'logits', options.probs ?? options.logits);
     if (raw.dim() === 0) throw new RangeError('Categorical: expected at least one dim of categories, but got a 0-d tensor');

@@ -145,6 +145,13 @@ describe('bad input', () => {
     expect(() => new D.Normal(kd.zeros([2]), kd.ones([3]))).toThrow(/Normal/);
     expect(() => new D.Normal('a' as unknown as number, 1)).toThrow(/Normal: expected loc to be a Tensor or a number/);
     expect(() => new D.Categorical({})).toThrow(/Categorical: pass exactly one of \{ probs \} or \{ logits \}/);
+    expect(() => new D.Categorical(null as never)).toThrow(/Categorical: pass exactly one/);
+    expect(() => new D.Bernoulli({ prob: 0.5 } as never)).toThrow(/Bernoulli: unknown option 'prob'/);
+    expect(() => kd.autograd.gradcheck(null as never, [])).toThrow(/gradcheck: expected fn to be a function/);
+    expect(() => kd.autograd.gradcheck((x) => x, null as never)).toThrow(/gradcheck: expected inputs to be an array of Tensors/);
+    // PyTorch's positional probs
+    expect(new D.Bernoulli(0.25).mean.item()).toBe(0.25);
+    expect(new D.Categorical(kd.tensor([1, 3])).probs.tolist()).toEqual([0.25, 0.75]);
     expect(() => new D.Categorical({ probs: kd.tensor([-0.1, 1.1]) })).toThrow(/Categorical: expected probs to be non-negative/);
     const cat = new D.Categorical({ probs: kd.tensor([0.5, 0.5]) });
     expect(() => cat.logProb(kd.tensor([2], { dtype: 'int32' }))).toThrow(/Categorical.logProb: values must be category indices in \[0, 2\)/);
