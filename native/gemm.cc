@@ -61,19 +61,26 @@ constexpr int64_t kSingleThreadWork = int64_t(1) << 23;
 // ...and from this many up, they are split over the pool's threads, one OpenBLAS thread each.
 constexpr int64_t kSplitWork = int64_t(1) << 20;
 
+// The offsets of batch entry bi's A, B and C matrices.
+void BatchOffsets(const GemmPlan& p, int64_t bi, int64_t* ao, int64_t* bo, int64_t* co) {
+  *ao = p.aOff;
+  *bo = p.bOff;
+  *co = p.cOff;
+  for (int d = p.nb - 1; d >= 0; d--) {
+    const int64_t i = bi % p.batchShape[d];
+    bi /= p.batchShape[d];
+    *ao += i * p.aStr[d];
+    *bo += i * p.bStr[d];
+    *co += i * p.cStr[d];
+  }
+}
+
 template <typename T>
 void RunGemm(const GemmPlan& p, const T* A, const T* B, T* C, double alpha, double beta) {
   // rows [r0, r1) and columns [c0, c1) of batch entry bi's product
   auto block = [&](int64_t bi, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
-    int64_t ao = p.aOff, bo = p.bOff, co = p.cOff;
-    int64_t rem = bi;
-    for (int d = p.nb - 1; d >= 0; d--) {
-      int64_t i = rem % p.batchShape[d];
-      rem /= p.batchShape[d];
-      ao += i * p.aStr[d];
-      bo += i * p.bStr[d];
-      co += i * p.cStr[d];
-    }
+    int64_t ao, bo, co;
+    BatchOffsets(p, bi, &ao, &bo, &co);
     ao += p.transA ? r0 : r0 * p.lda;
     bo += p.transB ? c0 * p.ldb : c0;
     T* c = C + co + r0 * p.ldc + c0;
@@ -150,16 +157,9 @@ void RunIntGemm(const GemmPlan& p, const int32_t* A, const int32_t* B, int32_t* 
   ParallelFor(p.batch * p.m, std::max<int64_t>(1, 65536 / rowWork), [&](int64_t r0, int64_t r1) {
     std::vector<U> acc(static_cast<size_t>(p.n));
     for (int64_t rr = r0; rr < r1; rr++) {
-      const int64_t bi = rr / p.m, r = rr % p.m;
-      int64_t ao = p.aOff, bo = p.bOff, co = p.cOff;
-      int64_t rem = bi;
-      for (int d = p.nb - 1; d >= 0; d--) {
-        const int64_t i = rem % p.batchShape[d];
-        rem /= p.batchShape[d];
-        ao += i * p.aStr[d];
-        bo += i * p.bStr[d];
-        co += i * p.cStr[d];
-      }
+      const int64_t r = rr % p.m;
+      int64_t ao, bo, co;
+      BatchOffsets(p, rr / p.m, &ao, &bo, &co);
       std::fill(acc.begin(), acc.end(), U(0));
       for (int64_t kk = 0; kk < p.k; kk++) {
         const U av = U(A[ao + (p.transA ? kk * p.lda + r : r * p.lda + kk)]);

@@ -73,6 +73,23 @@ function reflect(coord: Tensor, twiceLow: number, twiceHigh: number): Tensor {
   return where(even, add(extra, low), add(sub(span, extra), low));
 }
 
+/** A pixel coordinate moved inside [0, size - 1] by the padding mode ('zeros' leaves it as it is). */
+function padCoord(c: Tensor, size: number, padding: GridSamplePadding, alignCorners: boolean): Tensor {
+  if (padding === 'zeros') return c;
+  const r = padding === 'reflection' ? (alignCorners ? reflect(c, 0, 2 * (size - 1)) : reflect(c, -1, 2 * size - 1)) : c;
+  return r.clamp(0, size - 1);
+}
+
+/**
+ * The values of flat [n, c, h * w] at integer-valued pixel coordinates x, y [n, points]:
+ * [n, c, points], 0 where (x, y) falls outside the input (zeros padding).
+ */
+function pixelsAt(flat: Tensor, [n, c, h, w]: readonly number[], points: number, x: Tensor, y: Tensor): Tensor {
+  const inside = x.ge(0).logicalAnd(x.le(w - 1)).logicalAnd(y.ge(0)).logicalAnd(y.le(h - 1));
+  const at = add(mul(y.clamp(0, h - 1), w), x.clamp(0, w - 1)).int();
+  return where(unsqueeze(inside, 1), gather(flat, 2, expand(unsqueeze(at, 1), [n, c, points])), 0);
+}
+
 // PyTorch's bicubic convolution weights for taps at offsets -1, 0, 1, 2 from floor(x), t = x - floor(x)
 const CUBIC_A = -0.75;
 function cubicWeights(t: Tensor): Tensor[] {
@@ -87,29 +104,20 @@ function cubicWeights(t: Tensor): Tensor[] {
  * each tap's integer coordinate moved inside by the padding mode (zeros: an outside tap is 0),
  * weighted by cubic convolution in x, then in y. Gradients reach the grid through the weights.
  */
-function bicubic(flat: Tensor, [n, c, h, w]: number[], points: number, gx: Tensor, gy: Tensor, padding: GridSamplePadding, align: boolean): Tensor {
+function bicubic(flat: Tensor, dims: readonly number[], points: number, gx: Tensor, gy: Tensor, padding: GridSamplePadding, align: boolean): Tensor {
+  const [, , h, w] = dims;
   const ux = unnormalize(gx, w, align);
   const uy = unnormalize(gy, h, align);
   const x0 = floor(ux.detach());
   const y0 = floor(uy.detach());
   const wx = cubicWeights(unsqueeze(sub(ux, x0), 1));
   const wy = cubicWeights(unsqueeze(sub(uy, y0), 1));
-  const bounded = (v: Tensor, size: number): Tensor => {
-    if (padding === 'zeros') return v;
-    const r = padding === 'reflection' ? (align ? reflect(v, 0, 2 * (size - 1)) : reflect(v, -1, 2 * size - 1)) : v;
-    return r.clamp(0, size - 1);
-  };
-  const tap = (x: Tensor, y: Tensor): Tensor => {
-    const inside = x.ge(0).logicalAnd(x.le(w - 1)).logicalAnd(y.ge(0)).logicalAnd(y.le(h - 1));
-    const at = add(mul(y.clamp(0, h - 1), w), x.clamp(0, w - 1)).int();
-    return where(unsqueeze(inside, 1), gather(flat, 2, expand(unsqueeze(at, 1), [n, c, points])), 0);
-  };
   let out: Tensor | null = null;
   for (let j = 0; j < 4; j++) {
-    const y = bounded(add(y0, j - 1), h);
+    const y = padCoord(add(y0, j - 1), h, padding, align);
     let row: Tensor | null = null;
     for (let i = 0; i < 4; i++) {
-      const term = mul(tap(bounded(add(x0, i - 1), w), y), wx[i]);
+      const term = mul(pixelsAt(flat, dims, points, padCoord(add(x0, i - 1), w, padding, align), y), wx[i]);
       row = row === null ? term : add(row, term);
     }
     const term = mul(row!, wy[j]);
@@ -119,10 +127,7 @@ function bicubic(flat: Tensor, [n, c, h, w]: number[], points: number, gx: Tenso
 }
 
 function sourceCoord(coord: Tensor, size: number, padding: GridSamplePadding, alignCorners: boolean): Tensor {
-  let c = unnormalize(coord, size, alignCorners);
-  if (padding === 'reflection') c = alignCorners ? reflect(c, 0, 2 * (size - 1)) : reflect(c, -1, 2 * size - 1);
-  if (padding !== 'zeros') c = c.clamp(0, size - 1);
-  return c;
+  return padCoord(unnormalize(coord, size, alignCorners), size, padding, alignCorners);
 }
 
 /**
@@ -156,13 +161,7 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
   }
   const ix = sourceCoord(reshape(select(grid, 3, 0), [n, ho * wo]), w, padding, align);
   const iy = sourceCoord(reshape(select(grid, 3, 1), [n, ho * wo]), h, padding, align);
-  // one corner: its value where (x, y) is inside the input, else 0 (zeros padding)
-  const corner = (x: Tensor, y: Tensor): Tensor => {
-    const inside = x.ge(0).logicalAnd(x.le(w - 1)).logicalAnd(y.ge(0)).logicalAnd(y.le(h - 1));
-    const at = add(mul(y.clamp(0, h - 1), w), x.clamp(0, w - 1)).int();
-    const values = gather(flat, 2, expand(unsqueeze(at, 1), [n, c, ho * wo]));
-    return where(unsqueeze(inside, 1), values, 0);
-  };
+  const corner = (x: Tensor, y: Tensor): Tensor => pixelsAt(flat, input.shape, ho * wo, x, y);
   let out: Tensor;
   if (mode === 'nearest') {
     out = corner(round(ix.detach()), round(iy.detach()));

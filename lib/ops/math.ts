@@ -463,8 +463,7 @@ export function roundedDivide(op: string, a: TensorLike, b: TensorLike, mode: 't
 
 /** a / b (true division), or rounded with roundingMode 'trunc' or 'floor' (PyTorch's div). */
 export function divide(a: TensorLike, b: TensorLike, options: { roundingMode?: 'trunc' | 'floor' | null } = {}): Tensor {
-  checkOptions('div', options, ['roundingMode']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('div', options, ['roundingMode']);
   const mode = options.roundingMode ?? null;
   if (mode === null) return div(a, b);
   if (mode !== 'trunc' && mode !== 'floor') throw new RangeError(`div: roundingMode must be 'trunc', 'floor' or null, but got ${describe(mode)}`);

@@ -74,8 +74,7 @@ function flatPositions(x: Tensor): Tensor {
  * or with `{ asTuple: true }` one 1-D tensor per dim.
  */
 export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
-  checkOptions('nonzero', options, ['asTuple']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('nonzero', options, ['asTuple']);
   checkTensor('nonzero', x);
   const flat = flatPositions(x).toTypedArray();
   const nd = x.dim();
@@ -151,8 +150,7 @@ export type ScatterReduction = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
  * includeSelf). Several writes to one place: the last one wins.
  */
 export function scatter(x: Tensor, dim: number, indexArg: Tensor | number[], src: TensorLike, options: { reduce?: 'add' | 'multiply' } = {}): Tensor {
-  checkOptions('scatter', options, ['reduce']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('scatter', options, ['reduce']);
   checkTensor('scatter', x);
   if (options.reduce !== undefined) {
     if (options.reduce !== 'add' && options.reduce !== 'multiply') throw new RangeError(`scatter: reduce must be 'add' or 'multiply', but got ${String(options.reduce)}`);
@@ -186,8 +184,7 @@ export function scatterAdd(x: Tensor, dim: number, indexArg: Tensor | number[], 
  * with includeSelf false (default true) the positions written start from src alone.
  */
 export function scatterReduce(x: Tensor, dim: number, indexArg: Tensor | number[], src: Tensor, reduce: ScatterReduction, options: { includeSelf?: boolean } = {}): Tensor {
-  checkOptions('scatterReduce', options, ['includeSelf']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('scatterReduce', options, ['includeSelf']);
   checkTensor('scatterReduce', x);
   const kinds: ScatterReduction[] = ['sum', 'prod', 'mean', 'amax', 'amin'];
   if (!kinds.includes(reduce)) throw new RangeError(`scatterReduce: reduce must be one of ${kinds.map((k) => `'${k}'`).join(', ')}, but got ${String(reduce)}`);
@@ -282,8 +279,7 @@ function checkSource(op: string, x: Tensor, d: number, index: Tensor, source: Te
 
 /** x with alpha * source added at the positions index (1-D) along dim. */
 export function indexAdd(x: Tensor, dim: number, indexArg: Tensor | number[], source: Tensor, options: { alpha?: number } = {}): Tensor {
-  checkOptions('indexAdd', options, ['alpha']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('indexAdd', options, ['alpha']);
   checkTensor('indexAdd', x);
   checkTensor('indexAdd', source);
   const d = normalizeDim('indexAdd', dim, x.dim());

@@ -231,8 +231,7 @@ export interface UniqueOptions {
  * element of x (in x's shape) to its position in values; counts how often each occurs.
  */
 export function unique(x: Tensor, options: UniqueOptions = {}): Tensor | Tensor[] {
-  checkOptions('unique', options, ['sorted', 'returnInverse', 'returnCounts']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('unique', options, ['sorted', 'returnInverse', 'returnCounts']);
   checkTensor('unique', x);
   const flat = reshape(x.detach(), [-1]);
   const src = flat.dtype === 'bool' ? flat.to('int32') : flat;
@@ -364,8 +363,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, options: {
 
 /** True where an element of `elements` occurs in `testElements` (false with invert), as PyTorch's isin. */
 export function isin(elements: Tensor | number, testElements: Tensor | number, options: { invert?: boolean } = {}): Tensor {
-  checkOptions('isin', options, ['invert']);
-  options = options ?? {};  // null, as PyTorch's None: the defaults
+  options = checkOptions('isin', options, ['invert']);
   for (const [name, v] of [['elements', elements], ['testElements', testElements]] as const) {
     if (!(v instanceof Tensor) && typeof v !== 'number') throw new TypeError(`isin: expected ${name} to be a Tensor or a number, but received ${describe(v)}`);
   }
